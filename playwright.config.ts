@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumExecutable, chromiumArgs } from './e2e/chromium';
+import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4179);
 

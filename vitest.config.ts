@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumExecutable, chromiumArgs } from './e2e/chromium';
+import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
 
 // Three projects: fast Node unit tests, React components in real Chromium,
 // and integration tests that drive real git, sshd and the simulated VM host.

@@ -1,0 +1,20 @@
+// Bundles the Electron main process and preload into dist/main (CommonJS, as a sandboxed preload must be).
+import { build, context } from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const options = {
+  entryPoints: { main: 'electron/main.ts', preload: 'electron/preload.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  // Native and Electron modules are loaded at run time from node_modules, not bundled.
+  external: ['electron', 'node-pty', 'better-sqlite3', 'ssh2', 'cpu-features'],
+  logLevel: 'info',
+};
+
+if (watch) await (await context(options)).watch();
+else await build(options);

@@ -1,0 +1,98 @@
+// `npm test`: every layer CI runs, in order, each reported with its pass/fail count.
+// All layers run even when one fails, so one CI run shows everything that is broken.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const out = 'test-results';
+mkdirSync(out, { recursive: true });
+const only = process.argv.slice(2);
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function vitestCounts(file) {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    return {
+      passed: j.numPassedTests,
+      failed: j.numFailedTests + (j.success ? 0 : 0),
+      skipped: j.numPendingTests + j.numTodoTests,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function vitestLayer(projects, file) {
+  rmSync(file, { force: true });
+  const ok = run('npx', [
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--passWithNoTests',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ]);
+  return { ok, counts: vitestCounts(file) };
+}
+
+const layers = {
+  typecheck: () => ({ ok: run('npx', ['tsc', '-b']) }),
+  lint: () => ({
+    ok:
+      run('npx', ['eslint', '--max-warnings=0', '.']) &&
+      run('npx', ['prettier', '--check', '--log-level=warn', '.']),
+  }),
+  unit: () => vitestLayer(['unit', 'unit-renderer'], `${out}/unit.json`),
+  integration: () => vitestLayer(['integration'], `${out}/integration.json`),
+  e2e: () => {
+    const file = `${out}/e2e.json`;
+    rmSync(file, { force: true });
+    if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) return { ok: false };
+    const ok = run('npx', ['playwright', 'test', '--reporter=list,json'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+    });
+    try {
+      const s = JSON.parse(readFileSync(file, 'utf8')).stats;
+      return {
+        ok,
+        counts: { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped },
+      };
+    } catch {
+      return { ok };
+    }
+  },
+};
+
+const results = [];
+for (const [name, layer] of Object.entries(layers)) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n━━ ${name} ━━`);
+  const started = Date.now();
+  const { ok, counts } = layer();
+  results.push({ name, ok, counts, seconds: (Date.now() - started) / 1000 });
+}
+
+console.log('\n━━ summary ━━');
+let passed = 0;
+let failed = 0;
+for (const { name, ok, counts, seconds } of results) {
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+    // A runner that exits non-zero with no failing test (e.g. a crash) still counts as a failure.
+    if (!ok && counts.failed === 0) failed += 1;
+    const skipped = counts.skipped ? `, ${counts.skipped} skipped` : '';
+    console.log(
+      `${name}: ${counts.passed} passed, ${counts.failed} failed${skipped} (${seconds.toFixed(1)} s)${ok ? '' : ' — FAILED'}`,
+    );
+  } else {
+    if (!ok) failed += 1;
+    console.log(`${name}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
