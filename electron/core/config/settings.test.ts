@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dataDir } from './paths';
+import { loadSettings } from './settings';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'clave-settings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, body: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, body);
+  return p;
+};
+
+describe('settings', () => {
+  it('defaults to the seed configuration when there is no file', () => {
+    const s = loadSettings(path.join(dir, 'missing.json'), {});
+    expect(s.baseVm).toBe('clave-base');
+    expect(s.vm).toEqual({ cpus: 4, memoryMb: 8192, display: 'none' });
+    expect(s.ports).toEqual({ from: 8081, to: 8199 });
+    expect(s.ssh.user).toBe('admin');
+  });
+
+  it('lets the environment override the file', () => {
+    const p = file('a.json', JSON.stringify({ vm: { cpus: 2 } }));
+    const s = loadSettings(p, { CLAVE_VM_MEMORY: '4096' });
+    expect(s.vm).toEqual({ cpus: 2, memoryMb: 4096, display: 'none' });
+  });
+
+  it('names the file and the field when a value is wrong', () => {
+    const p = file('b.json', JSON.stringify({ ports: { from: 9000, to: 8000 } }));
+    expect(() => loadSettings(p, {})).toThrow(/b\.json: ports: ports\.from must not be above/);
+    const q = file('c.json', JSON.stringify({ vm: { cpus: 'four' } }));
+    expect(() => loadSettings(q, {})).toThrow(/c\.json: vm\.cpus/);
+    expect(() => loadSettings(file('d.json', '{'), {})).toThrow(/not valid JSON/);
+    expect(() => loadSettings(file('e.json', JSON.stringify({ typo: 1 })), {})).toThrow(/typo/);
+    expect(() => loadSettings(p, { CLAVE_VM_CPUS: 'x' })).toThrow(/CLAVE_VM_CPUS/);
+  });
+
+  it('finds the data dir per platform, CLAVE_HOME first', () => {
+    expect(dataDir({ CLAVE_HOME: '/x/y', HOME: '/h' }, 'darwin')).toBe('/x/y');
+    expect(dataDir({ HOME: '/h' }, 'darwin')).toBe('/h/Library/Application Support/Clave');
+    expect(dataDir({ HOME: '/h', XDG_DATA_HOME: '/d' }, 'linux')).toBe('/d/clave');
+    expect(dataDir({ HOME: '/h' }, 'linux')).toBe('/h/.local/share/clave');
+  });
+});

@@ -1,0 +1,77 @@
+// Session domain types every face agrees on: states, the exit decision, progress events.
+import { z } from 'zod';
+
+export const SessionState = z.enum(['starting', 'running', 'stopping', 'ended', 'failed']);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const OnExit = z.enum(['keep', 'merge', 'discard']);
+export type OnExit = z.infer<typeof OnExit>;
+
+/** A failure or warning a person can act on: what happened, why, and what to do. */
+export const Problem = z.object({
+  what: z.string(),
+  why: z.string().optional(),
+  fix: z.string().optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const StepInfo = z.object({ name: z.string(), label: z.string() });
+
+export const PipelineEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('pipeline-started'), pipeline: z.string(), steps: z.array(StepInfo) }),
+  z.object({
+    type: z.literal('step-started'),
+    pipeline: z.string(),
+    step: z.string(),
+    label: z.string(),
+  }),
+  z.object({
+    type: z.literal('step-hint'),
+    pipeline: z.string(),
+    step: z.string(),
+    message: z.string(),
+  }),
+  z.object({
+    type: z.literal('step-warning'),
+    pipeline: z.string(),
+    step: z.string(),
+    problem: Problem,
+  }),
+  z.object({
+    type: z.literal('step-finished'),
+    pipeline: z.string(),
+    step: z.string(),
+    ms: z.number(),
+  }),
+  z.object({
+    type: z.literal('step-failed'),
+    pipeline: z.string(),
+    step: z.string(),
+    ms: z.number(),
+    problem: Problem,
+  }),
+  z.object({ type: z.literal('pipeline-finished'), pipeline: z.string(), ms: z.number() }),
+]);
+export type PipelineEvent = z.infer<typeof PipelineEvent>;
+
+export const SessionSummary = z.object({
+  id: z.string(),
+  projectDir: z.string(),
+  projectName: z.string(),
+  state: SessionState,
+  baseBranch: z.string().nullable(),
+  branch: z.string().nullable(),
+  worktreeDir: z.string().nullable(),
+  vmName: z.string().nullable(),
+  vmIp: z.string().nullable(),
+  tunnelPort: z.number().nullable(),
+  proxyName: z.string().nullable(),
+  url: z.string().nullable(),
+  /** Why there is no `.test` name (Herd missing or failing), when there is none. */
+  urlNote: z.string().nullable(),
+  warnings: z.array(Problem),
+  error: Problem.nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
