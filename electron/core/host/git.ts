@@ -241,12 +241,7 @@ export class Git {
     const r = await this.git(['rev-parse', '--git-path', 'info/exclude'], { cwd: repo });
     const excludeFile = path.resolve(repo, r.stdout.trim());
     await mkdir(path.dirname(excludeFile), { recursive: true });
-    let current = '';
-    try {
-      current = await readFile(excludeFile, 'utf8');
-    } catch {
-      current = '';
-    }
+    const current = await readFile(excludeFile, 'utf8').catch(() => '');
     if (current.split(/\r?\n/).some((line) => line.trim() === pattern)) return;
     const prefix = current === '' || current.endsWith('\n') ? '' : '\n';
     await writeFile(excludeFile, `${current}${prefix}# Clave session copies\n${pattern}\n`);
