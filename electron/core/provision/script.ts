@@ -344,6 +344,7 @@ apt_get install --no-install-recommends nginx
 usermod -a -G "$CLAVE_GROUP" www-data
 write_file /etc/nginx/sites-available/clave 644 root:root <<'EOF'
 ${nginxSite(php)}EOF
+install -d -m 755 /etc/nginx/sites-enabled
 ln -sfn /etc/nginx/sites-available/clave /etc/nginx/sites-enabled/clave
 rm -f /etc/nginx/sites-enabled/default
 nginx -t

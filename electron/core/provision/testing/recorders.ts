@@ -1,0 +1,121 @@
+// Test helper: a folder of recorder programs (see recorder.sh) that stand in for the package
+// managers, downloaders and service tools the provisioning script calls. Put `<dir>/bin` first on
+// the script's PATH; read back what would have been installed.
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RECORDER_SCRIPT = fileURLToPath(new URL('./recorder.sh', import.meta.url));
+
+/** Everything the script calls that would touch the network, the package database or systemd. */
+export const RECORDED_PROGRAMS = [
+  'apt-get',
+  'add-apt-repository',
+  'curl',
+  'npm',
+  'systemctl',
+  'cloud-init',
+  'php',
+  'php-fpm8.4',
+  'php-fpm8.3',
+  'nginx',
+  'node',
+  'mysql',
+  'mysqladmin',
+  'redis-server',
+] as const;
+
+/** Programs that exist only once the script installs them (the installers put wrappers in place). */
+export const INSTALLED_PROGRAMS = ['claude', 'composer'] as const;
+
+export interface RecordedCall {
+  program: string;
+  /** Who ran it (`id -un`): root for apt, the VM user for the Claude installer. */
+  user: string;
+  args: string[];
+}
+
+export interface Recorders {
+  dir: string;
+  /** Put this first on PATH. */
+  bin: string;
+  calls(): RecordedCall[];
+  /** Calls as `program arg arg…` strings, for readable assertions. */
+  commandLines(): string[];
+  stdin(): string;
+  /** Make `program` exit with `code` (only when its arguments contain `whenArgsContain`). */
+  fail(program: string, code: number, whenArgsContain?: string): void;
+  clearFailures(): void;
+  setVersion(program: string, version: string): void;
+  reset(): void;
+}
+
+/**
+ * Create the recorder folder. The folder (and its parents) must be readable by the VM user and
+ * the log writable by it, because the Claude installer runs as that user.
+ */
+export function createRecorders(
+  dir: string,
+  programs: readonly string[] = RECORDED_PROGRAMS,
+): Recorders {
+  const bin = path.join(dir, 'bin');
+  const lib = path.join(dir, 'lib');
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(lib, { recursive: true });
+  mkdirSync(path.join(dir, 'fail'), { recursive: true });
+  mkdirSync(path.join(dir, 'version'), { recursive: true });
+  chmodSync(dir, 0o755);
+  const links = [
+    ...programs.map((p) => path.join(bin, p)),
+    ...INSTALLED_PROGRAMS.map((p) => path.join(lib, p)),
+  ];
+  for (const link of links) if (!existsSync(link)) symlinkSync(RECORDER_SCRIPT, link);
+  const log = path.join(dir, 'calls.log');
+  const stdinLog = path.join(dir, 'stdin.log');
+  const reset = () => {
+    writeFileSync(log, '');
+    writeFileSync(stdinLog, '');
+    chmodSync(log, 0o666);
+    chmodSync(stdinLog, 0o666);
+  };
+  reset();
+
+  const calls = (): RecordedCall[] =>
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((line) => {
+        const [program = '', user = '', ...args] = line.split('\x1f');
+        return { program, user, args };
+      });
+
+  return {
+    dir,
+    bin,
+    calls,
+    commandLines: () => calls().map((c) => [c.program, ...c.args].join(' ')),
+    stdin: () => readFileSync(stdinLog, 'utf8'),
+    fail(program, code, whenArgsContain) {
+      writeFileSync(
+        path.join(dir, 'fail', program),
+        `${code}\n${whenArgsContain === undefined ? '' : `${whenArgsContain}\n`}`,
+      );
+    },
+    clearFailures() {
+      rmSync(path.join(dir, 'fail'), { recursive: true, force: true });
+      mkdirSync(path.join(dir, 'fail'));
+    },
+    setVersion(program, version) {
+      writeFileSync(path.join(dir, 'version', program), `${version}\n`);
+    },
+    reset,
+  };
+}
