@@ -13,6 +13,8 @@ export interface RunToolOptions {
   /** Written to the child's stdin, then stdin is closed. Use this for secrets, never argv. */
   input?: string;
   signal?: AbortSignal;
+  /** Called with stdout as it arrives (e.g. clone progress lines). */
+  onStdout?: (chunk: string) => void;
 }
 
 export interface ToolResult {
@@ -22,6 +24,8 @@ export interface ToolResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** The call was cancelled through `signal`. */
+  cancelled: boolean;
   /** Set when the process could not be started at all (e.g. `ENOENT`, `EACCES`). */
   spawnErrorCode: string | undefined;
   durationMs: number;
@@ -33,7 +37,7 @@ export async function runTool(
   options: RunToolOptions,
 ): Promise<ToolResult> {
   const started = Date.now();
-  const result = await execa(file, args, {
+  const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,
@@ -45,6 +49,11 @@ export async function runTool(
     ...(options.signal === undefined ? {} : { cancelSignal: options.signal }),
     windowsHide: true,
   });
+  if (options.onStdout !== undefined) {
+    const onStdout = options.onStdout;
+    subprocess.stdout?.on('data', (chunk: Buffer) => onStdout(chunk.toString('utf8')));
+  }
+  const result = await subprocess;
   const errorCode = (result as { code?: unknown }).code;
   const spawned = result.exitCode !== undefined || result.signal !== undefined;
   return {
@@ -53,6 +62,7 @@ export async function runTool(
     stdout: typeof result.stdout === 'string' ? result.stdout : '',
     stderr: typeof result.stderr === 'string' ? result.stderr : '',
     timedOut: result.timedOut,
+    cancelled: result.isCanceled,
     spawnErrorCode: !spawned && typeof errorCode === 'string' ? errorCode : undefined,
     durationMs: Date.now() - started,
   };
