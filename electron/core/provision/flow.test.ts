@@ -259,7 +259,10 @@ describe('provision: failure at each stage leaves no half-built base and no temp
     host.crashDuringScript = true;
     const error = await failure(run(host).promise);
     expect(error).toMatchObject({ code: 'provision.vm-stopped', phase: 'script' });
-    expect(error.why).toContain('It was at "Installing PHP 8.4 and extensions"');
+    expect(error.why).toBe(
+      'The VM crashed: guest error. It was at "Installing PHP 8.4 and extensions".',
+    );
+    expect(error.fix).toContain('/fake/logs/clave-base-tmp-');
     expectClean(host, []);
   });
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { HostError, firstLine, tail } from '../host/errors';
 import { command } from '../host/shell-quote';
+import { hostDeps } from './host-binding';
 import { LineSplitter } from './lines';
 import { parseMarker } from './markers';
 import type { GuestShell, ProvisionDeps, RunningVm } from './ports';
@@ -124,9 +125,10 @@ export const ProvisionOptions = z
     dataDir: z.string().min(1),
     /** Where the run's log goes; `<dataDir>/logs` by default. */
     logDir: z.string().min(1).optional(),
+    // Tart names Clave creates: [a-z0-9-]; 50 leaves room for the `-tmp-<8 hex>` suffix.
     baseVm: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a local VM name (letters, digits, . _ -)')
+      .regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'a VM name of lowercase letters, digits and -')
       .default(DEFAULT_BASE_VM),
     /** OCI image (or local VM) to build from. */
     image: z
@@ -200,7 +202,11 @@ export async function provision(
     if (error instanceof ProvisionSpecError) throw invalidInput(error.issues);
     throw error;
   }
-  const deps = hooks.deps ?? (await import('./host-binding')).hostDeps();
+  const deps =
+    hooks.deps ??
+    hostDeps({
+      vmLogDir: path.join(parsed.data.logDir ?? path.join(parsed.data.dataDir, 'logs'), 'vms'),
+    });
   return new ProvisionRun(parsed.data, spec, deps, hooks).execute();
 }
 
@@ -215,8 +221,11 @@ function invalidInput(issues: string[]): ProvisionError {
 }
 
 class VmStoppedError extends Error {
-  constructor(readonly exitCode: number | null) {
-    super(`The VM stopped unexpectedly (exit ${exitCode ?? 'unknown'})`);
+  constructor(
+    readonly exitCode: number | null,
+    readonly why: string | undefined,
+  ) {
+    super(why ?? `The VM stopped unexpectedly (exit ${exitCode ?? 'unknown'})`);
   }
 }
 
@@ -290,17 +299,15 @@ class ProvisionRun {
       await this.writeScript(script);
 
       this.enter('boot', `Booting ${temp}`);
-      const vmLog = path.join(this.logDir, `provision-${this.runId}-vm.log`);
       this.vm = await this.track(
         this.deps.vms.run(temp, {
           shares: [{ path: this.scriptDir!, tag: SCRIPT_TAG, readOnly: true }],
-          logFile: vmLog,
         }),
       );
-      void this.vm.exited.then((code) => {
-        if (!this.stopping) this.internal.abort(new VmStoppedError(code));
+      void this.vm.exited.then((exit) => {
+        if (!this.stopping) this.internal.abort(new VmStoppedError(exit.code, exit.why));
       });
-      this.note(`tart run output: ${vmLog}`);
+      this.note(`tart run output: ${this.vm.logFile}`);
       const ip = await this.track(this.deps.vms.waitForIp(temp, o.timeouts.ipSeconds, this.signal));
 
       this.enter('connect', `Waiting for ssh on ${ip}`);
@@ -807,8 +814,8 @@ class ProvisionRun {
         code: 'provision.vm-stopped',
         phase,
         what: `The temporary VM stopped during ${phase}`,
-        why: `${reason.message}.${this.lastStep && phase === 'script' ? ` It was at "${this.lastStep.title}".` : ''}`,
-        fix: 'See the VM log next to the provision log; then run the provision again.',
+        why: `${reason.message.replace(/\.$/, '')}.${this.lastStep && phase === 'script' ? ` It was at "${this.lastStep.title}".` : ''}`,
+        fix: `See the VM log (${this.vm?.logFile ?? 'next to the provision log'}); then run the provision again.`,
         detail: tail(this.recentOutput.join('\n'), 4000),
         logFile,
         cause: error,

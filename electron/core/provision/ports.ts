@@ -10,10 +10,18 @@ export interface VmShare {
   readOnly: boolean;
 }
 
+export interface VmExit {
+  code: number | null;
+  /** Why it ended, when that was a failure (from Tart's log): "macOS refuses to run more VMs…". */
+  why?: string;
+}
+
 /** A running VM: the `tart run` child this process owns. */
 export interface RunningVm {
-  /** Settles when the VM's process ends, with its exit code (null if unknown). Never rejects. */
-  readonly exited: Promise<number | null>;
+  /** Settles when the VM's process ends. Never rejects. */
+  readonly exited: Promise<VmExit>;
+  /** Where `tart run` writes its output. */
+  readonly logFile: string;
   /** Ask the guest OS to shut down cleanly (tart: SIGUSR2). False when not supported. */
   requestShutdown(): boolean;
 }
@@ -37,8 +45,8 @@ export interface ProvisionVms {
     config: { cpus: number; memoryMb: number; diskGb?: number },
     signal: AbortSignal,
   ): Promise<void>;
-  /** `tart run --no-graphics --dir …`, detached from the caller; output goes to `logFile`. */
-  run(name: string, options: { shares: VmShare[]; logFile: string }): Promise<RunningVm>;
+  /** `tart run --no-graphics --dir …`, detached from the caller. */
+  run(name: string, options: { shares: VmShare[] }): Promise<RunningVm>;
   waitForIp(name: string, timeoutSeconds: number, signal: AbortSignal): Promise<string>;
   /** `tart stop`; resolves when stopped (also when it was not running). */
   stop(name: string, timeoutSeconds: number): Promise<void>;

@@ -13,6 +13,7 @@ import type {
   ProvisionDeps,
   ProvisionVms,
   RunningVm,
+  VmExit,
   VmShare,
   VmSummary,
 } from '../ports';
@@ -67,7 +68,7 @@ export class FakeHost {
   lastScriptCommand = '';
   lastLogin: GuestLogin | null = null;
   private releases: Array<() => void> = [];
-  private running = new Map<string, { resolve: (code: number | null) => void }>();
+  private running = new Map<string, { resolve: (exit: VmExit) => void }>();
   private builds = 0;
 
   constructor(initial: Record<string, string> = {}) {
@@ -111,11 +112,12 @@ export class FakeHost {
         this.lastShares = shares;
         const share = shares[0];
         if (share) this.lastScript = readFileSync(path.join(share.path, 'provision.sh'), 'utf8');
-        let resolve!: (code: number | null) => void;
-        const exited = new Promise<number | null>((r) => (resolve = r));
+        let resolve!: (exit: VmExit) => void;
+        const exited = new Promise<VmExit>((r) => (resolve = r));
         this.running.set(name, { resolve });
         const handle: RunningVm = {
           exited,
+          logFile: `/fake/logs/${name}.log`,
           requestShutdown: () => {
             if (!this.supportsShutdownRequest) return false;
             setTimeout(() => this.powerOff(name, 0), 5);
@@ -221,7 +223,8 @@ export class FakeHost {
       const s = steps[i]!;
       out(`::clave::step ${i + 1}/${steps.length} ${s.id} ${s.title}`);
       if (this.crashDuringScript && i === 2) {
-        for (const name of this.running.keys()) this.powerOff(name, 0);
+        for (const name of this.running.keys())
+          this.powerOff(name, 0, 'The VM crashed: guest error');
         return new Promise(() => {}); // the connection just hangs, as a dead VM's would
       }
       out(`working on ${s.id}`);
@@ -238,10 +241,10 @@ export class FakeHost {
     return { code: 0, stdout: '', stderr: '' };
   }
 
-  private powerOff(name: string, code: number | null): void {
+  private powerOff(name: string, code: number | null, why?: string): void {
     const vm = this.vms.get(name);
     if (vm) vm.running = false;
-    this.running.get(name)?.resolve(code);
+    this.running.get(name)?.resolve({ code, ...(why === undefined ? {} : { why }) });
     this.running.delete(name);
   }
 
