@@ -303,6 +303,22 @@ describe('tunnel', () => {
     await tunnel.close();
   });
 
+  it('keeps its port across a reconnect', async () => {
+    const web = http.createServer((_req, res) => res.end('again'));
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => web.close(() => r())));
+    const first = await connectSsh({ ...login(sshd), deadlineMs: 5000 });
+    const tunnel = await first.openTunnel({ remotePort: (web.address() as net.AddressInfo).port });
+    expect(await fetch(tunnel.url).then((r) => r.text())).toBe('again');
+    await first.close();
+    await expect(fetch(tunnel.url)).rejects.toThrow();
+    const second = await connectSsh({ ...login(sshd), deadlineMs: 5000 });
+    tunnel.useConnection(second);
+    expect(await fetch(tunnel.url).then((r) => r.text())).toBe('again');
+    await tunnel.close();
+    await second.close();
+  });
+
   it('drops connections when nothing listens in the guest, and remembers why', async () => {
     const tunnel = await conn.openTunnel({ remotePort: await freePort('127.0.0.1') });
     const socket = net.connect(tunnel.localPort, '127.0.0.1');
