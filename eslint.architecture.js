@@ -23,7 +23,7 @@ const forbidRendererFolder = {
 /** @type {import('typescript-eslint').ConfigArray} */
 export const architectureRules = [
   {
-    files: ['electron/core/**'],
+    files: ['electron/core/**', 'cli/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['{electron,shared,scripts,e2e}/**/*.test.ts'],
+          include: ['{electron,shared,scripts,e2e,cli}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', 'e2e/**/*.e2e.ts'],
         },
       },

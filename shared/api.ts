@@ -2,6 +2,7 @@
 // Transports (Electron IPC, WebSocket, the CLI's local socket) only move these messages;
 // receivers validate with the same schemas, so no face can send the host something malformed.
 import { z } from 'zod';
+import { OnExit, PipelineEvent, Problem, SessionSummary } from './session';
 
 export const AppInfo = z.object({
   name: z.literal('Clave'),
@@ -12,13 +13,119 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 const NoParams = z.object({}).strict();
+const SessionId = z.string().regex(/^[a-z0-9]{8}$/, 'a session id is 8 lower-case letters/digits');
+const TerminalId = z.string().min(1).max(64);
+const Size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) };
+
+export const ExitInfo = z.object({
+  branch: z.string().nullable(),
+  baseBranch: z.string().nullable(),
+  uncommittedFiles: z.array(z.string()),
+  commitsAhead: z.number().int(),
+});
+export type ExitInfo = z.infer<typeof ExitInfo>;
+
+export const StopResult = z.object({
+  /** What happened to the session copy: merged and removed, kept, or discarded. */
+  outcome: z.enum(['kept', 'merged', 'discarded']),
+  /** Set when the requested decision could not be carried out (conflict, unmerged work): the copy was kept. */
+  problem: Problem.nullable(),
+  /** Teardown parts that failed; the others still ran. */
+  teardownProblems: z.array(Problem),
+});
+export type StopResult = z.infer<typeof StopResult>;
+
+export const TerminalKind = z.enum(['agent', 'shell', 'exec']);
+export type TerminalKind = z.infer<typeof TerminalKind>;
+
+export const AuthStatus = z.object({
+  method: z.enum(['api-key', 'oauth-token', 'none']),
+  source: z.enum(['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'stored', 'none']),
+});
+
+export const CleanupReport = z.object({
+  orphanVms: z.array(z.string()),
+  staleRecords: z.array(z.string()),
+  orphanProxies: z.array(z.string()),
+  dryRun: z.boolean(),
+  problems: z.array(Problem),
+});
+export type CleanupReport = z.infer<typeof CleanupReport>;
+
+export const DoctorCheck = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+  fix: z.string().optional(),
+});
+export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
+  'sessions.list': { params: NoParams, result: z.array(SessionSummary) },
+  'sessions.get': { params: z.object({ id: SessionId }).strict(), result: SessionSummary },
+  'sessions.start': {
+    params: z
+      .object({
+        projectDir: z.string().min(1).max(4096),
+        onExit: OnExit.optional(),
+        /** Resolve only when the session runs (or reject with the failing step's problem). */
+        wait: z.boolean().optional(),
+      })
+      .strict(),
+    result: SessionSummary,
+  },
+  'sessions.exitInfo': { params: z.object({ id: SessionId }).strict(), result: ExitInfo },
+  'sessions.stop': {
+    params: z
+      .object({ id: SessionId, onExit: OnExit.optional(), force: z.boolean().optional() })
+      .strict(),
+    result: StopResult,
+  },
+  'sessions.cleanup': {
+    params: z.object({ dryRun: z.boolean().optional() }).strict(),
+    result: CleanupReport,
+  },
+  'terminal.open': {
+    params: z
+      .object({
+        sessionId: SessionId,
+        kind: TerminalKind,
+        /** For `exec`: the command, as an argument array (quoted for the VM's shell by the host). */
+        command: z.array(z.string().max(100_000)).max(1000).optional(),
+        pty: z.boolean().optional(),
+        ...Size,
+      })
+      .strict(),
+    result: z.object({ terminalId: TerminalId }),
+  },
+  'terminal.write': {
+    params: z.object({ terminalId: TerminalId, data: z.string().max(1_000_000) }).strict(),
+    result: z.null(),
+  },
+  'terminal.resize': {
+    params: z.object({ terminalId: TerminalId, ...Size }).strict(),
+    result: z.null(),
+  },
+  /** Flow control: the face has rendered this many more characters; the host may send more. */
+  'terminal.ack': {
+    params: z.object({ terminalId: TerminalId, chars: z.number().int().min(0) }).strict(),
+    result: z.null(),
+  },
+  'terminal.close': { params: z.object({ terminalId: TerminalId }).strict(), result: z.null() },
+  'auth.status': { params: NoParams, result: AuthStatus },
+  'auth.clear': { params: NoParams, result: z.null() },
+  'doctor.run': { params: NoParams, result: z.array(DoctorCheck) },
 } as const;
 
 export const events = {
   'app.notice': z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  'session.updated': SessionSummary,
+  'session.progress': z.object({ sessionId: z.string(), event: PipelineEvent }),
+  /** The agent ended by itself (e.g. /exit): faces ask keep / merge / discard. */
+  'session.agentExited': z.object({ sessionId: z.string() }),
+  'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
+  'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -1,17 +1,39 @@
-// The IPC manager: one invoke channel, validated by the core's dispatcher; events pushed to all windows.
+// The IPC manager: one invoke channel into the core's dispatcher; events pushed to the sender.
 import { ipcMain, type WebContents } from 'electron';
 import { IpcChannel } from '../../shared/ipc-channels';
+import type { Broadcast } from '../core/api/connection';
+import type { Client, Dispatch } from '../core/api/dispatch';
 
-export type Dispatch = (request: unknown) => Promise<unknown>;
-
-export function serveIpc(dispatch: Dispatch, isTrustedSender: (sender: WebContents) => boolean) {
-  ipcMain.handle(IpcChannel.invoke, async (event, request: unknown) => {
-    if (!isTrustedSender(event.sender)) throw new Error('IPC from an untrusted frame was refused');
-    return dispatch(request);
-  });
-  return () => ipcMain.removeHandler(IpcChannel.invoke);
+function clientFor(wc: WebContents): Client {
+  return {
+    id: `ipc-${wc.id}`,
+    send: (name, payload) => {
+      if (!wc.isDestroyed()) wc.send(IpcChannel.event, { name, payload });
+    },
+    onClose: (listener) => wc.once('destroyed', listener),
+  };
 }
 
-export function pushEvent(targets: WebContents[], name: string, payload: unknown): void {
-  for (const wc of targets) if (!wc.isDestroyed()) wc.send(IpcChannel.event, { name, payload });
+export function serveIpc(
+  dispatch: Dispatch,
+  broadcast: Broadcast,
+  isTrustedSender: (sender: WebContents) => boolean,
+) {
+  const clients = new Map<number, Client>();
+  ipcMain.handle(IpcChannel.invoke, async (event, request: unknown) => {
+    if (!isTrustedSender(event.sender)) throw new Error('IPC from an untrusted frame was refused');
+    let client = clients.get(event.sender.id);
+    if (!client) {
+      const id = event.sender.id;
+      client = clientFor(event.sender);
+      clients.set(id, client);
+      const unsubscribe = broadcast.add(client);
+      client.onClose(() => {
+        clients.delete(id);
+        unsubscribe();
+      });
+    }
+    return dispatch(request, client);
+  });
+  return () => ipcMain.removeHandler(IpcChannel.invoke);
 }

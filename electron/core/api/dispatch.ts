@@ -4,13 +4,23 @@ import {
   Request,
   methods,
   parseParams,
+  type EventName,
+  type EventPayload,
   type MethodName,
   type Params,
   type Result,
 } from '../../../shared/api';
 
+/** One connected face. Events meant for it alone (its terminals' output) go through `send`. */
+export interface Client {
+  readonly id: string;
+  send<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Called once when the face goes away (socket closed, window destroyed). */
+  onClose(listener: () => void): void;
+}
+
 export type ApiHandlers = {
-  [M in MethodName]: (params: Params<M>) => Promise<Result<M>> | Result<M>;
+  [M in MethodName]: (params: Params<M>, client: Client) => Promise<Result<M>> | Result<M>;
 };
 
 export class ApiRequestError extends Error {
@@ -20,8 +30,10 @@ export class ApiRequestError extends Error {
   }
 }
 
-export function createDispatcher(handlers: ApiHandlers) {
-  return async function dispatch(raw: unknown): Promise<unknown> {
+export type Dispatch = (request: unknown, client: Client) => Promise<unknown>;
+
+export function createDispatcher(handlers: ApiHandlers): Dispatch {
+  return async function dispatch(raw, client) {
     const request = Request.safeParse(raw);
     if (!request.success) {
       throw new ApiRequestError(
@@ -29,13 +41,16 @@ export function createDispatcher(handlers: ApiHandlers) {
       );
     }
     const method = request.data.method as MethodName;
-    let params: Params<typeof method>;
+    let params: unknown;
     try {
       params = parseParams(method, request.data.params ?? {});
-    } catch {
-      throw new ApiRequestError(`Invalid parameters for ${method}`);
+    } catch (e) {
+      const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+      const where = issue?.path.length ? ` (${issue.path.join('.')}: ${issue.message})` : '';
+      throw new ApiRequestError(`Invalid parameters for ${method}${where}`);
     }
-    const result = await handlers[method](params);
+    const handler = handlers[method] as (p: unknown, c: Client) => unknown;
+    const result = await handler(params, client);
     return methods[method].result.parse(result);
   };
 }

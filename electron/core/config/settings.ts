@@ -57,8 +57,6 @@ export const Settings = z
         redisPort: z.number().int().default(6379),
       })
       .default({ mode: 'host', mysqlPort: 3306, redisPort: 6379 }),
-    /** Gitignored files copied into every session copy (added to a project's .worktreeinclude). */
-    include: z.array(z.string()).default(['.env']),
     editor: z.string().optional(),
   })
   .strict();

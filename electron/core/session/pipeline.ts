@@ -22,7 +22,7 @@ export class PipelineFailure extends Error {
     readonly pipeline: string,
     readonly step: string,
     readonly problem: Problem,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(`${step}: ${problem.what}`);
     this.name = 'PipelineFailure';

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, UsageError } from './args';
+
+describe('clave arguments', () => {
+  it('parses the seed UX', () => {
+    expect(parseCommand([], '/p')).toEqual({ name: 'run', dir: '/p' });
+    expect(parseCommand(['../x', '--on-exit=merge'], '/p/q')).toEqual({
+      name: 'run',
+      dir: '/p/x',
+      onExit: 'merge',
+    });
+    expect(parseCommand(['start', '--detach', '--json'], '/p')).toEqual({
+      name: 'start',
+      dir: '/p',
+      detach: true,
+      json: true,
+    });
+    expect(parseCommand(['stop', 'a1b2c3d4', '--on-exit', 'discard'])).toEqual({
+      name: 'stop',
+      id: 'a1b2c3d4',
+      force: false,
+      onExit: 'discard',
+    });
+    expect(parseCommand(['exec', 'a1b2c3d4', '--', 'php', 'artisan', '--version'])).toEqual({
+      name: 'exec',
+      id: 'a1b2c3d4',
+      argv: ['php', 'artisan', '--version'],
+    });
+    expect(parseCommand(['auth', '--status'])).toEqual({ name: 'auth', mode: 'status' });
+    expect(parseCommand(['provision', '--image=ghcr.io/x/y:1'])).toEqual({
+      name: 'provision',
+      force: false,
+      update: false,
+      image: 'ghcr.io/x/y:1',
+    });
+  });
+
+  it.each([
+    [['stop'], /needs a session id/],
+    [['stop', 'NOPE'], /is not a session id/],
+    [['attach', 'a1b2c3d4', 'b'], /one session id/],
+    [['--on-exit=later'], /must be keep, merge or discard/],
+    [['sessions', '--detach'], /does not take --detach/],
+    [['exec', 'a1b2c3d4'], /clave exec <id> -- <command/],
+    [['start', '--bogus'], /Unknown option '--bogus'/],
+    [['auth', '--status', '--clear'], /not both/],
+    [['provision', '--force', '--update'], /not both/],
+    [['doctor', 'x'], /takes no arguments/],
+  ])('%j → one clear line', (argv, message) => {
+    expect(() => parseCommand(argv as string[])).toThrow(UsageError);
+    expect(() => parseCommand(argv as string[])).toThrow(message);
+  });
+});

@@ -1,0 +1,289 @@
+// `clave`: the seed's command-line UX, as a client of the session host.
+import { createInterface } from 'node:readline/promises';
+import type { ClaveApi, ExitInfo } from '../shared/api';
+import { ApiError } from '../shared/protocol';
+import type { OnExit, SessionSummary } from '../shared/session';
+import { dataDir, dataPaths } from '../electron/core/config/paths';
+import { loadSettings } from '../electron/core/config/settings';
+import { parseCommand, UsageError, USAGE, type Command } from './args';
+import { connectToHost } from './host-connection';
+import { createProgressRenderer, dim, formatProblemLines, red, yellow } from './progress';
+import { attachTerminal } from './terminal';
+
+const paths = dataPaths(dataDir());
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`clave: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseCommand(argv);
+  } catch (e) {
+    if (e instanceof UsageError) fail(e.message, 64);
+    throw e;
+  }
+  if (cmd.name === 'help') return (void process.stdout.write(USAGE + '\n'), 0);
+  if (cmd.name === 'version') return (void process.stdout.write(`${await version()}\n`), 0);
+  if (cmd.name === 'serve') {
+    const { serve } = await import('./serve');
+    return serve(paths, loadSettings(paths.settings));
+  }
+  if (cmd.name === 'auth' && cmd.mode === 'setup') {
+    const { setupAuth } = await import('./auth-setup');
+    return setupAuth(paths);
+  }
+  if (cmd.name === 'provision') {
+    const { provisionCommand } = await import('./provision');
+    return provisionCommand(paths, loadSettings(paths.settings), cmd);
+  }
+
+  const conn = await connectToHost(paths);
+  try {
+    return await run(conn.api, cmd);
+  } finally {
+    conn.end();
+  }
+}
+
+async function run(api: ClaveApi, cmd: Command): Promise<number> {
+  switch (cmd.name) {
+    case 'run':
+    case 'start': {
+      const render = createProgressRenderer();
+      let sessionId: string | null = null;
+      const off = api.on('session.progress', (e) => {
+        if (sessionId === null || e.sessionId === sessionId) render(e.event);
+      });
+      const offUpdate = api.on('session.updated', (s) => {
+        if (sessionId === null && s.projectDir === ('dir' in cmd ? cmd.dir : '')) sessionId = s.id;
+      });
+      let session: SessionSummary;
+      try {
+        session = await api.call('sessions.start', {
+          projectDir: cmd.dir,
+          wait: true,
+          ...(cmd.onExit ? { onExit: cmd.onExit } : {}),
+        });
+      } finally {
+        off();
+        offUpdate();
+      }
+      for (const w of session.warnings)
+        process.stderr.write(yellow('! ') + formatProblemLines(w).join('\n') + '\n');
+      if (cmd.name === 'start' && (cmd.detach || cmd.json)) {
+        printStarted(session, cmd.json);
+        return 0;
+      }
+      if (cmd.name === 'start') printStarted(session, false);
+      process.stderr.write(
+        dim(
+          `Attaching to Claude in ${session.vmName} (detach: Ctrl-b d; the agent keeps running)\n`,
+        ),
+      );
+      // The host reports the agent's own exit before the terminal's, so the flag is set in time.
+      let agentExited = false;
+      const offExited = api.on('session.agentExited', (e) => {
+        if (e.sessionId === session.id) agentExited = true;
+      });
+      await attachTerminal(api, { sessionId: session.id, kind: 'agent' }).finally(offExited);
+      if (!agentExited) {
+        process.stderr.write(
+          dim(
+            `Detached. The session goes on: clave attach ${session.id} · clave stop ${session.id}\n`,
+          ),
+        );
+        return 0;
+      }
+      return stopWithDecision(api, session.id, cmd.onExit);
+    }
+    case 'sessions': {
+      const list = await api.call('sessions.list', {});
+      if (cmd.json) return (void process.stdout.write(JSON.stringify(list, null, 2) + '\n'), 0);
+      if (!list.length) return (void process.stdout.write('No sessions.\n'), 0);
+      const rows = list.map((s) => [
+        s.id,
+        s.projectName,
+        s.state,
+        s.branch ?? '-',
+        s.vmName ?? '-',
+        s.url ?? '-',
+        ago(s.startedAt),
+      ]);
+      printTable(['ID', 'PROJECT', 'STATE', 'BRANCH', 'VM', 'URL', 'STARTED'], rows);
+      return 0;
+    }
+    case 'attach': {
+      await api.call('sessions.get', { id: cmd.id });
+      await attachTerminal(api, { sessionId: cmd.id, kind: 'agent' });
+      return 0;
+    }
+    case 'ssh': {
+      await api.call('sessions.get', { id: cmd.id });
+      const code = await attachTerminal(api, { sessionId: cmd.id, kind: 'shell' });
+      return code ?? 0;
+    }
+    case 'exec': {
+      const code = await attachTerminal(api, {
+        sessionId: cmd.id,
+        kind: 'exec',
+        command: cmd.argv,
+      });
+      return code ?? 1;
+    }
+    case 'stop':
+      return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force);
+    case 'cleanup': {
+      const r = await api.call('sessions.cleanup', { dryRun: cmd.dryRun });
+      const verb = r.dryRun ? 'Would remove' : 'Removed';
+      for (const vm of r.orphanVms) process.stdout.write(`${verb} orphaned VM ${vm}\n`);
+      for (const p of r.orphanProxies) process.stdout.write(`${verb} orphaned proxy ${p}\n`);
+      for (const id of r.staleRecords) process.stdout.write(`${verb} stale session record ${id}\n`);
+      for (const p of r.problems)
+        process.stderr.write(red('✗ ') + formatProblemLines(p).join('\n') + '\n');
+      if (!r.orphanVms.length && !r.staleRecords.length && !r.orphanProxies.length)
+        process.stdout.write('Nothing to clean up.\n');
+      return r.problems.length ? 1 : 0;
+    }
+    case 'auth': {
+      if (cmd.mode === 'clear') {
+        await api.call('auth.clear', {});
+        process.stdout.write('Stored Claude token removed.\n');
+        return 0;
+      }
+      const s = await api.call('auth.status', {});
+      process.stdout.write(
+        s.method === 'none'
+          ? 'Not authenticated. Run: clave auth\n'
+          : `Authenticated with ${s.method} from ${s.source}\n`,
+      );
+      return s.method === 'none' ? 1 : 0;
+    }
+    case 'doctor': {
+      const checks = await api.call('doctor.run', {});
+      for (const c of checks) {
+        process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
+        if (!c.ok && c.fix) process.stdout.write(`    fix: ${c.fix}\n`);
+      }
+      return checks.every((c) => c.ok) ? 0 : 1;
+    }
+    default:
+      return 1;
+  }
+}
+
+async function stopWithDecision(
+  api: ClaveApi,
+  id: string,
+  onExit?: OnExit,
+  force = false,
+): Promise<number> {
+  let decision = onExit;
+  if (!decision) {
+    const info = await api.call('sessions.exitInfo', { id });
+    decision = await askDecision(info);
+  }
+  let result = await api.call('sessions.stop', { id, onExit: decision, force });
+  if (result.problem && decision === 'discard' && !force && process.stdin.isTTY) {
+    process.stderr.write(yellow('! ') + formatProblemLines(result.problem).join('\n') + '\n');
+    if (await confirm('Discard anyway? The commits will be lost.')) {
+      result = await api.call('sessions.stop', { id, onExit: 'discard', force: true });
+    }
+  }
+  for (const p of result.teardownProblems)
+    process.stderr.write(red('✗ ') + formatProblemLines(p).join('\n') + '\n');
+  if (result.problem)
+    process.stderr.write(yellow('! ') + formatProblemLines(result.problem).join('\n') + '\n');
+  process.stdout.write(`Session ${id} ended; work ${result.outcome}.\n`);
+  return result.teardownProblems.length || result.problem ? 1 : 0;
+}
+
+async function askDecision(info: ExitInfo): Promise<OnExit> {
+  if (!process.stdin.isTTY) return 'keep';
+  const stake = [
+    info.uncommittedFiles.length ? `${info.uncommittedFiles.length} uncommitted file(s)` : null,
+    info.commitsAhead
+      ? `${info.commitsAhead} commit(s) ahead of ${info.baseBranch ?? 'the base'}`
+      : null,
+  ].filter(Boolean);
+  process.stderr.write(
+    `\nThe session's work on ${info.branch}: ${stake.length ? stake.join(', ') : 'no changes'}.\n`,
+  );
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (;;) {
+      const a = (await rl.question('Keep, merge or discard? [K/m/d] ')).trim().toLowerCase();
+      if (a === '' || a === 'k' || a === 'keep') return 'keep';
+      if (a === 'm' || a === 'merge') return 'merge';
+      if (a === 'd' || a === 'discard') return 'discard';
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function printStarted(s: SessionSummary, json: boolean) {
+  const info = {
+    id: s.id,
+    vm: s.vmName,
+    ip: s.vmIp,
+    port: s.tunnelPort,
+    url: s.url,
+    branch: s.branch,
+    worktree: s.worktreeDir,
+  };
+  if (json) process.stdout.write(JSON.stringify(info) + '\n');
+  else
+    for (const [k, v] of Object.entries(info)) process.stdout.write(`${k.padEnd(9)}${v ?? '-'}\n`);
+  if (!json && s.urlNote) process.stdout.write(dim(`         (${s.urlNote})\n`));
+}
+
+function printTable(head: string[], rows: string[][]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of [head, ...rows])
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+}
+
+function ago(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 60
+    ? `${s}s ago`
+    : s < 3600
+      ? `${Math.round(s / 60)}m ago`
+      : `${Math.round(s / 3600)}h ago`;
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ApiError) {
+      process.stderr.write(`clave: ${formatProblemLines(e.problem).join('\n')}\n`);
+      process.exit(1);
+    }
+    fail((e as Error).message);
+  },
+);

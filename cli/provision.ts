@@ -1,0 +1,52 @@
+// `clave provision [--force|--update] [--image=…]`: builds the base VM with a progress bar,
+// shows the log's location on failure, and leaves exactly one base VM.
+import type { DataPaths } from '../electron/core/config/paths';
+import type { Settings } from '../electron/core/config/settings';
+import { Tart } from '../electron/core/host/tart';
+import { createTerminalProgress, provision, ProvisionError } from '../electron/core/provision';
+import { hostDeps } from '../electron/core/provision/host-binding';
+import { formatProblemLines, red } from './progress';
+
+export async function provisionCommand(
+  paths: DataPaths,
+  settings: Settings,
+  cmd: { force: boolean; update: boolean; image?: string },
+): Promise<number> {
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = createTerminalProgress(process.stderr);
+  try {
+    const result = await provision(
+      {
+        dataDir: paths.root,
+        logDir: paths.logs,
+        baseVm: settings.baseVm,
+        image: cmd.image ?? settings.baseImage,
+        force: cmd.force,
+        update: cmd.update,
+        cpus: settings.vm.cpus,
+        memoryMb: settings.vm.memoryMb,
+        ssh: { user: settings.ssh.user, password: settings.ssh.password, port: settings.ssh.port },
+      },
+      {
+        onProgress: (e) => bar.onProgress(e),
+        signal: ac.signal,
+        deps: hostDeps({ tart: new Tart({ logDir: paths.vmLogs }) }),
+      },
+    );
+    bar.finish(`${settings.baseVm}: ${result.outcome}`);
+    return 0;
+  } catch (e) {
+    bar.finish();
+    if (e instanceof ProvisionError) {
+      process.stderr.write(red('✗ ') + formatProblemLines(e).join('\n') + '\n');
+      return 1;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,42 @@
+// The API's methods, each mapped onto the service that owns it. No business rule lives here.
+import type { AppInfo, CleanupReport, DoctorCheck } from '../../../shared/api';
+import type { SessionHost } from '../session/session-host';
+import type { ApiHandlers } from './dispatch';
+
+export interface AuthService {
+  status(): Promise<{
+    method: 'api-key' | 'oauth-token' | 'none';
+    source: 'ANTHROPIC_API_KEY' | 'CLAUDE_CODE_OAUTH_TOKEN' | 'stored' | 'none';
+  }>;
+  clear(): Promise<void>;
+}
+
+export interface HandlerServices {
+  info: () => AppInfo;
+  sessions: SessionHost;
+  auth: AuthService;
+  doctor: () => Promise<DoctorCheck[]>;
+}
+
+export function createApiHandlers(s: HandlerServices): ApiHandlers {
+  const t = s.sessions.terminals;
+  return {
+    'app.info': () => s.info(),
+    'sessions.list': () => s.sessions.list(),
+    'sessions.get': ({ id }) => s.sessions.get(id),
+    'sessions.start': (p) => s.sessions.start(p),
+    'sessions.exitInfo': ({ id }) => s.sessions.exitInfo(id),
+    'sessions.stop': ({ id, onExit, force }) => s.sessions.stop(id, onExit, force),
+    'sessions.cleanup': ({ dryRun }): Promise<CleanupReport> => s.sessions.cleanup(dryRun ?? false),
+    'terminal.open': async (p, client) => ({
+      terminalId: await s.sessions.openTerminal(client, p),
+    }),
+    'terminal.write': ({ terminalId, data }) => (t.write(terminalId, data), null),
+    'terminal.resize': ({ terminalId, cols, rows }) => (t.resize(terminalId, cols, rows), null),
+    'terminal.ack': ({ terminalId, chars }) => (t.ack(terminalId, chars), null),
+    'terminal.close': ({ terminalId }) => (t.close(terminalId), null),
+    'auth.status': () => s.auth.status(),
+    'auth.clear': async () => (await s.auth.clear(), null),
+    'doctor.run': () => s.doctor(),
+  };
+}

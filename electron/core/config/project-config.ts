@@ -1,0 +1,43 @@
+// Per-project settings in `.clave.json` at the project root, validated at the edge.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, formatZodIssues } from './settings';
+
+export const ProjectConfig = z
+  .object({
+    /** Gitignored files to carry into the session copy (default: .worktreeinclude, else .env). */
+    include: z.array(z.string().min(1)).optional(),
+    vm: z
+      .object({
+        cpus: z.number().int().min(1).max(64).optional(),
+        memoryMb: z.number().int().min(1024).max(262144).optional(),
+      })
+      .strict()
+      .optional(),
+    bootstrap: z
+      .object({
+        composer: z.boolean().default(true),
+        migrate: z.boolean().default(true),
+      })
+      .strict()
+      .default({ composer: true, migrate: true }),
+  })
+  .strict();
+export type ProjectConfig = z.infer<typeof ProjectConfig>;
+
+export const PROJECT_CONFIG_FILE = '.clave.json';
+
+export function loadProjectConfig(projectDir: string): ProjectConfig {
+  const file = path.join(projectDir, PROJECT_CONFIG_FILE);
+  if (!existsSync(file)) return ProjectConfig.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(file, `not valid JSON (${(e as Error).message}).`);
+  }
+  const parsed = ProjectConfig.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(file, formatZodIssues(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,83 @@
+// Keep / merge / discard, without ever losing work: merge commits what is uncommitted first and
+// keeps everything when git cannot merge cleanly; discard refuses (asks again) when the copy holds
+// work found nowhere else, unless forced.
+import type { StopResult } from '../../../shared/api';
+import type { OnExit, Problem } from '../../../shared/session';
+import type { Git } from '../host/git';
+import { toProblem } from './problem';
+
+export interface ExitTarget {
+  repo: string;
+  id: string;
+  branch: string;
+  /** The branch the session started from; null when the main repo was on a detached HEAD. */
+  baseBranch: string | null;
+}
+
+type Outcome = Pick<StopResult, 'outcome' | 'problem'>;
+
+const kept = (problem: Problem | null = null): Outcome => ({ outcome: 'kept', problem });
+
+export async function applyExitDecision(
+  git: Git,
+  target: ExitTarget,
+  decision: OnExit,
+  force = false,
+): Promise<Outcome> {
+  const copy = git.sessionPath(target.repo, target.id);
+  switch (decision) {
+    case 'keep':
+      return kept();
+    case 'merge': {
+      if (!target.baseBranch) {
+        return kept({
+          what: 'Kept the session: there is no branch to merge into',
+          why: 'The session started from a detached HEAD.',
+          fix: `Check out a branch and run: git merge ${target.branch} (after fetching it from ${copy}).`,
+        });
+      }
+      try {
+        await git.commitAll(
+          copy,
+          `Clave session ${target.id}: uncommitted work at the end of the session`,
+        );
+        const merged = await git.mergeBack({
+          repo: target.repo,
+          id: target.id,
+          into: target.baseBranch,
+        });
+        if (merged.status === 'conflict') {
+          return kept({
+            what: `Kept the session: merging into ${target.baseBranch} would conflict`,
+            why: `Conflicting files: ${merged.files.join(', ')}. The merge was aborted; nothing changed.`,
+            fix: `Resolve by hand: git merge ${target.branch} in your project, or keep working in the session.`,
+          });
+        }
+      } catch (e) {
+        return kept(toProblem(e));
+      }
+      // The work is on the base branch now; the copy and the session branch can go.
+      try {
+        await git.removeCopy({ repo: target.repo, id: target.id });
+        await git.deleteBranch({ repo: target.repo, branch: target.branch });
+      } catch (e) {
+        return { outcome: 'merged', problem: toProblem(e) };
+      }
+      return { outcome: 'merged', problem: null };
+    }
+    case 'discard': {
+      try {
+        await git.removeCopy({ repo: target.repo, id: target.id, force });
+        await git.deleteBranch({ repo: target.repo, branch: target.branch, force: true });
+      } catch (e) {
+        const p = toProblem(e);
+        return kept({
+          ...p,
+          what: `Kept the session: ${p.what}`,
+          fix: 'Discard again with force to throw the work away, or merge it.',
+        });
+      }
+      return { outcome: 'discarded', problem: null };
+    }
+  }
+}

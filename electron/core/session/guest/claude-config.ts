@@ -1,0 +1,112 @@
+// What RunClaudeCode writes into the VM before launching the agent (contracts/claude-code.md §7):
+// onboarding and trust pre-answered, the bypass warning suppressed, exactly one credential in a
+// 0600 env file that the launch script sources — never on a command line.
+import { command, quote } from '../../host/shell-quote';
+
+export const PROJECT_DIR = '/srv/project';
+export const TMUX_SESSION = 'claude';
+
+export type ClaudeAuth =
+  { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string };
+
+export function claudeJson(auth: ClaudeAuth, theme: 'dark' | 'light' = 'dark'): string {
+  const state: Record<string, unknown> = {
+    hasCompletedOnboarding: true,
+    theme,
+    autoUpdates: false,
+    shiftEnterKeyBindingInstalled: true,
+    projects: {
+      [PROJECT_DIR]: {
+        hasTrustDialogAccepted: true,
+        hasCompletedProjectOnboarding: true,
+        allowedTools: [],
+      },
+    },
+  };
+  // Claude asks "use this API key?" unless its last 20 characters were approved before.
+  if (auth.kind === 'api-key') {
+    state.customApiKeyResponses = { approved: [auth.value.slice(-20)], rejected: [] };
+  }
+  return JSON.stringify(state, null, 2) + '\n';
+}
+
+export function claudeSettingsJson(env: Readonly<Record<string, string>> = {}): string {
+  // Sources disagree on where the key is read; Claude honours one or the other by version.
+  return (
+    JSON.stringify(
+      {
+        skipDangerousModePermissionPrompt: true,
+        permissions: { skipDangerousModePermissionPrompt: true },
+        ...(Object.keys(env).length ? { env } : {}),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** For an OAuth setup-token, prior art also writes the credentials file Linux Claude reads. */
+export function credentialsJson(token: string, now = Date.now()): string {
+  return (
+    JSON.stringify({
+      claudeAiOauth: {
+        accessToken: token,
+        refreshToken: '',
+        expiresAt: now + 365 * 24 * 3600 * 1000,
+        scopes: ['user:inference', 'user:profile'],
+      },
+    }) + '\n'
+  );
+}
+
+/** The 0600 env file the launch script sources; exactly one credential variable. */
+export function authEnvFile(auth: ClaudeAuth): string {
+  const name = auth.kind === 'api-key' ? 'ANTHROPIC_API_KEY' : 'CLAUDE_CODE_OAUTH_TOKEN';
+  return `export ${name}=${quote(auth.value)}\nexport DISABLE_AUTOUPDATER=1\n`;
+}
+
+/**
+ * The script tmux runs: a login shell (PATH from the profile, where the installer put claude),
+ * the credential sourced from its file, then Claude in the project, as the VM user.
+ */
+export function launchScript(envFilePath: string): string {
+  return [
+    '#!/usr/bin/env bash',
+    'set -a',
+    `. ${quote(envFilePath)}`,
+    'set +a',
+    'export TERM=xterm-256color COLORTERM=truecolor LANG=C.UTF-8',
+    `cd ${quote(PROJECT_DIR)} || exit 1`,
+    `exec ${command(['claude', '--dangerously-skip-permissions'])}`,
+    '',
+  ].join('\n');
+}
+
+/** Starts the agent's tmux session unless it already runs (re-attach after a host restart). */
+export function startTmuxCommand(scriptPath: string): string {
+  return [
+    `tmux has-session -t ${TMUX_SESSION} 2>/dev/null ||`,
+    command([
+      'tmux',
+      'new-session',
+      '-d',
+      '-s',
+      TMUX_SESSION,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      'bash',
+      '-l',
+      scriptPath,
+    ]),
+  ].join(' ');
+}
+
+export function attachTmuxCommand(): string {
+  return command(['tmux', 'attach-session', '-t', TMUX_SESSION]);
+}
+
+export function agentAliveCommand(): string {
+  return command(['tmux', 'has-session', '-t', TMUX_SESSION]);
+}

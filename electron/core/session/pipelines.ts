@@ -1,0 +1,36 @@
+// The seed's two pipelines, as lists of steps (one concern each, one file each in steps/).
+import type { SessionContext } from './context';
+import type { Step } from './pipeline';
+import { bootVm } from './steps/boot-vm';
+import { bootstrapLaravel } from './steps/bootstrap-laravel';
+import { checkClaudeAuthentication } from './steps/check-claude-auth';
+import { cloneRepo } from './steps/clone-repo';
+import { cloneVm } from './steps/clone-vm';
+import { configureHerdProxy } from './steps/configure-herd-proxy';
+import { createSshTunnel } from './steps/create-ssh-tunnel';
+import { checkHostServices, discoverGateway } from './steps/discover-gateway';
+import { ensureVmExists } from './steps/ensure-vm-exists';
+import { getGitBranch } from './steps/get-git-branch';
+import { runClaudeCode } from './steps/run-claude-code';
+import { saveSession } from './steps/save-session';
+import { validateProject } from './steps/validate-project';
+
+export const preflightSteps: readonly Step<SessionContext>[] = [
+  validateProject,
+  getGitBranch,
+  ensureVmExists,
+  checkClaudeAuthentication,
+  saveSession,
+];
+
+export const sessionSteps: readonly Step<SessionContext>[] = [
+  cloneRepo,
+  cloneVm,
+  bootVm,
+  discoverGateway,
+  checkHostServices,
+  createSshTunnel,
+  configureHerdProxy,
+  bootstrapLaravel,
+  runClaudeCode,
+];

@@ -1,0 +1,515 @@
+// The SessionHost owns every live session of this machine: it runs the pipelines, holds each
+// session's VM process, ssh connection, tunnel and terminals, tears sessions down, and re-attaches
+// to sessions that outlived a previous host. Faces (app, CLI, browser) reach it through the API.
+import { EventEmitter } from 'node:events';
+import type { StopResult, TerminalKind, CleanupReport, ExitInfo } from '../../../shared/api';
+import type { OnExit, PipelineEvent, Problem, SessionSummary } from '../../../shared/session';
+import type { Client } from '../api/dispatch';
+import { loadProjectConfig } from '../config/project-config';
+import type { Settings } from '../config/settings';
+import { command, quote } from '../host/shell-quote';
+import { toSummary, type SessionRecord } from '../store/sessions-repository';
+import type { SessionContext } from './context';
+import type { SessionDeps } from './deps';
+import { agentAliveCommand, attachTmuxCommand, PROJECT_DIR } from './guest/claude-config';
+import { newSessionId, projectSlug, sessionNames } from './naming';
+import { PipelineFailure, runPipeline } from './pipeline';
+import { preflightSteps, sessionSteps } from './pipelines';
+import { StepAbort, toProblem } from './problem';
+import { emptyResources } from './resources';
+import { teardown } from './teardown';
+import { Terminals, type TerminalChannel } from './terminals';
+
+export interface HostEvents {
+  'session.updated': [SessionSummary];
+  'session.progress': [{ sessionId: string; event: PipelineEvent }];
+  'session.agentExited': [{ sessionId: string }];
+}
+
+interface Live {
+  ctx: SessionContext;
+  abort: AbortController;
+  started: Promise<void>;
+  stopping: Promise<StopResult> | null;
+  agentExitNotified: boolean;
+}
+
+export class UnknownSessionError extends StepAbort {
+  constructor(id: string) {
+    super({ what: `No session ${id}`, fix: 'See the running sessions with `clave sessions`.' });
+  }
+}
+
+export class SessionHost extends EventEmitter<HostEvents> {
+  private readonly live = new Map<string, Live>();
+  readonly terminals = new Terminals();
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly settings: Settings,
+  ) {
+    super();
+  }
+
+  list(): SessionSummary[] {
+    return this.deps.sessions.list().map(toSummary);
+  }
+
+  get(id: string): SessionSummary {
+    const r = this.deps.sessions.get(id);
+    if (!r) throw new UnknownSessionError(id);
+    return toSummary(r);
+  }
+
+  /** Starts a session; with `wait`, resolves once it runs (or rejects with the failing step). */
+  async start(input: {
+    projectDir: string;
+    onExit?: OnExit;
+    wait?: boolean;
+  }): Promise<SessionSummary> {
+    const id = newSessionId();
+    const abort = new AbortController();
+    const ctx = this.createContext(id, input.projectDir, input.onExit ?? null, abort.signal);
+    const live: Live = {
+      ctx,
+      abort,
+      started: Promise.resolve(),
+      stopping: null,
+      agentExitNotified: false,
+    };
+    this.live.set(id, live);
+    live.started = this.runPipelines(live);
+    if (input.wait) {
+      await live.started;
+      return this.get(id);
+    }
+    live.started.catch(() => {});
+    return this.summaryOf(ctx);
+  }
+
+  private async runPipelines(live: Live): Promise<void> {
+    const { ctx } = live;
+    const emit = (event: PipelineEvent) => {
+      if (event.type === 'step-warning') ctx.warn(event.problem);
+      this.emit('session.progress', { sessionId: ctx.id, event });
+    };
+    try {
+      await runPipeline('preflight', preflightSteps, ctx, emit, ctx.signal);
+      await runPipeline('session', sessionSteps, ctx, emit, ctx.signal);
+      this.deps.sessions.transition(ctx.id, 'running');
+      this.publish(ctx.id);
+      this.watchAgent(live);
+    } catch (error) {
+      const problem = error instanceof PipelineFailure ? error.problem : toProblem(error);
+      await this.failAndTearDown(live, problem);
+      throw error instanceof PipelineFailure ? new StepAbort(problem) : error;
+    }
+  }
+
+  /** A failed start leaves nothing behind: the copy goes too unless it somehow holds work. */
+  private async failAndTearDown(live: Live, problem: Problem): Promise<void> {
+    const { ctx } = live;
+    const saved = this.deps.sessions.get(ctx.id);
+    if (saved && saved.state !== 'failed') {
+      this.deps.sessions.transition(ctx.id, 'failed', { error: problem });
+      this.publish(ctx.id);
+    }
+    const result = await teardown(ctx, {
+      decision: 'discard',
+      closeChannels: () => this.terminals.closeSession(ctx.id),
+    });
+    this.live.delete(ctx.id);
+    if (saved) this.finishRecord(ctx, result, problem);
+  }
+
+  private finishRecord(ctx: SessionContext, result: StopResult, error: Problem | null): void {
+    if (result.teardownProblems.length === 0) {
+      this.deps.sessions.delete(ctx.id);
+      this.emit('session.updated', {
+        ...this.summaryOf(ctx),
+        state: error ? 'failed' : 'ended',
+        error,
+        endedAt: new Date().toISOString(),
+      });
+      return;
+    }
+    // Something could not be removed: keep the record so cleanup can finish the job.
+    const r = this.deps.sessions.get(ctx.id)!;
+    const to = r.state === 'stopping' || r.state === 'failed' ? r.state : 'failed';
+    if (to !== r.state) this.deps.sessions.transition(ctx.id, to);
+    this.deps.sessions.update(ctx.id, { error: error ?? result.teardownProblems[0]! });
+    this.publish(ctx.id);
+  }
+
+  async exitInfo(id: string): Promise<ExitInfo> {
+    const r = this.deps.sessions.get(id);
+    if (!r) throw new UnknownSessionError(id);
+    if (!r.worktreeDir)
+      return { branch: r.branch, baseBranch: r.baseBranch, uncommittedFiles: [], commitsAhead: 0 };
+    const [changes, ahead] = await Promise.all([
+      this.deps.git.status(r.worktreeDir).catch(() => []),
+      r.baseCommit
+        ? this.deps.git.commitsAhead(r.worktreeDir, r.baseCommit).catch(() => [])
+        : Promise.resolve([]),
+    ]);
+    return {
+      branch: r.branch,
+      baseBranch: r.baseBranch,
+      uncommittedFiles: changes.map((c) => c.path),
+      commitsAhead: ahead.length,
+    };
+  }
+
+  /** Ends a session: teardown in the seed's order, then the keep / merge / discard decision. */
+  async stop(id: string, onExit?: OnExit, force = false): Promise<StopResult> {
+    let live = this.live.get(id);
+    if (!live) {
+      const r = this.deps.sessions.get(id);
+      if (!r) throw new UnknownSessionError(id);
+      live = this.adopt(r);
+    }
+    if (live.stopping) return live.stopping;
+    const current = live;
+    current.stopping = (async () => {
+      const { ctx } = current;
+      current.abort.abort();
+      await current.started.catch(() => {});
+      if (!this.live.has(id)) {
+        // The start failed and already tore everything down.
+        return { outcome: 'discarded', problem: null, teardownProblems: [] } as StopResult;
+      }
+      const r = this.deps.sessions.get(id);
+      if (r && r.state !== 'stopping')
+        this.deps.sessions.transition(id, 'stopping', { onExit: onExit ?? ctx.onExit ?? 'keep' });
+      this.publish(id);
+      const result = await teardown(ctx, {
+        decision: onExit ?? ctx.onExit ?? 'keep',
+        force,
+        closeChannels: () => this.terminals.closeSession(id),
+      });
+      this.live.delete(id);
+      if (result.teardownProblems.length === 0) this.deps.sessions.transition(id, 'ended');
+      this.finishRecord(ctx, result, null);
+      return result;
+    })();
+    return current.stopping;
+  }
+
+  /** Opens a terminal for a face: the agent's tmux, a new shell, or a command in /srv/project. */
+  async openTerminal(
+    client: Client,
+    p: {
+      sessionId: string;
+      kind: TerminalKind;
+      command?: string[];
+      pty?: boolean;
+      cols: number;
+      rows: number;
+    },
+  ): Promise<string> {
+    const live = this.live.get(p.sessionId);
+    if (!live) throw new UnknownSessionError(p.sessionId);
+    const ssh = live.ctx.live.ssh;
+    if (!ssh || this.deps.sessions.get(p.sessionId)?.state !== 'running') {
+      throw new StepAbort({
+        what: `Session ${p.sessionId} is not running yet`,
+        fix: 'Wait until it has started.',
+      });
+    }
+    const inProject = (cmd: string) => `cd ${quote(PROJECT_DIR)} && ${cmd}`;
+    if (p.kind === 'exec') {
+      if (!p.command?.length) throw new StepAbort({ what: 'exec needs a command' });
+      const cmd = inProject(command(p.command));
+      const channel: TerminalChannel =
+        p.pty === false
+          ? new ExecChannel(ssh, cmd)
+          : (await ssh.openPty({ command: cmd, cols: p.cols, rows: p.rows })).channel;
+      return this.terminals.attach(p.sessionId, client, channel);
+    }
+    const cmd = p.kind === 'agent' ? attachTmuxCommand() : inProject('exec bash -l');
+    const pty = await ssh.openPty({
+      command: cmd,
+      cols: p.cols,
+      rows: p.rows,
+      env: { LANG: 'C.UTF-8' },
+    });
+    return this.terminals.attach(
+      p.sessionId,
+      client,
+      pty.channel,
+      p.kind === 'agent' ? () => this.checkAgent(live) : undefined,
+    );
+  }
+
+  /** Watches the agent's tmux session; when it ends (the agent exited), the faces ask what to do. */
+  private watchAgent(live: Live): void {
+    const ssh = live.ctx.live.ssh;
+    if (!ssh) return;
+    const ac = new AbortController();
+    live.ctx.live.stopAgentWatch = () => ac.abort();
+    const wait = `while ${agentAliveCommand()} 2>/dev/null; do sleep 1; done`;
+    ssh
+      .exec(wait, { timeoutMs: 2 ** 31 - 1, signal: ac.signal })
+      .then(() => this.notifyAgentExited(live))
+      .catch(() => {});
+  }
+
+  private async checkAgent(live: Live): Promise<void> {
+    const ssh = live.ctx.live.ssh;
+    if (!ssh || ssh.closed) return;
+    const r = await ssh.exec(agentAliveCommand(), { timeoutMs: 10_000 });
+    if (r.code !== 0) this.notifyAgentExited(live);
+  }
+
+  private notifyAgentExited(live: Live): void {
+    if (live.agentExitNotified || live.stopping) return;
+    live.agentExitNotified = true;
+    this.emit('session.agentExited', { sessionId: live.ctx.id });
+  }
+
+  /** Sessions this host did not start (a previous host crashed): re-attach or tear down. */
+  async reconcile(): Promise<{ reattached: string[]; tornDown: string[]; orphanVms: string[] }> {
+    const vms = await this.deps.vms.list().catch(() => []);
+    const running = new Set(vms.filter((v) => v.running).map((v) => v.name));
+    const reattached: string[] = [];
+    const tornDown: string[] = [];
+    const known = new Set<string>();
+    for (const r of this.deps.sessions.list(['starting', 'running', 'stopping', 'failed'])) {
+      if (this.live.has(r.id)) continue;
+      if (r.vmName) known.add(r.vmName);
+      if (r.state === 'running' && r.vmName && running.has(r.vmName) && r.vmIp) {
+        try {
+          await this.reattach(r);
+          reattached.push(r.id);
+          continue;
+        } catch (e) {
+          this.deps.sessions.update(r.id, { error: toProblem(e) });
+        }
+      }
+      // Dead or half-made: tear down, keeping the copy (never lose work the agent may have done).
+      await this.stop(r.id, 'keep').catch(() => {});
+      tornDown.push(r.id);
+    }
+    const orphanVms = vms
+      .map((v) => v.name)
+      .filter(
+        (n) =>
+          n.startsWith('clave-') &&
+          n !== this.settings.baseVm &&
+          !known.has(n) &&
+          !this.isLiveVm(n),
+      );
+    return { reattached, tornDown, orphanVms };
+  }
+
+  private isLiveVm(name: string): boolean {
+    return [...this.live.values()].some((l) => l.ctx.state.vmName === name);
+  }
+
+  private async reattach(r: SessionRecord): Promise<void> {
+    const live = this.adopt(r);
+    const { ctx } = live;
+    const ssh = this.settings.ssh;
+    ctx.live.ssh = await this.deps.connectSsh({
+      host: r.vmIp!,
+      port: ssh.port,
+      username: ssh.user,
+      password: ssh.password,
+      deadlineMs: 15_000,
+    });
+    const lease = await this.deps.ports.allocate();
+    ctx.live.portLease = lease;
+    ctx.live.tunnel = await ctx.live.ssh.openTunnel({ server: lease.server, remotePort: 80 });
+    ctx.update({ tunnelPort: lease.port, url: ctx.live.tunnel.url });
+    if (r.proxyName) {
+      const url = await this.deps.proxies
+        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings.herd.secure)
+        .catch(() => null);
+      if (url) ctx.update({ url });
+    }
+    this.publish(r.id);
+    this.watchAgent(live);
+  }
+
+  /** A record this process holds no live state for, as a context teardown can work from. */
+  private adopt(r: SessionRecord): Live {
+    const abort = new AbortController();
+    const ctx = this.createContext(r.id, r.projectDir, r.onExit, abort.signal, r);
+    const live: Live = {
+      ctx,
+      abort,
+      started: Promise.resolve(),
+      stopping: null,
+      agentExitNotified: false,
+    };
+    this.live.set(r.id, live);
+    return live;
+  }
+
+  async cleanup(dryRun: boolean): Promise<CleanupReport> {
+    const problems: Problem[] = [];
+    const report = dryRun
+      ? await this.findOrphans()
+      : await this.reconcile().then(async (r) => ({
+          ...(await this.findOrphans()),
+          staleRecords: r.tornDown,
+        }));
+    if (!dryRun) {
+      for (const vm of report.orphanVms) {
+        await this.deps.vms.stop(vm).catch(() => {});
+        await this.deps.vms.delete(vm).catch((e) => problems.push(toProblem(e)));
+      }
+      for (const p of report.orphanProxies)
+        await this.deps.proxies.unproxy(p).catch((e) => problems.push(toProblem(e)));
+    }
+    return { ...report, dryRun, problems };
+  }
+
+  private async findOrphans(): Promise<Omit<CleanupReport, 'dryRun' | 'problems'>> {
+    const records = this.deps.sessions.list();
+    const vmNames = new Set(records.map((r) => r.vmName));
+    const proxyNames = new Set(records.map((r) => r.proxyName));
+    const vms = await this.deps.vms.list().catch(() => []);
+    const status = await this.deps.proxies.status();
+    const proxies = status.available ? await this.deps.proxies.proxies().catch(() => []) : [];
+    return {
+      orphanVms: vms
+        .map((v) => v.name)
+        .filter((n) => /^clave-[a-z0-9]{8}$/.test(n) && !vmNames.has(n)),
+      orphanProxies: proxies.filter((p) => isClaveProxy(p) && !proxyNames.has(p)),
+      staleRecords: records
+        .filter((r) => r.state !== 'running' && !this.live.has(r.id))
+        .map((r) => r.id),
+    };
+  }
+
+  /** Quit: tear every session down, keeping all work. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.live.keys()].map((id) => this.stop(id, 'keep').catch(() => {})));
+  }
+
+  private createContext(
+    id: string,
+    projectDir: string,
+    onExit: OnExit | null,
+    signal: AbortSignal,
+    record?: SessionRecord,
+  ): SessionContext {
+    const deps = this.deps;
+    const names = sessionNames(projectDir, id);
+    let saved = Boolean(record);
+    const state: SessionContext['state'] = record
+      ? { ...record }
+      : {
+          id,
+          projectDir,
+          projectName: projectSlug(projectDir),
+          onExit,
+          baseBranch: null,
+          baseCommit: null,
+          branch: null,
+          worktreeDir: null,
+          vmName: null,
+          vmIp: null,
+          vmPid: null,
+          tunnelPort: null,
+          proxyName: null,
+          url: null,
+          urlNote: null,
+          warnings: [],
+          error: null,
+        };
+    const ctx: SessionContext = {
+      id,
+      projectDir,
+      projectName: state.projectName,
+      names,
+      settings: this.settings,
+      projectConfig: { bootstrap: { composer: true, migrate: true } },
+      deps,
+      signal,
+      onExit,
+      state,
+      live: emptyResources(),
+      services: null,
+      gateway: null,
+      auth: null,
+      update: (patch) => {
+        Object.assign(state, patch);
+        if (saved) {
+          deps.sessions.update(id, patch);
+          this.publish(id);
+        }
+      },
+      save: () => {
+        ctx.projectConfig = loadProjectConfig(ctx.projectDir);
+        deps.sessions.create({
+          id,
+          projectDir: ctx.projectDir,
+          projectName: state.projectName,
+          onExit,
+        });
+        saved = true;
+        const { id: _i, projectDir: _p, projectName: _n, onExit: _o, ...rest } = state;
+        deps.sessions.update(id, { ...rest, projectDir: ctx.projectDir });
+        this.publish(id);
+      },
+      warn: (problem) => {
+        ctx.update({ warnings: [...state.warnings, problem] });
+      },
+    };
+    return ctx;
+  }
+
+  private summaryOf(ctx: SessionContext): SessionSummary {
+    const r = this.deps.sessions.get(ctx.id);
+    if (r) return toSummary(r);
+    const { onExit: _o, baseCommit: _b, vmPid: _p, ...s } = ctx.state;
+    return {
+      ...s,
+      projectDir: ctx.projectDir,
+      state: 'starting',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+    };
+  }
+
+  private publish(id: string): void {
+    const r = this.deps.sessions.get(id);
+    if (r) this.emit('session.updated', toSummary(r));
+  }
+}
+
+/** Proxies Clave names `<project-slug>-<session id>`; anything else is the user's own. */
+function isClaveProxy(name: string): boolean {
+  return /^[a-z0-9-]+-[a-z0-9]{8}$/.test(name);
+}
+
+/** A command without a PTY (piped `clave exec`): stdout and stderr apart, exit code kept. */
+class ExecChannel extends EventEmitter {
+  readonly stderr = new EventEmitter();
+  private readonly ac = new AbortController();
+
+  constructor(ssh: NonNullable<SessionContext['live']['ssh']>, cmd: string) {
+    super();
+    void ssh
+      .exec(cmd, {
+        timeoutMs: 2 ** 31 - 1,
+        signal: this.ac.signal,
+        onStdout: (c) => this.emit('data', c),
+        onStderr: (c) => this.stderr.emit('data', c),
+      })
+      .then(
+        (r) => this.emit('exit', r.code),
+        () => this.emit('exit', null),
+      )
+      .finally(() => this.emit('close'));
+  }
+
+  write(): void {}
+  pause(): void {}
+  resume(): void {}
+  close(): void {
+    this.ac.abort();
+  }
+}

@@ -1,0 +1,18 @@
+// Session 1: the session copy, `.clave/wt/s-<id>` on branch `clave/s-<id>`, with `.env` and the
+// other listed ignored files carried in. A clone, not a worktree: git must work inside the VM.
+import type { Step } from '../pipeline';
+import type { SessionContext } from '../context';
+
+export const cloneRepo: Step<SessionContext> = {
+  name: 'clone-repo',
+  label: 'Copy the repository',
+  async run(ctx, progress) {
+    const copy = await ctx.deps.git.createSessionCopy({
+      repo: ctx.projectDir,
+      id: ctx.id,
+      ...(ctx.projectConfig.include ? { include: ctx.projectConfig.include } : {}),
+    });
+    ctx.update({ worktreeDir: copy.path, branch: copy.branch });
+    if (copy.included.length) progress.hint(`carried in ${copy.included.join(', ')}`);
+  },
+};

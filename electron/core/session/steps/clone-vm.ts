@@ -1,0 +1,20 @@
+// Session 2: a throw-away clone of the base VM with its own MAC address and the configured size.
+import type { Step } from '../pipeline';
+import type { SessionContext } from '../context';
+
+export const cloneVm: Step<SessionContext> = {
+  name: 'clone-vm',
+  label: 'Clone the VM',
+  async run(ctx) {
+    const name = ctx.names.vmName;
+    // Recorded before cloning: if the clone half-happens, teardown still knows what to delete.
+    ctx.update({ vmName: name });
+    await ctx.deps.vms.clone(ctx.settings.baseVm, name);
+    const vm = ctx.settings.vm;
+    await ctx.deps.vms.configure(name, {
+      cpus: ctx.projectConfig.vm?.cpus ?? vm.cpus,
+      memoryMb: ctx.projectConfig.vm?.memoryMb ?? vm.memoryMb,
+      display: vm.display,
+    });
+  },
+};

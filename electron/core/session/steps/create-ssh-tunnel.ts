@@ -1,0 +1,17 @@
+// Session 5: the VM's port 80 on 127.0.0.1:<port>, the port held from allocation to tunnel so no
+// other session can take it in between.
+import type { Step } from '../pipeline';
+import type { SessionContext } from '../context';
+
+export const createSshTunnel: Step<SessionContext> = {
+  name: 'create-ssh-tunnel',
+  label: 'Open the tunnel to the site',
+  async run(ctx, progress) {
+    const lease = await ctx.deps.ports.allocate();
+    ctx.live.portLease = lease;
+    ctx.update({ tunnelPort: lease.port });
+    ctx.live.tunnel = await ctx.live.ssh!.openTunnel({ server: lease.server, remotePort: 80 });
+    ctx.update({ url: ctx.live.tunnel.url });
+    progress.hint(ctx.live.tunnel.url);
+  },
+};

@@ -1,0 +1,71 @@
+// Teardown, in the seed's order: unproxy → close tunnel → stop VM → delete VM → worktree
+// decision → delete record. Each part runs whatever happened before it (one failure never skips
+// the rest) and only acts on what the session actually made, so it is safe to run after a failed
+// step, twice, or after a crash from the record alone.
+import type { StopResult } from '../../../shared/api';
+import type { OnExit, Problem } from '../../../shared/session';
+import type { SessionContext } from './context';
+import { applyExitDecision } from './exit-decision';
+import { toProblem } from './problem';
+
+export interface TeardownOptions {
+  decision: OnExit;
+  force?: boolean;
+  /** Called before the ssh connection closes: terminals and watchers of this session end here. */
+  closeChannels?: () => void;
+}
+
+async function part(problems: Problem[], label: string, fn: () => Promise<unknown> | unknown) {
+  try {
+    await fn();
+  } catch (e) {
+    const p = toProblem(e);
+    problems.push({ ...p, what: `${label}: ${p.what}` });
+  }
+}
+
+export async function teardown(ctx: SessionContext, options: TeardownOptions): Promise<StopResult> {
+  const { deps, live, state } = ctx;
+  const problems: Problem[] = [];
+
+  await part(problems, 'Remove the .test proxy', async () => {
+    if (state.proxyName) await deps.proxies.unproxy(state.proxyName);
+  });
+  await part(problems, 'Close the tunnel', async () => {
+    await live.tunnel?.close();
+    await live.portLease?.release();
+    live.tunnel = null;
+    live.portLease = null;
+  });
+  await part(problems, 'Close the SSH connection', async () => {
+    live.stopAgentWatch?.();
+    live.stopAgentWatch = null;
+    options.closeChannels?.();
+    await live.ssh?.close();
+    live.ssh = null;
+  });
+  await part(problems, 'Stop the VM', async () => {
+    if (!state.vmName) return;
+    const vms = await deps.vms.list();
+    if (vms.some((v) => v.name === state.vmName && v.running)) await deps.vms.stop(state.vmName);
+    // `tart run` ends when the guest is off; do not leave it behind as a zombie of this process.
+    if (live.vm) await Promise.race([live.vm.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    live.vm = null;
+  });
+  await part(problems, 'Delete the VM', async () => {
+    if (state.vmName && (await deps.vms.exists(state.vmName))) await deps.vms.delete(state.vmName);
+  });
+
+  let outcome: Pick<StopResult, 'outcome' | 'problem'> = { outcome: 'kept', problem: null };
+  await part(problems, 'Handle the session copy', async () => {
+    if (!state.worktreeDir || !state.branch) return;
+    outcome = await applyExitDecision(
+      deps.git,
+      { repo: ctx.projectDir, id: ctx.id, branch: state.branch, baseBranch: state.baseBranch },
+      options.decision,
+      options.force ?? false,
+    );
+  });
+
+  return { ...outcome, teardownProblems: problems };
+}

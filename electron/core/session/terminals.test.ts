@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { Client } from '../api/dispatch';
+import { HIGH_WATER, Terminals } from './terminals';
+
+class Channel extends EventEmitter {
+  paused = false;
+  written: string[] = [];
+  window: number[] = [];
+  write(d: string) {
+    this.written.push(d);
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  close() {
+    this.emit('exit', 0);
+    this.emit('close');
+  }
+  setWindow(rows: number, cols: number) {
+    this.window = [rows, cols];
+  }
+}
+
+function client() {
+  const sent: { event: string; payload: { data?: string; exitCode?: number | null } }[] = [];
+  let onClose = () => {};
+  const c: Client = {
+    id: 'c',
+    send: (event, payload) => sent.push({ event, payload: payload as never }),
+    onClose: (l) => (onClose = l),
+  };
+  return { c, sent, gone: () => onClose() };
+}
+
+describe('terminal streams', () => {
+  it('pauses the channel when the face falls behind and resumes as it acknowledges', () => {
+    const terms = new Terminals();
+    const ch = new Channel();
+    const { c, sent } = client();
+    const id = terms.attach('s1', c, ch as never);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let pushed = 0;
+    while (!ch.paused) {
+      ch.emit('data', chunk);
+      pushed += chunk.length;
+      expect(pushed).toBeLessThan(10 * HIGH_WATER);
+    }
+    expect(terms.backlog(id)).toBeGreaterThan(HIGH_WATER);
+    expect(sent.reduce((n, s) => n + (s.payload.data?.length ?? 0), 0)).toBe(pushed);
+    terms.ack(id, pushed - 200 * 1024);
+    expect(ch.paused).toBe(true); // still above the low-water mark
+    terms.ack(id, 100 * 1024);
+    expect(ch.paused).toBe(false);
+  });
+
+  it('never splits a UTF-8 character across messages', () => {
+    const terms = new Terminals();
+    const ch = new Channel();
+    const { c, sent } = client();
+    terms.attach('s1', c, ch as never);
+    const bytes = Buffer.from('╭─ ü 日本', 'utf8');
+    for (const b of bytes) ch.emit('data', Buffer.from([b]));
+    expect(sent.map((s) => s.payload.data).join('')).toBe('╭─ ü 日本');
+  });
+
+  it('forwards input and resize, and closes with the face', async () => {
+    const terms = new Terminals();
+    const ch = new Channel();
+    const { c, sent, gone } = client();
+    const id = terms.attach('s1', c, ch as never);
+    terms.write(id, 'ls\r');
+    terms.resize(id, 132, 40);
+    expect(ch.written).toEqual(['ls\r']);
+    expect(ch.window).toEqual([40, 132]);
+    gone();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent.at(-1)).toEqual({
+      event: 'terminal.exit',
+      payload: { terminalId: id, exitCode: 0 },
+    });
+    expect(() => terms.write(id, 'x')).toThrow(/No open terminal/);
+  });
+});

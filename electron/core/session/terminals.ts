@@ -1,0 +1,129 @@
+// Terminal streams between a face and a channel in a VM, with flow control: output is sent to the
+// face as it arrives, but once the face has more than HIGH_WATER characters it has not rendered
+// (acknowledged), the channel is paused, so ssh's window closes and the agent's writes block in
+// the VM instead of piling up in memory here or freezing the window.
+import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { Client } from '../api/dispatch';
+
+export const HIGH_WATER = 512 * 1024;
+export const LOW_WATER = 128 * 1024;
+
+/** What a terminal needs of a channel: ssh2's ClientChannel satisfies it. */
+export interface TerminalChannel {
+  write(data: string | Buffer): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'exit', listener: (code: number | null) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  close(): unknown;
+  setWindow?(rows: number, cols: number, height: number, width: number): unknown;
+  stderr?: { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
+}
+
+interface Terminal {
+  id: string;
+  sessionId: string;
+  client: Client;
+  channel: TerminalChannel;
+  unacked: number;
+  paused: boolean;
+  exitCode: number | null;
+  closed: boolean;
+}
+
+export class UnknownTerminalError extends Error {
+  constructor(id: string) {
+    super(`No open terminal ${id}. It may have ended; open a new one.`);
+  }
+}
+
+export class Terminals {
+  private readonly open = new Map<string, Terminal>();
+
+  /** Starts streaming `channel` to `client`. `beforeExit` runs before the face hears of the end. */
+  attach(
+    sessionId: string,
+    client: Client,
+    channel: TerminalChannel,
+    beforeExit?: () => Promise<void>,
+  ): string {
+    const t: Terminal = {
+      id: randomUUID(),
+      sessionId,
+      client,
+      channel,
+      unacked: 0,
+      paused: false,
+      exitCode: null,
+      closed: false,
+    };
+    this.open.set(t.id, t);
+    const decoder = new StringDecoder('utf8');
+    const forward = (chunk: Buffer) => {
+      const data = decoder.write(chunk);
+      if (!data) return;
+      t.unacked += data.length;
+      client.send('terminal.data', { terminalId: t.id, data });
+      if (!t.paused && t.unacked > HIGH_WATER) {
+        t.paused = true;
+        channel.pause();
+      }
+    };
+    channel.on('data', forward);
+    channel.stderr?.on('data', forward);
+    channel.on('exit', (code) => (t.exitCode = code));
+    channel.on('close', () => {
+      this.open.delete(t.id);
+      const rest = decoder.end();
+      if (rest) client.send('terminal.data', { terminalId: t.id, data: rest });
+      void (beforeExit?.() ?? Promise.resolve())
+        .catch(() => {})
+        .then(() => client.send('terminal.exit', { terminalId: t.id, exitCode: t.exitCode }));
+    });
+    // A face that goes away takes its terminals with it; the agent itself lives on in tmux.
+    client.onClose(() => this.close(t.id));
+    return t.id;
+  }
+
+  write(id: string, data: string): void {
+    this.get(id).channel.write(data);
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    this.get(id).channel.setWindow?.(rows, cols, 0, 0);
+  }
+
+  ack(id: string, chars: number): void {
+    const t = this.open.get(id);
+    if (!t) return; // late acks after the end are harmless
+    t.unacked = Math.max(0, t.unacked - chars);
+    if (t.paused && t.unacked < LOW_WATER) {
+      t.paused = false;
+      t.channel.resume();
+    }
+  }
+
+  close(id: string): void {
+    const t = this.open.get(id);
+    if (!t || t.closed) return;
+    t.closed = true;
+    t.channel.close();
+  }
+
+  closeSession(sessionId: string): void {
+    for (const t of this.open.values()) if (t.sessionId === sessionId) this.close(t.id);
+  }
+
+  /** Unacknowledged characters of a terminal; exposed for the flow-control tests and benchmarks. */
+  backlog(id: string): number {
+    return this.open.get(id)?.unacked ?? 0;
+  }
+
+  private get(id: string): Terminal {
+    const t = this.open.get(id);
+    if (!t) throw new UnknownTerminalError(id);
+    return t;
+  }
+}
