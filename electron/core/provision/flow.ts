@@ -344,6 +344,9 @@ class ProvisionRun {
       this.note(`Done: ${o.baseVm} is ready.`);
       return this.result(o.update ? 'updated' : baseExisted ? 'rebuilt' : 'created', hash, source);
     } catch (error) {
+      // A dropped ssh connection usually means the VM died: give its exit a moment to arrive,
+      // so the error says so instead of "disconnected".
+      if ((error as { code?: unknown }).code === 'ssh.disconnected') await this.vmExitedMeanwhile();
       const failure = this.toProvisionError(error);
       this.note(`FAILED (${failure.phase}): ${failure.what}: ${failure.why}`);
       await this.cleanup();
@@ -492,6 +495,7 @@ class ProvisionRun {
     out.end();
     err.end();
     if (result.code === 0 && completed) return;
+    if (result.code === null && (await this.vmExitedMeanwhile())) this.checkAbort();
     const step = this.lastStep;
     const fm = failedMarker as { id: string; exitCode: number; line: number } | null;
     const context = this.recentOutput
@@ -758,6 +762,14 @@ class ProvisionRun {
     });
   }
 
+  /** Wait briefly for the VM's exit; true when it stopped (and the run is aborted because of it). */
+  private async vmExitedMeanwhile(): Promise<boolean> {
+    if (this.vm === null || this.stopping) return false;
+    await this.within(this.vm.exited, 3000);
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.internal.signal.reason instanceof VmStoppedError;
+  }
+
   private checkAbort(): void {
     if (this.signal.aborted) throw this.signal.reason;
   }
@@ -794,7 +806,6 @@ class ProvisionRun {
   }
 
   private toProvisionError(error: unknown): ProvisionError {
-    if (error instanceof ProvisionError) return error;
     const phase = this.phase;
     const logFile = this.logFile;
     if (this.hooks.signal?.aborted) {
@@ -821,6 +832,7 @@ class ProvisionRun {
         cause: error,
       });
     }
+    if (error instanceof ProvisionError) return error;
     const codes: Record<ProvisionPhase, ProvisionErrorCode> = {
       prepare: 'provision.clone-failed',
       clone: 'provision.clone-failed',

@@ -7,7 +7,8 @@
 # put the program, pointing back at <dir>/lib. State lives in <dir>:
 #   calls.log        one line per call: program US user US arg US arg … (US = \x1f)
 #   stdin.log        what programs that read stdin (mysql) were given
-#   fail/<program>   inject a failure: line 1 = exit code, optional line 2 = text the args contain
+#   fail/<program>   inject a failure: line 1 = exit code (or "hang": never return), optional
+#                    line 2 = text the arguments must contain
 #   version/<program> override the version a program reports (php: 8.4.1, node: v22.11.0)
 set -euo pipefail
 name=$(basename "$0")
@@ -23,6 +24,10 @@ if [ -f "$dir/fail/$name" ]; then
   code=$(sed -n 1p "$dir/fail/$name")
   pattern=$(sed -n 2p "$dir/fail/$name")
   if [ -z "$pattern" ] || [[ " $* " == *"$pattern"* ]]; then
+    if [ "$code" = hang ]; then
+      echo "$name: hanging (injected)" >&2
+      exec sleep 3600
+    fi
     echo "$name: injected failure (exit $code)" >&2
     exit "$code"
   fi

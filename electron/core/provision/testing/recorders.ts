@@ -7,6 +7,7 @@ import {
   mkdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -51,8 +52,8 @@ export interface Recorders {
   /** Calls as `program arg arg…` strings, for readable assertions. */
   commandLines(): string[];
   stdin(): string;
-  /** Make `program` exit with `code` (only when its arguments contain `whenArgsContain`). */
-  fail(program: string, code: number, whenArgsContain?: string): void;
+  /** Make `program` exit with `code`, or never return (only when its arguments contain `whenArgsContain`). */
+  fail(program: string, code: number | 'hang', whenArgsContain?: string): void;
   clearFailures(): void;
   setVersion(program: string, version: string): void;
   reset(): void;
@@ -66,6 +67,13 @@ export function createRecorders(
   dir: string,
   programs: readonly string[] = RECORDED_PROGRAMS,
 ): Recorders {
+  // The Claude installer runs as the VM user: it must reach the recorders (a 0700 mkdtemp
+  // parent would make it fall through to the real curl).
+  for (let d = path.dirname(path.resolve(dir)); d !== path.dirname(d); d = path.dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
+      throw new Error(`${d} is not searchable by other users; chmod o+x it (recorders live below)`);
+    }
+  }
   const bin = path.join(dir, 'bin');
   const lib = path.join(dir, 'lib');
   mkdirSync(bin, { recursive: true });
