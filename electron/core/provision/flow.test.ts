@@ -223,6 +223,7 @@ describe('provision: failure at each stage leaves no half-built base and no temp
     expect(error).toMatchObject({ code, phase });
     expect(error.why).toContain(`${method} broke`);
     expect(error.logFile).toBeTruthy();
+    expect(error.fix).toContain(error.logFile);
     expect(readFileSync(error.logFile ?? '', 'utf8')).toContain(`FAILED (${phase})`);
     expectClean(host, ['clave-base']);
     expect(host.vms.get('clave-base')?.disk).toBe('old');

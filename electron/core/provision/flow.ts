@@ -347,7 +347,7 @@ class ProvisionRun {
       // A dropped ssh connection usually means the VM died: give its exit a moment to arrive,
       // so the error says so instead of "disconnected".
       if ((error as { code?: unknown }).code === 'ssh.disconnected') await this.vmExitedMeanwhile();
-      const failure = this.toProvisionError(error);
+      const failure = withLogHint(this.toProvisionError(error));
       this.note(`FAILED (${failure.phase}): ${failure.what}: ${failure.why}`);
       await this.cleanup();
       throw failure;
@@ -867,6 +867,22 @@ class ProvisionRun {
       cause: error,
     });
   }
+}
+
+/** Every failure after the log exists points at it (the CLI and the app show `fix`). */
+function withLogHint(error: ProvisionError): ProvisionError {
+  if (error.logFile === null || error.fix.includes(error.logFile)) return error;
+  return new ProvisionError({
+    code: error.code,
+    phase: error.phase,
+    what: error.what,
+    why: error.why,
+    fix: `${error.fix} Full log: ${error.logFile}`,
+    ...(error.detail === undefined ? {} : { detail: error.detail }),
+    ...(error.step === undefined ? {} : { step: error.step }),
+    logFile: error.logFile,
+    cause: error.cause ?? error,
+  });
 }
 
 function messageOf(error: unknown): string {

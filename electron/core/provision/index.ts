@@ -32,4 +32,5 @@ export {
   type ProvisionSpecInput,
 } from './spec';
 export { parseMarker, type Marker } from './markers';
+export { hostDeps, type HostDepsOptions } from './host-binding';
 export type { ProvisionDeps } from './ports';
