@@ -4,8 +4,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** e2e/sim (this folder). */
-export const SIM_DIR = fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '');
+/** e2e/sim (this folder; bin/launch.mjs names it when running a bundle from elsewhere). */
+export const SIM_DIR =
+  process.env.TART_SIM_SOURCE_DIR ||
+  fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '');
 /** The repository root (holds node_modules; bind-mounted read-only into every guest). */
 export const REPO_DIR = resolve(SIM_DIR, '..', '..');
 

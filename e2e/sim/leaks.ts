@@ -59,7 +59,10 @@ function simProcs(): SimProc[] {
     const cmd = argv.join(' ');
     if (cmd.includes('e2e/sim/guest/init.sh')) {
       out.push({ pid: Number(p), cmd, runDir: argv[argv.length - 1] });
-    } else if (cmd.includes('e2e/sim/tart/main.ts')) {
+    } else if (
+      cmd.includes('e2e/sim/tart/main.ts') ||
+      cmd.includes('e2e/sim/bin/launch.mjs tart/main.ts')
+    ) {
       const env = read(`/proc/${p}/environ`).split('\0');
       const home = env.find((e) => e.startsWith('TART_HOME='))?.slice(10);
       out.push({ pid: Number(p), cmd, ...(home ? { tartHome: home } : {}) });

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SIM_DIR, type SimSettings } from '../config';
+import { pathToFileURL } from 'node:url';
+import { REPO_DIR, SIM_DIR, type SimSettings } from '../config';
 import { withLockSync } from '../util/lock';
 
 export const GUEST_PROGRAMS = ['claude', 'php', 'composer', 'web'] as const;
@@ -15,7 +16,9 @@ type BuildSync = (opts: Record<string, unknown>) => unknown;
 
 async function loadEsbuild(): Promise<BuildSync | undefined> {
   try {
-    const m = (await import('esbuild')) as { buildSync?: BuildSync };
+    // Resolved from the repository (this module may run as a bundle stored elsewhere).
+    const url = pathToFileURL(join(REPO_DIR, 'node_modules', 'esbuild', 'lib', 'main.js')).href;
+    const m = (await import(url)) as { buildSync?: BuildSync };
     return m.buildSync;
   } catch {
     return undefined;
