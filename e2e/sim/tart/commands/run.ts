@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GUEST_REPO_DIR, REPO_DIR, simSettings } from '../../config';
 import { faultNumber, findFault, loadFaults } from '../../faults';
 import { withLock } from '../../util/lock';
-import { isAlive, selfRef, sleep } from '../../util/proc';
+import { selfRef, sleep } from '../../util/proc';
 import { ValidationError, type CommandDef, type Parsed } from '../cli';
 import { groupShares, parseDirShare } from '../dirshare';
 import { OtherError, RuntimeError } from '../errors';
@@ -17,7 +17,6 @@ import { GUEST_HOSTNAME, guestIds } from '../image';
 import { allocateIp, attachGuest, configureGuestIp, vethName } from '../network';
 import { guestPrograms } from '../programs';
 import {
-  allStates,
   gc,
   grantLease,
   idmapHelper,
@@ -217,13 +216,14 @@ export async function runCommand(home: TartHome, a: Parsed): Promise<number> {
       throw new RuntimeError('VMAlreadyRunning', `VM "${name}" is already running!`);
     const limit = faultNumber(faults, 'vm-limit', name, 2);
     if (limit !== undefined) {
-      const others = allStates(s).filter((st) => isAlive(st.run));
+      // Apple's limit is per Mac; the simulator counts this TART_HOME's running VMs, so tests
+      // sharing a machine do not see each other's VMs.
+      const others = home
+        .localVMs()
+        .filter((d) => d.name !== name && d.running())
+        .map((d) => d.name);
       if (others.length >= limit) {
-        const local = home
-          .localVMs()
-          .filter((d) => d.name !== name && d.running())
-          .map((d) => d.name);
-        limitError = `The number of VMs exceeds the system limit${local.length ? ` (other running VMs: ${local.join(', ')})` : ''}`;
+        limitError = `The number of VMs exceeds the system limit${others.length ? ` (other running VMs: ${others.join(', ')})` : ''}`;
         return;
       }
     }
