@@ -16,7 +16,9 @@ export function connectSocket(file: string): Promise<SocketConnection> {
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.on('error', () => {});
-      createInterface({ input: socket, crlfDelay: Infinity }).on('line', (l) => rpc.receive(l));
+      const lines = createInterface({ input: socket, crlfDelay: Infinity });
+      lines.on('error', () => {});
+      lines.on('line', (l) => rpc.receive(l));
       socket.once('close', () => rpc.close('the Clave host closed the connection'));
       resolve({ ...rpc, socket, end: () => socket.end() });
     });

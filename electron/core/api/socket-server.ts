@@ -13,7 +13,11 @@ export function lineTransport(socket: net.Socket) {
       if (!socket.destroyed) socket.write(text + '\n');
     },
     onMessage: (l: (text: string) => void) => {
-      createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
+      const lines = createInterface({ input: socket, crlfDelay: Infinity });
+      // readline re-emits the socket's errors (a face that vanished: ECONNRESET); the socket's
+      // own handler closes it, and one face going away must never take the host down.
+      lines.on('error', () => {});
+      lines.on('line', (line) => {
         if (line.trim()) l(line);
       });
     },

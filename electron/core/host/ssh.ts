@@ -281,7 +281,6 @@ export class SshConnection {
     return new Promise<ExecResult>((resolve, reject) => {
       const stdout = new TailBuffer(maxBuffer);
       const stderr = new TailBuffer(maxBuffer);
-      let exit: ChannelExit = { code: null, signal: null };
       let done = false;
       const finish = (error: SshError | null) => {
         if (done) return;
@@ -293,6 +292,7 @@ export class SshConnection {
           reject(error);
           return;
         }
+        const exit = channelExit(channel);
         resolve({
           code: exit.code,
           signal: exit.signal,
@@ -330,9 +330,6 @@ export class SshConnection {
       channel.stderr.on('data', (chunk: Buffer) => {
         stderr.push(chunk);
         options.onStderr?.(chunk);
-      });
-      channel.on('exit', (code: number | null, signal?: string) => {
-        exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
       });
       channel.on('close', () => finish(null));
       if (options.stdin !== undefined) channel.end(options.stdin);
@@ -530,6 +527,14 @@ export class SshConnection {
             );
             return;
           }
+          // ssh2 may parse a fast command's whole reply (success, data, exit-status, close) in one
+          // go, emitting 'exit' before the caller's continuation runs: record it right here.
+          const exit: ChannelExit = { code: null, signal: null };
+          channelExits.set(channel, exit);
+          channel.on('exit', (code: number | null, signal?: string) => {
+            exit.code = typeof code === 'number' ? code : null;
+            exit.signal = signal ?? null;
+          });
           resolve(channel);
         });
       } catch (error) {
@@ -539,16 +544,21 @@ export class SshConnection {
   }
 }
 
+const channelExits = new WeakMap<ClientChannel, ChannelExit>();
+
+/** How a channel opened by this adapter ended (complete once it has emitted 'close'). */
+export function channelExit(channel: ClientChannel): ChannelExit {
+  return channelExits.get(channel) ?? { code: null, signal: null };
+}
+
 /** A PTY channel: a terminal in the VM. `channel` is the raw duplex for piping. */
 export class PtyChannel {
   readonly exited: Promise<ChannelExit>;
-  private exitInfo: ChannelExit = { code: null, signal: null };
 
   constructor(readonly channel: ClientChannel) {
-    channel.on('exit', (code: number | null, signal?: string) => {
-      this.exitInfo = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
-    });
-    this.exited = new Promise((resolve) => channel.once('close', () => resolve(this.exitInfo)));
+    this.exited = new Promise((resolve) =>
+      channel.once('close', () => resolve(channelExit(channel))),
+    );
     // stderr is merged into the PTY by the server; drain it anyway so it never blocks.
     channel.stderr.on('data', () => {});
   }

@@ -8,6 +8,7 @@ import type { Client } from '../api/dispatch';
 import { loadProjectConfig } from '../config/project-config';
 import type { Settings } from '../config/settings';
 import { command, quote } from '../host/shell-quote';
+import { channelExit } from '../host/ssh';
 import { toSummary, type SessionRecord } from '../store/sessions-repository';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
@@ -18,7 +19,7 @@ import { preflightSteps, sessionSteps } from './pipelines';
 import { StepAbort, toProblem } from './problem';
 import { emptyResources } from './resources';
 import { teardown } from './teardown';
-import { Terminals, type TerminalChannel } from './terminals';
+import { Terminals } from './terminals';
 
 export interface HostEvents {
   'session.updated': [SessionSummary];
@@ -220,11 +221,14 @@ export class SessionHost extends EventEmitter<HostEvents> {
     if (p.kind === 'exec') {
       if (!p.command?.length) throw new StepAbort({ what: 'exec needs a command' });
       const cmd = inProject(command(p.command));
-      const channel: TerminalChannel =
-        p.pty === false
-          ? new ExecChannel(ssh, cmd)
-          : (await ssh.openPty({ command: cmd, cols: p.cols, rows: p.rows })).channel;
-      return this.terminals.attach(p.sessionId, client, channel);
+      if (p.pty === false) {
+        const exec = new ExecChannel(ssh, cmd);
+        return this.terminals.attach(p.sessionId, client, exec, { exitCode: () => exec.exitCode });
+      }
+      const pty = await ssh.openPty({ command: cmd, cols: p.cols, rows: p.rows });
+      return this.terminals.attach(p.sessionId, client, pty.channel, {
+        exitCode: () => channelExit(pty.channel).code,
+      });
     }
     const cmd = p.kind === 'agent' ? attachTmuxCommand() : inProject('exec bash -l');
     const pty = await ssh.openPty({
@@ -233,12 +237,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
       rows: p.rows,
       env: { LANG: 'C.UTF-8' },
     });
-    return this.terminals.attach(
-      p.sessionId,
-      client,
-      pty.channel,
-      p.kind === 'agent' ? () => this.checkAgent(live) : undefined,
-    );
+    return this.terminals.attach(p.sessionId, client, pty.channel, {
+      exitCode: () => channelExit(pty.channel).code,
+      ...(p.kind === 'agent' ? { beforeExit: () => this.checkAgent(live) } : {}),
+    });
   }
 
   /** Watches the agent's tmux session; when it ends (the agent exited), the faces ask what to do. */
@@ -488,6 +490,7 @@ function isClaveProxy(name: string): boolean {
 /** A command without a PTY (piped `clave exec`): stdout and stderr apart, exit code kept. */
 class ExecChannel extends EventEmitter {
   readonly stderr = new EventEmitter();
+  exitCode: number | null = null;
   private readonly ac = new AbortController();
 
   constructor(ssh: NonNullable<SessionContext['live']['ssh']>, cmd: string) {
@@ -500,8 +503,8 @@ class ExecChannel extends EventEmitter {
         onStderr: (c) => this.stderr.emit('data', c),
       })
       .then(
-        (r) => this.emit('exit', r.code),
-        () => this.emit('exit', null),
+        (r) => (this.exitCode = r.code),
+        () => (this.exitCode = null),
       )
       .finally(() => this.emit('close'));
   }

@@ -42,12 +42,16 @@ export class UnknownTerminalError extends Error {
 export class Terminals {
   private readonly open = new Map<string, Terminal>();
 
-  /** Starts streaming `channel` to `client`. `beforeExit` runs before the face hears of the end. */
+  /**
+   * Starts streaming `channel` to `client`. `exitCode` reads how the channel ended, when its
+   * owner records that (ssh2 may emit 'exit' before anyone listens); `beforeExit` runs before
+   * the face hears of the end.
+   */
   attach(
     sessionId: string,
     client: Client,
     channel: TerminalChannel,
-    beforeExit?: () => Promise<void>,
+    options: { exitCode?: () => number | null; beforeExit?: () => Promise<void> } = {},
   ): string {
     const t: Terminal = {
       id: randomUUID(),
@@ -78,9 +82,10 @@ export class Terminals {
       this.open.delete(t.id);
       const rest = decoder.end();
       if (rest) client.send('terminal.data', { terminalId: t.id, data: rest });
-      void (beforeExit?.() ?? Promise.resolve())
+      const exitCode = options.exitCode?.() ?? t.exitCode;
+      void (options.beforeExit?.() ?? Promise.resolve())
         .catch(() => {})
-        .then(() => client.send('terminal.exit', { terminalId: t.id, exitCode: t.exitCode }));
+        .then(() => client.send('terminal.exit', { terminalId: t.id, exitCode }));
     });
     // A face that goes away takes its terminals with it; the agent itself lives on in tmux.
     client.onClose(() => this.close(t.id));

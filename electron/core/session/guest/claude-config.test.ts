@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,16 +31,19 @@ describe('Claude config written into the VM', () => {
 
   it('keeps a hostile secret intact through the env file, and off the command line', () => {
     const secret = `sk-ant-oat01-'$(touch ${dir}/pwned)"\`x\``;
-    const envFile = path.join(dir, 'auth.env');
-    writeFileSync(envFile, authEnvFile({ kind: 'oauth-token', value: secret }));
-    const out = execFileSync('bash', [
-      '-c',
-      `set -a; . "$1"; printf %s "$CLAUDE_CODE_OAUTH_TOKEN"`,
-      '_',
-      envFile,
-    ]);
+    mkdirSync(path.join(dir, '.clave'));
+    writeFileSync(
+      path.join(dir, '.clave/auth.env'),
+      authEnvFile({ kind: 'oauth-token', value: secret }),
+    );
+    // The launch script's own first lines source it, with HOME as the VM user's.
+    const head = launchScript().split('\n').slice(0, 4).join('\n');
+    const out = execFileSync('bash', ['-c', `${head}\nprintf %s "$CLAUDE_CODE_OAUTH_TOKEN"`], {
+      env: { HOME: dir, PATH: process.env.PATH },
+    });
     expect(out.toString()).toBe(secret);
-    expect(launchScript(envFile)).not.toContain('sk-ant');
-    expect(launchScript(envFile)).toContain('claude --dangerously-skip-permissions');
+    expect(existsSync(path.join(dir, 'pwned'))).toBe(false);
+    expect(launchScript()).not.toContain('sk-ant');
+    expect(launchScript()).toContain('claude --dangerously-skip-permissions');
   });
 });

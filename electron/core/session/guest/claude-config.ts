@@ -69,11 +69,14 @@ export function authEnvFile(auth: ClaudeAuth): string {
  * The script tmux runs: a login shell (PATH from the profile, where the installer put claude),
  * the credential sourced from its file, then Claude in the project, as the VM user.
  */
-export function launchScript(envFilePath: string): string {
+export const AUTH_ENV_FILE = '.clave/auth.env';
+export const LAUNCH_SCRIPT = '.clave/claude.sh';
+
+export function launchScript(): string {
   return [
     '#!/usr/bin/env bash',
     'set -a',
-    `. ${quote(envFilePath)}`,
+    `. "$HOME"/${AUTH_ENV_FILE}`,
     'set +a',
     'export TERM=xterm-256color COLORTERM=truecolor LANG=C.UTF-8',
     `cd ${quote(PROJECT_DIR)} || exit 1`,
@@ -83,24 +86,21 @@ export function launchScript(envFilePath: string): string {
 }
 
 /** Starts the agent's tmux session unless it already runs (re-attach after a host restart). */
-export function startTmuxCommand(scriptPath: string): string {
-  return [
-    `tmux has-session -t ${TMUX_SESSION} 2>/dev/null ||`,
-    command([
-      'tmux',
-      'new-session',
-      '-d',
-      '-s',
-      TMUX_SESSION,
-      '-x',
-      '200',
-      '-y',
-      '50',
-      'bash',
-      '-l',
-      scriptPath,
-    ]),
-  ].join(' ');
+export function startTmuxCommand(): string {
+  // tmux hands its last argument to a shell in the VM, which expands $HOME there.
+  const start = command([
+    'tmux',
+    'new-session',
+    '-d',
+    '-s',
+    TMUX_SESSION,
+    '-x',
+    '200',
+    '-y',
+    '50',
+    `bash -l "$HOME"/${LAUNCH_SCRIPT}`,
+  ]);
+  return `tmux has-session -t ${TMUX_SESSION} 2>/dev/null || ${start}`;
 }
 
 export function attachTmuxCommand(): string {
