@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 function hostPids(): number[] {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('pgrep', ['-f', 'cli/main.ts serve'], { encoding: 'utf8' });
   } catch {
