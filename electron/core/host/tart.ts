@@ -1,7 +1,8 @@
 import { mkdir, open, rename, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { z } from 'zod';
 import { HostError, firstLine, tail } from './errors';
 import { findBinary, LoginShellPath, mergePath } from './find-binary';
@@ -283,33 +284,38 @@ export class Tart {
     await fh.close();
     const startOffset = (await stat(logPath)).size;
 
-    const subprocess = execa(binary, args, {
-      env: await this.toolEnv(binary),
-      extendEnv: false,
-      detached: true,
-      cleanup: false,
-      stdin: 'ignore',
-      stdout: { file: logPath, append: true },
-      stderr: { file: logPath, append: true },
-      reject: false,
-      windowsHide: true,
-    });
-    const pid = subprocess.pid;
-    if (pid === undefined) {
-      const result = await subprocess;
-      throw this.notInstalled(
-        binary,
-        String((result as { code?: unknown }).code ?? 'spawn failed'),
-      );
+    // node's spawn, not execa: the child must write straight into the log file (an fd it owns),
+    // never into a pipe to this process, or it would lose its output (or get SIGPIPE) once the
+    // app quits. detached: its own process group, so quitting the app does not signal it.
+    const logFd = openSync(logPath, 'a', 0o600);
+    let child: ChildProcess;
+    try {
+      child = spawn(binary, args, {
+        env: await this.toolEnv(binary),
+        detached: true,
+        stdio: ['ignore', logFd, logFd],
+        windowsHide: true,
+      });
+    } finally {
+      closeSync(logFd);
     }
-    subprocess.unref();
+    const spawned = await new Promise<number | Error>((resolve) => {
+      child.once('spawn', () => resolve(child.pid ?? new Error('no pid')));
+      child.once('error', (error) => resolve(error));
+    });
+    if (spawned instanceof Error) {
+      this.located = undefined;
+      throw this.notInstalled(binary, (spawned as NodeJS.ErrnoException).code ?? spawned.message);
+    }
+    const pid = spawned;
+    child.unref();
     let running = true;
     const readLog = () => readFrom(logPath, startOffset);
-    const exited: Promise<RunExit> = subprocess.then(async (result) => {
+    const exited: Promise<RunExit> = new Promise<{ code: number | null; signal: string | null }>(
+      (resolve) => child.once('exit', (code, signal) => resolve({ code, signal })),
+    ).then(async ({ code, signal }) => {
       running = false;
       const log = await readLog().catch(() => '');
-      const code = result.exitCode ?? null;
-      const signal = result.signal ?? null;
       return { code, signal, error: classifyRunExit(vm, code, signal, log, logPath) };
     });
     return {
