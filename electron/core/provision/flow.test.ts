@@ -58,6 +58,7 @@ describe('provision: success', () => {
     const order = host.calls.map((c) => c.split(' ')[0]);
     expect(order).toEqual([
       'list',
+      'pull',
       'clone',
       'configure',
       'run',
@@ -68,9 +69,10 @@ describe('provision: success', () => {
       'sync',
       'rename',
     ]);
-    const temp = host.calls[1]?.split(' ')[2] ?? '';
+    const temp = host.calls[2]?.split(' ')[2] ?? '';
     expect(temp).toMatch(/^clave-base-tmp-[0-9a-f]{8}$/);
-    expect(host.calls[1]).toBe(`clone ghcr.io/cirruslabs/ubuntu:latest ${temp}`);
+    expect(host.calls[1]).toBe('pull ghcr.io/cirruslabs/ubuntu:latest');
+    expect(host.calls[2]).toBe(`clone ghcr.io/cirruslabs/ubuntu:latest ${temp}`);
     expect(host.calls.at(-1)).toBe(`rename ${temp} clave-base`);
     expect(host.lastShares).toEqual([
       {
@@ -144,7 +146,7 @@ describe('provision: success', () => {
     const result = await run(host, { force: true, image: 'ghcr.io/acme/ubuntu:24.04' }).promise;
     expect(result.outcome).toBe('rebuilt');
     expect(baseDuringScript).toBe('old');
-    expect(host.calls[1]).toMatch(/^clone ghcr\.io\/acme\/ubuntu:24\.04 clave-base-tmp-/);
+    expect(host.calls[2]).toMatch(/^clone ghcr\.io\/acme\/ubuntu:24\.04 clave-base-tmp-/);
     expect(host.vms.get('clave-base')?.disk).toMatch(/^build-1:/);
     expect(host.calls.filter((c) => /^(rename|delete)/.test(c))).toEqual([
       expect.stringMatching(/^rename clave-base clave-base-old-[0-9a-f]{8}$/),
@@ -162,6 +164,35 @@ describe('provision: success', () => {
     expect(host.lastScript).toContain('readonly CLAVE_MODE=update');
     expect(host.vms.get('clave-base')?.disk).toMatch(/^build-1:/);
     expectClean(host, ['clave-base']);
+  });
+
+  it('builds from the cached image when it cannot be refreshed, and says so', async () => {
+    const host = new FakeHost();
+    host.failures.set('pull', new Error('registry unreachable'));
+    const { promise, events } = run(host);
+    const result = await promise;
+    expect(result.outcome).toBe('created');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'output',
+        line: expect.stringContaining('warning: could not refresh'),
+      }),
+    );
+    expect(readFileSync(result.logFile ?? '', 'utf8')).toContain('registry unreachable');
+  });
+
+  it('does not pull a local VM used as the image, nor the base on --update', async () => {
+    const local = new FakeHost({ 'my-golden': 'golden' });
+    await run(local, { image: 'my-golden' }).promise;
+    expect(local.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
+    expect(local.calls).toContainEqual(expect.stringMatching(/^clone my-golden clave-base-tmp-/));
+
+    const base = new FakeHost({ 'clave-base': 'old' });
+    const result = await run(base, { update: true }).promise;
+    expect(base.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
+    expect(readFileSync(result.logFile ?? '', 'utf8')).toMatch(
+      /The base was built with spec 0123456789abcdef; the update applies spec [0-9a-f]{16}\./,
+    );
   });
 
   it('passes the spec, the ssh login and non-secret script env through', async () => {
@@ -337,7 +368,8 @@ describe('provision: interruption at each stage', () => {
         // The clone finishes a little later, creating the VM after the abort.
         setTimeout(() => {
           host.hang.delete('clone');
-          host.vms.set(host.calls[1]?.split(' ')[2] ?? '', {
+          const clone = host.calls.find((c) => c.startsWith('clone ')) ?? '';
+          host.vms.set(clone.split(' ')[2] ?? '', {
             disk: 'late',
             running: false,
             config: { macs: 0 },

@@ -19,7 +19,7 @@ import { hostDeps } from './host-binding';
 import { LineSplitter } from './lines';
 import { parseMarker } from './markers';
 import type { GuestShell, ProvisionDeps, RunningVm } from './ports';
-import { toScript, scriptSteps } from './script';
+import { STAMP_PATH, scriptSteps, toScript } from './script';
 import { ProvisionSpecError, parseSpec, specHash, type ProvisionSpec } from './spec';
 
 export const DEFAULT_IMAGE = 'ghcr.io/cirruslabs/ubuntu:latest';
@@ -279,6 +279,7 @@ class ProvisionRun {
       const temp = `${o.baseVm}-tmp-${this.runId}`;
       const source = o.update ? o.baseVm : o.image;
       this.enter('clone', o.update ? `Copying ${o.baseVm}` : `Cloning ${o.image}`);
+      if (!o.update && isRemoteImage(o.image)) await this.refreshImage();
       this.tempVm = temp; // from here on, failure means: delete it
       await this.track(
         this.deps.vms.clone(source, temp, {
@@ -330,6 +331,7 @@ class ProvisionRun {
 
       this.enter('mount', `Mounting the script folder at ${GUEST_SCRIPT_DIR}`);
       await this.mountScript(script);
+      if (o.update) await this.noteBaseStamp(hash);
 
       const total = scriptSteps(this.spec, mode).length;
       this.enter('script', `Running the provisioning script (${total} sections)`);
@@ -400,6 +402,46 @@ class ProvisionRun {
       });
     }
     return base !== undefined;
+  }
+
+  /** Fetch the current image; offline with a cached copy, build from that (and say so). */
+  private async refreshImage(): Promise<void> {
+    try {
+      await this.track(
+        this.deps.vms.pull(this.o.image, {
+          signal: this.signal,
+          onOutput: (line) => this.output('tart', line),
+        }),
+      );
+    } catch (error) {
+      this.checkAbort();
+      this.note(
+        `Could not refresh ${this.o.image} (${messageOf(error)}); using the cached copy if any.`,
+      );
+      this.emit({
+        type: 'output',
+        source: 'tart',
+        line: `warning: could not refresh ${this.o.image}; using the cached copy if there is one`,
+      });
+    }
+  }
+
+  /** For --update: say so in the log when the base was built from other settings. */
+  private async noteBaseStamp(hash: string): Promise<void> {
+    const r = await this.track(
+      this.shell!.exec(command(['cat', STAMP_PATH]), { timeoutMs: 15_000, signal: this.signal }),
+    );
+    let previous: string | undefined;
+    try {
+      previous = (JSON.parse(r.stdout) as { specHash?: string }).specHash;
+    } catch {
+      previous = undefined;
+    }
+    if (previous === undefined) {
+      this.note(`The base has no readable ${STAMP_PATH}; updating it with spec ${hash}.`);
+    } else if (previous !== hash) {
+      this.note(`The base was built with spec ${previous}; the update applies spec ${hash}.`);
+    }
   }
 
   private async writeScript(script: string): Promise<void> {
@@ -883,6 +925,11 @@ function withLogHint(error: ProvisionError): ProvisionError {
     logFile: error.logFile,
     cause: error.cause ?? error,
   });
+}
+
+/** An OCI reference (host/namespace…) rather than the name of a local VM. */
+function isRemoteImage(image: string): boolean {
+  return image.includes('/');
 }
 
 function messageOf(error: unknown): string {

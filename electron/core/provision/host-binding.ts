@@ -26,6 +26,7 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
       async list() {
         return (await tart.list()).map((v) => ({ name: v.name, running: v.running }));
       },
+      pull: (ref, { onOutput }) => tart.pull(ref, { onProgress: onOutput }),
       clone: (source, target, { signal, onOutput }) =>
         tart.clone(source, target, { signal, onProgress: onOutput }),
       configure: (name, config) =>

@@ -33,6 +33,14 @@ export interface VmSummary {
 
 export interface ProvisionVms {
   list(): Promise<VmSummary[]>;
+  /**
+   * `tart pull`: refresh a cached OCI image (a clone of a cached tag never contacts the registry,
+   * so `:latest` would stay at whatever was pulled first).
+   */
+  pull(
+    ref: string,
+    options: { signal: AbortSignal; onOutput: (line: string) => void },
+  ): Promise<void>;
   /** `tart clone` (pulls an OCI image first when it is not cached). Lines of progress output. */
   clone(
     source: string,

@@ -21,6 +21,8 @@ import { scriptSteps } from '../script';
 
 type Method =
   | 'list'
+  | 'pull'
+  | 'stamp'
   | 'clone'
   | 'configure'
   | 'run'
@@ -90,6 +92,10 @@ export class FakeHost {
       list: async () => {
         await this.enter('list', []);
         return [...this.vms].map(([name, vm]): VmSummary => ({ name, running: vm.running }));
+      },
+      pull: async (ref, { signal, onOutput }) => {
+        await this.enter('pull', [ref], signal);
+        onOutput(`pulling ${ref}`);
       },
       clone: async (source, target, { signal, onOutput }) => {
         await this.enter('clone', [source, target], signal);
@@ -202,6 +208,10 @@ export class FakeHost {
       this.lastScriptCommand = cmd;
       await this.enter('script', [cmd], options.signal);
       return this.runScript(options);
+    }
+    if (cmd.includes('base-image.json')) {
+      await this.enter('stamp', [cmd], options.signal);
+      return { code: 0, stdout: '{"specHash":"0123456789abcdef"}', stderr: '' };
     }
     if (cmd.includes('sync')) {
       await this.enter('sync', [cmd], options.signal);
