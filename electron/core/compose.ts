@@ -107,8 +107,12 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   mkdirSync(o.paths.root, { recursive: true, mode: 0o700 });
   const db = openDatabase(o.paths.database);
   const tart = new Tart({ logDir: o.paths.vmLogs, env });
-  const herd = new Herd({ env });
-  const auth = new ClaudeAuth({ store: o.secrets ?? new FileSecretStore(o.paths.secrets), env });
+  const herd = new Herd({ env, home: env.HOME });
+  const auth = new ClaudeAuth({
+    store: o.secrets ?? new FileSecretStore(o.paths.secrets),
+    env,
+    home: env.HOME,
+  });
   const authSource = claudeAuthSource(auth);
   const deps: SessionDeps = {
     git: new Git({ env }),
