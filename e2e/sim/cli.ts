@@ -6,7 +6,7 @@
 //   tart-sim herd-proxy [--port N] [--https-port N]
 //                                        serve the Herd proxies (HOME or TART_SIM_HERD_HOME) until Ctrl-C
 import { hostSnapshot } from './leaks';
-import { reset } from './reset';
+import { reset } from './reset-host';
 import { startHostServices } from './services';
 import { startHerdProxy } from './herd/proxy-server';
 import { herdHome } from './herd/store';

@@ -42,7 +42,7 @@ function read(path: string): string {
   }
 }
 
-interface SimProc {
+export interface SimProc {
   pid: number;
   cmd: string;
   /** The run dir argument of a guest init / unshare. */
@@ -51,7 +51,7 @@ interface SimProc {
   tartHome?: string;
 }
 
-function simProcs(): SimProc[] {
+export function simProcs(): SimProc[] {
   const out: SimProc[] = [];
   for (const p of ls('/proc')) {
     if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
