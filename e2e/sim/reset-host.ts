@@ -35,14 +35,13 @@ export function reset(opts: ResetOptions = {}): string[] {
 
   // 1. Processes: `tart` invocations first (so no run restarts anything), then guests.
   for (const p of simProcs()) {
-    let kill = false;
-    if (p.runDir !== undefined) {
-      const st = states.find((x) => x.runId === p.runDir?.split('/').pop());
-      kill = !st || inScope(st) || !live.has(st.runId);
-    } else {
-      kill =
-        home === undefined || p.tartHome === home || (p.tartHome?.startsWith(home + '/') ?? false);
-    }
+    const st = states.find((x) => x.runId === p.runDir?.split('/').pop());
+    const kill =
+      p.runDir !== undefined
+        ? !st || inScope(st) || !live.has(st.runId)
+        : home === undefined ||
+          p.tartHome === home ||
+          (p.tartHome?.startsWith(home + '/') ?? false);
     if (!kill) continue;
     try {
       const ref = refOf(p.pid);

@@ -60,7 +60,7 @@ describe('tart argument parsing (swift-argument-parser behaviour)', () => {
         "  See 'tart ip --help' for more information.",
     );
     expect(usageError(cloneDef, ['a'])).toMatch(
-      /^Error: Missing expected argument '<new-name>'\nHelp:  <new-name>  new VM name\n/,
+      /^Error: Missing expected argument '<new-name>'\nHelp: {2}<new-name> {2}new VM name\n/,
     );
     expect(usageError(getDef, ['a', 'b'])).toMatch(/^Error: Unexpected argument 'b'\n/);
     expect(usageError(getDef, ['a', 'b', 'c'])).toMatch(
@@ -73,10 +73,10 @@ describe('tart argument parsing (swift-argument-parser behaviour)', () => {
 
   it('reports missing and invalid values', () => {
     expect(usageError(setDef, ['vm', '--cpu'])).toMatch(
-      /^Error: Missing value for '--cpu <cpu>'\nHelp:  --cpu <cpu>  Number of VM CPUs\n/,
+      /^Error: Missing value for '--cpu <cpu>'\nHelp: {2}--cpu <cpu> {2}Number of VM CPUs\n/,
     );
     expect(usageError(setDef, ['vm', '--cpu', 'four'])).toMatch(
-      /^Error: The value 'four' is invalid for '--cpu <cpu>'\nHelp:  --cpu <cpu>  Number of VM CPUs\n/,
+      /^Error: The value 'four' is invalid for '--cpu <cpu>'\nHelp: {2}--cpu <cpu> {2}Number of VM CPUs\n/,
     );
     expect(usageError(setDef, ['vm', '--cpu', '70000'])).toMatch(
       /^Error: The value '70000' is invalid/,
