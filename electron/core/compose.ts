@@ -131,7 +131,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   host.on('session.agentExited', (p) => clients.send('session.agentExited', p));
 
   const version = o.version ?? packageVersion();
-  const dispatch = createDispatcher(
+  const serve = createDispatcher(
     createApiHandlers({
       info: () => ({ name: 'Clave', version, platform: process.platform, face: o.face }),
       sessions: host,
@@ -141,6 +141,11 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   );
   const reconciled = host.reconcile();
   reconciled.catch(() => {});
+  // Until reconciliation is done, records may describe tunnels of a dead host: answer after it.
+  const dispatch: Dispatch = async (request, client) => {
+    await reconciled.catch(() => {});
+    return serve(request, client);
+  };
   return {
     host,
     dispatch,

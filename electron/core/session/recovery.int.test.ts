@@ -1,0 +1,105 @@
+// A host killed with SIGKILL mid-session (the app crashed): the VM and the agent live on, and the
+// next host re-attaches — tunnel and proxy re-made, the agent's tmux pane exactly as it was.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSocket, type SocketConnection } from '../api/socket-client';
+import { socketIsLive } from '../api/socket-server';
+import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
+
+let world: SimWorld;
+const hosts: ChildProcess[] = [];
+const socket = () => path.join(world.claveHome, 'host.sock');
+
+async function startHost(): Promise<SocketConnection> {
+  const child = spawn(CLAVE_BIN, ['serve'], { env: world.env, stdio: 'ignore', detached: true });
+  hosts.push(child);
+  for (let i = 0; i < 200 && !(await socketIsLive(socket())); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return connectSocket(socket());
+}
+
+/** Reads what a terminal shows until `until` matches (xterm would render the same bytes). */
+async function terminalText(
+  conn: SocketConnection,
+  sessionId: string,
+  kind: 'agent' | 'exec',
+  until: RegExp,
+  command?: string[],
+) {
+  let text = '';
+  let id = '';
+  const done = new Promise<void>((resolve) => {
+    conn.api.on('terminal.data', (e) => {
+      if (e.terminalId !== id) return;
+      text += e.data;
+      void conn.api.call('terminal.ack', { terminalId: id, chars: e.data.length });
+      if (until.test(text)) resolve();
+    });
+  });
+  ({ terminalId: id } = await conn.api.call('terminal.open', {
+    sessionId,
+    kind,
+    cols: 100,
+    rows: 30,
+    ...(command ? { command } : {}),
+  }));
+  await Promise.race([
+    done,
+    new Promise((_, rej) =>
+      setTimeout(() => rej(new Error(`timed out waiting for ${until}: ${text}`)), 20_000),
+    ),
+  ]);
+  return { id, text: () => text };
+}
+
+beforeAll(async () => {
+  world = await createSimWorld();
+  await provisionBase(world);
+});
+
+afterAll(async () => {
+  for (const h of hosts) if (h.exitCode === null) h.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+  await world.cleanup();
+});
+
+describe('a host killed mid-session', () => {
+  it('re-attaches the live session with the agent pane intact', async () => {
+    const first = await startHost();
+    const project = world.project('crash');
+    const s = await first.api.call('sessions.start', { projectDir: project, wait: true });
+
+    // Claude's prompt appears in the agent terminal; type a request into it.
+    const agent = await terminalText(first, s.id, 'agent', /Welcome to Claude Code/);
+    await first.api.call('terminal.write', {
+      terminalId: agent.id,
+      data: 'remember the marker 7f3a\r',
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+
+    hosts[0]!.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(world.sim.runningVMs()).toContain(s.vmName);
+
+    const second = await startHost();
+    const after = await second.api.call('sessions.get', { id: s.id });
+    expect(after.state).toBe('running');
+    const page = await fetch(`http://127.0.0.1:${after.tunnelPort}/`).then((r) => r.text());
+    expect(page).toContain('Hello from the session VM');
+
+    const pane = await terminalText(second, s.id, 'agent', /7f3a/);
+    expect(pane.text()).toContain('remember the marker 7f3a');
+
+    const stop = await second.api.call('sessions.stop', {
+      id: s.id,
+      onExit: 'discard',
+      force: true,
+    });
+    expect(stop.teardownProblems).toEqual([]);
+    expect(world.sim.runningVMs()).toEqual([]);
+    expect(await second.api.call('sessions.list', {})).toEqual([]);
+    second.end();
+  });
+});
