@@ -124,6 +124,23 @@ describe('tart run lifecycle', () => {
     expect(leftovers(sim.tartHome)).toEqual([]);
   });
 
+  it('tart exec runs a command as admin and passes its exit code through', async () => {
+    const vm = await bootVM(sim, 'life-x');
+    expect(await sim.tart(['exec', 'life-x', 'id', '-un'])).toEqual({
+      code: 0,
+      stdout: 'admin\n',
+      stderr: '',
+    });
+    expect((await sim.tart(['exec', 'life-x', 'sh', '-c', 'echo oops >&2; exit 7'])).code).toBe(7);
+    vm.child.kill('SIGINT');
+    expect(await vm.exited).toBe(0);
+    expect(await sim.tart(['exec', 'life-x', 'true'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'VM "life-x" is not running\n',
+    });
+  });
+
   it('tart stop sends SIGINT and waits; the run exits 0', async () => {
     const vm = await bootVM(sim, 'life-d');
     const stop = await sim.tart(['stop', 'life-d', '--timeout', '10']);
