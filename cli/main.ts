@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { ClaveApi, ExitInfo } from '../shared/api';
 import { ApiError } from '../shared/protocol';
-import type { OnExit, SessionSummary } from '../shared/session';
+import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { loadSettings } from '../electron/core/config/settings';
 import { parseCommand, UsageError, USAGE, type Command } from './args';
@@ -52,25 +52,8 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
   switch (cmd.name) {
     case 'run':
     case 'start': {
-      const render = createProgressRenderer();
-      let sessionId: string | null = null;
-      const off = api.on('session.progress', (e) => {
-        if (sessionId === null || e.sessionId === sessionId) render(e.event);
-      });
-      const offUpdate = api.on('session.updated', (s) => {
-        if (sessionId === null && s.projectDir === ('dir' in cmd ? cmd.dir : '')) sessionId = s.id;
-      });
-      let session: SessionSummary;
-      try {
-        session = await api.call('sessions.start', {
-          projectDir: cmd.dir,
-          wait: true,
-          ...(cmd.onExit ? { onExit: cmd.onExit } : {}),
-        });
-      } finally {
-        off();
-        offUpdate();
-      }
+      const session = await startWithProgress(api, cmd.dir, cmd.onExit);
+      if (!session) return 1;
       for (const w of session.warnings)
         process.stderr.write(yellow('! ') + formatProblemLines(w).join('\n') + '\n');
       if (cmd.name === 'start' && (cmd.detach || cmd.json)) {
@@ -171,6 +154,46 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     }
     default:
       return 1;
+  }
+}
+
+/**
+ * Starts a session and renders its progress until it runs (or fails). Ctrl-C while it starts
+ * stops it: teardown removes what was made, keeping any work.
+ */
+async function startWithProgress(
+  api: ClaveApi,
+  projectDir: string,
+  onExit?: OnExit,
+): Promise<SessionSummary | null> {
+  const render = createProgressRenderer();
+  let id: string | null = null;
+  const early: { sessionId: string; event: PipelineEvent }[] = [];
+  let settle: (ok: boolean) => void = () => {};
+  const finished = new Promise<boolean>((resolve) => (settle = resolve));
+  const onEvent = (event: PipelineEvent) => {
+    render(event);
+    if (event.type === 'step-failed') settle(false);
+    if (event.type === 'pipeline-finished' && event.pipeline === 'session') settle(true);
+  };
+  const off = api.on('session.progress', (e) => {
+    if (id === null) early.push(e);
+    else if (e.sessionId === id) onEvent(e.event);
+  });
+  const interrupt = () => {
+    if (id) void api.call('sessions.stop', { id, onExit: 'discard' }).catch(() => {});
+    settle(false);
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    const started = await api.call('sessions.start', { projectDir, ...(onExit ? { onExit } : {}) });
+    id = started.id;
+    for (const e of early.splice(0)) if (e.sessionId === id) onEvent(e.event);
+    if (!(await finished)) return null;
+    return await api.call('sessions.get', { id });
+  } finally {
+    off();
+    process.off('SIGINT', interrupt);
   }
 }
 

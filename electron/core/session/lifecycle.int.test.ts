@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
@@ -159,5 +160,58 @@ describe('session lifecycle on the simulated host', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')[0]).toMatch(/No session zzzzzzzz/);
     expect((await clave('start', '--bogus')).code).toBe(64);
+  });
+
+  it('`clave <dir>` attaches this terminal to Claude and asks keep/merge/discard when it exits', async () => {
+    const project = world.project('interactive');
+    const pty = spawnPty(CLAVE_BIN, [project], {
+      cols: 120,
+      rows: 40,
+      env: world.env as Record<string, string>,
+    });
+    let screen = '';
+    pty.onData((d) => (screen += d));
+    const exited = new Promise<number>((r) => pty.onExit((e) => r(e.exitCode)));
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 300 && !re.test(screen); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(screen).toMatch(re);
+    };
+    await waitFor(/Boot the VM/);
+    await waitFor(/Welcome to Claude Code/);
+    pty.write('/exit\r');
+    await waitFor(/Keep, merge or discard\?/);
+    expect(screen).toMatch(/no changes/);
+    pty.write('m\r');
+    expect(await exited).toBe(0);
+    expect(screen).toMatch(/work merged/);
+    const sessions = JSON.parse((await clave('sessions', '--json')).stdout) as {
+      projectDir: string;
+    }[];
+    expect(sessions.filter((x) => x.projectDir === project)).toEqual([]);
+  });
+
+  it('cleanup finds orphaned VMs, and removes them unless --dry-run', async () => {
+    await world.tart('clone', 'clave-base', 'clave-0rphan00');
+    const dry = await clave('cleanup', '--dry-run');
+    expect(dry.stdout).toContain('Would remove orphaned VM clave-0rphan00');
+    expect(await world.tart('list', '--source', 'local', '--format', 'json')).toContain(
+      'clave-0rphan00',
+    );
+    const real = await clave('cleanup');
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain('Removed orphaned VM clave-0rphan00');
+    expect(await world.tart('list', '--source', 'local', '--format', 'json')).not.toContain(
+      'clave-0rphan00',
+    );
+  });
+
+  it('doctor and auth report what they see', async () => {
+    const doctor = await clave('doctor');
+    expect(doctor.stdout).toMatch(/✓ Tart: tart /);
+    expect(doctor.stdout).toMatch(/✓ Base VM: clave-base is provisioned/);
+    expect(doctor.stdout).toMatch(/✓ Claude authentication: api-key from ANTHROPIC_API_KEY/);
+    const auth = await clave('auth', '--status');
+    expect(auth.stdout).toContain('Authenticated with api-key from ANTHROPIC_API_KEY');
   });
 });

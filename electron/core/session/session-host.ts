@@ -90,6 +90,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   private async runPipelines(live: Live): Promise<void> {
     const { ctx } = live;
+    // The caller gets the new id before the first progress event, so it can follow its own.
+    await new Promise((resolve) => setImmediate(resolve));
     const emit = (event: PipelineEvent) => {
       if (event.type === 'step-warning') ctx.warn(event.problem);
       this.emit('session.progress', { sessionId: ctx.id, event });
