@@ -52,8 +52,23 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
   switch (cmd.name) {
     case 'run':
     case 'start': {
-      const session = await startWithProgress(api, cmd.dir, cmd.onExit);
-      if (!session) return 1;
+      let session = await startWithProgress(api, cmd.dir, cmd.onExit);
+      if (
+        session === 'no-base-vm' &&
+        process.stdin.isTTY &&
+        (await confirm('Provision the base VM now (takes a few minutes)?'))
+      ) {
+        const { provisionCommand } = await import('./provision');
+        if (
+          (await provisionCommand(paths, loadSettings(paths.settings), {
+            force: false,
+            update: false,
+          })) !== 0
+        )
+          return 1;
+        session = await startWithProgress(api, cmd.dir, cmd.onExit);
+      }
+      if (session === null || session === 'no-base-vm') return 1;
       for (const w of session.warnings)
         process.stderr.write(yellow('! ') + formatProblemLines(w).join('\n') + '\n');
       if (cmd.name === 'start' && (cmd.detach || cmd.json)) {
@@ -165,15 +180,19 @@ async function startWithProgress(
   api: ClaveApi,
   projectDir: string,
   onExit?: OnExit,
-): Promise<SessionSummary | null> {
+): Promise<SessionSummary | null | 'no-base-vm'> {
   const render = createProgressRenderer();
+  let failedStep: string | null = null;
   let id: string | null = null;
   const early: { sessionId: string; event: PipelineEvent }[] = [];
   let settle: (ok: boolean) => void = () => {};
   const finished = new Promise<boolean>((resolve) => (settle = resolve));
   const onEvent = (event: PipelineEvent) => {
     render(event);
-    if (event.type === 'step-failed') settle(false);
+    if (event.type === 'step-failed') {
+      failedStep = event.step;
+      settle(false);
+    }
     if (event.type === 'pipeline-finished' && event.pipeline === 'session') settle(true);
   };
   const off = api.on('session.progress', (e) => {
@@ -189,7 +208,7 @@ async function startWithProgress(
     const started = await api.call('sessions.start', { projectDir, ...(onExit ? { onExit } : {}) });
     id = started.id;
     for (const e of early.splice(0)) if (e.sessionId === id) onEvent(e.event);
-    if (!(await finished)) return null;
+    if (!(await finished)) return failedStep === 'ensure-vm-exists' ? 'no-base-vm' : null;
     return await api.call('sessions.get', { id });
   } finally {
     off();
