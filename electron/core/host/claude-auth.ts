@@ -232,7 +232,9 @@ export class ClaudeAuth {
         }
       }, 2000).unref();
     };
+    let lastData = Date.now();
     const dataSub = child.onData((data) => {
+      lastData = Date.now();
       raw += data;
       if (raw.length > 1_000_000) raw = raw.slice(-500_000);
       const visible = redactor.push(data);
@@ -262,10 +264,16 @@ export class ClaudeAuth {
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const result = new Promise<AuthStatus>((resolve, reject) => {
-      child.onExit(({ exitCode, signal }) => {
+      child.onExit(async ({ exitCode, signal }) => {
         finished = true;
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
+        // node-pty can report the exit before the last output has been read from the PTY (seen on
+        // Linux): wait until the output has been quiet for a moment before judging it.
+        const exitAt = Date.now();
+        while (Date.now() - Math.max(lastData, exitAt) < 150 && Date.now() - exitAt < 2000) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
         dataSub.dispose();
         const rest = redactor.flush();
         if (rest !== '') options.onData?.(rest);
