@@ -128,8 +128,12 @@ POWEROFF=
 trap 'POWEROFF=1' TERM
 trap '' INT HUP
 echo READY
+pending=''
 while :; do
-  if IFS=' ' read -r -t 0.2 cmd a1 a2; then
+  if IFS= read -r -t 0.2 chunk; then
+    line=$pending$chunk
+    pending=''
+    read -r cmd a1 a2 <<<"$line"
     case $cmd in
     boot) start_services "$a1" "$a2" ;;
     poweroff) POWEROFF=1 ;;
@@ -145,6 +149,8 @@ while :; do
       stop_everything 0
       exit 0
     fi
+    # A timeout keeps what was read of an unfinished line.
+    pending=$pending$chunk
   fi
   [ -n "$POWEROFF" ] && break
 done
