@@ -14,48 +14,43 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSimHost, type SimHost } from '../../../e2e/sim/harness';
+import { leftovers } from '../../../e2e/sim/leaks';
 import { Tart } from '../host/tart';
 import { ProvisionError, provision, type ProvisionEvent, type ProvisionOptionsInput } from './flow';
 import { hostDeps } from './host-binding';
 import { FSTAB_LINE } from './script';
 import { createRecorders, type RecordedCall } from './testing/recorders';
 
-const SIM_BIN = fileURLToPath(new URL('../../../e2e/sim/bin', import.meta.url));
 // Not under /tmp: the guest has its own /tmp, but sees the rest of this machine's file system
 // (read-only, as the lower layer of its disk), which is how it finds the recorders.
 const root = mkdtempSync('/var/tmp/clave-provision-int-');
 chmodSync(root, 0o755);
-afterAll(() => (process.env.KEEP ? undefined : rmSync(root, { recursive: true, force: true })));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const recorders = createRecorders(path.join(root, 'rec'));
 const GUEST_PATH = `${recorders.bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
-let n = 0;
+let sim: SimHost;
 let tartHome: string;
 let dataDir: string;
-let faultsFile: string;
 let tart: Tart;
-let env: NodeJS.ProcessEnv;
 
-beforeEach(() => {
-  n++;
-  tartHome = path.join(root, `tart-${n}`);
-  dataDir = path.join(root, `data-${n}`);
-  faultsFile = path.join(root, `faults-${n}`);
-  writeFileSync(faultsFile, '');
+beforeEach(async () => {
+  sim = await createSimHost({ bootDelayMs: 150, sshdDelayMs: 100 });
+  tartHome = sim.tartHome;
+  dataDir = path.join(sim.root, 'data');
   recorders.reset();
   recorders.clearFailures();
-  env = {
-    ...process.env,
-    PATH: `${SIM_BIN}:${process.env.PATH ?? ''}`,
-    TART_HOME: tartHome,
-    TART_SIM_FAULTS_FILE: faultsFile,
-    TART_SIM_BOOT_DELAY_MS: '200',
-    TART_SIM_SSHD_DELAY_MS: '100',
-    TART_SIM_IP_POLL_MS: '100',
-  };
-  tart = new Tart({ logDir: path.join(dataDir, 'logs', 'vms'), env });
+  tart = new Tart({ logDir: path.join(dataDir, 'logs', 'vms'), env: sim.processEnv() });
+});
+
+afterEach(async () => {
+  // Nothing of this TART_HOME's VMs may be left: no `tart run`, guest process or run state.
+  // (leftovers() also lists other people's orphans on this shared machine: keep ours only.)
+  const left = leftovers(tartHome).filter((l) => l.includes(tartHome) || l.includes('-tmp-'));
+  await sim.cleanup();
+  expect(left).toEqual([]);
 });
 
 function run(options: Partial<ProvisionOptionsInput> = {}, signal?: AbortSignal) {
@@ -66,7 +61,7 @@ function run(options: Partial<ProvisionOptionsInput> = {}, signal?: AbortSignal)
       cpus: 2,
       memoryMb: 2048,
       scriptEnv: { PATH: GUEST_PATH },
-      timeouts: { ipSeconds: 20, sshSeconds: 20, mountSeconds: 5, shutdownSeconds: 10 },
+      timeouts: { ipSeconds: 60, sshSeconds: 60, mountSeconds: 15, shutdownSeconds: 30 },
       ...options,
     },
     {
@@ -210,7 +205,7 @@ describe('provision on the simulated host', () => {
 
 describe('provision failures on the simulated host leave no temporary VM', () => {
   it('clone: the registry is unreachable', async () => {
-    writeFileSync(faultsFile, 'pull-fail\n');
+    sim.setFaults('pull-fail');
     const error = await failure(run().promise);
     expect(error).toMatchObject({ code: 'provision.clone-failed', phase: 'clone' });
     await expectVms([]);
@@ -218,7 +213,7 @@ describe('provision failures on the simulated host leave no temporary VM', () =>
 
   it('boot: the VM does not start; an old base stays', async () => {
     await makeBase('old');
-    writeFileSync(faultsFile, 'run-start-fail@clave-base-tmp-*\n');
+    sim.setFaults('run-start-fail@clave-base-tmp-*');
     const error = await failure(run({ force: true }).promise);
     expect(error.phase).toBe('boot');
     expect(error.code).toMatch(/^provision\.(boot-failed|vm-stopped)$/);
@@ -227,14 +222,14 @@ describe('provision failures on the simulated host leave no temporary VM', () =>
   });
 
   it('boot: no IP address', async () => {
-    writeFileSync(faultsFile, 'no-ip\n');
+    sim.setFaults('no-ip');
     const error = await failure(run({ timeouts: { ipSeconds: 2 } }).promise);
     expect(error).toMatchObject({ code: 'provision.boot-failed', phase: 'boot' });
     await expectVms([]);
   });
 
   it('connect: ssh rejects the login', async () => {
-    writeFileSync(faultsFile, 'sshd-auth-fail\n');
+    sim.setFaults('sshd-auth-fail');
     const error = await failure(run({ timeouts: { sshSeconds: 3 } }).promise);
     expect(error).toMatchObject({ code: 'provision.connect-failed', phase: 'connect' });
     expect(error.why).toMatch(/log in|rejected/i);
@@ -242,7 +237,7 @@ describe('provision failures on the simulated host leave no temporary VM', () =>
   });
 
   it('mount: the share never mounts', async () => {
-    writeFileSync(faultsFile, 'mount-fail=1000\n');
+    sim.setFaults('mount-fail=1000');
     const error = await failure(run({ timeouts: { mountSeconds: 2 } }).promise);
     expect(error).toMatchObject({ code: 'provision.mount-failed', phase: 'mount' });
     expect(error.why).toContain('wrong fs type');
@@ -266,8 +261,14 @@ describe('provision failures on the simulated host leave no temporary VM', () =>
 
   it('script: the VM crashes while the script runs', async () => {
     recorders.fail('apt-get', 'hang', 'php8.4-fpm');
-    writeFileSync(faultsFile, 'run-crash=2500\n');
-    const error = await failure(run().promise);
+    const { promise, events } = run();
+    const crash = setInterval(() => {
+      if (events.some((e) => e.type === 'step' && e.id === 'php')) {
+        clearInterval(crash);
+        for (const vm of sim.runningVMs()) sim.crashVm(vm, 'error');
+      }
+    }, 20);
+    const error = await failure(promise.finally(() => clearInterval(crash)));
     expect(error).toMatchObject({ code: 'provision.vm-stopped', phase: 'script' });
     expect(error.why).toContain('"Installing PHP 8.4 and extensions"');
     await expectVms([]);
@@ -292,7 +293,7 @@ describe('interrupting a provision on the simulated host', () => {
         force: true,
         image: 'golden',
         scriptEnv: { PATH: GUEST_PATH },
-        timeouts: { ipSeconds: 20, sshSeconds: 20 },
+        timeouts: { ipSeconds: 60, sshSeconds: 60 },
       },
       {
         deps: hostDeps({ tart }),
