@@ -146,6 +146,41 @@ describe('guest programs', () => {
     await sh('sudo systemctl reload nginx');
   });
 
+  it('supports named shares, read-only shares, custom tags and fstab lines (mount -a)', async () => {
+    const [a, b, t] = ['a', 'b', 't'].map((x) => {
+      const d = mkdtempSync(join(sim.root, `share-${x}-`));
+      writeFileSync(join(d, 'name'), x);
+      return d;
+    });
+    const v = await bootVM(sim, 'shares', {
+      runArgs: [`--dir=a:${a}:ro`, `--dir=b:${b}`, `--dir=${t}:tag=clave`],
+    });
+    const s = await sshConnect(v.ip);
+    try {
+      const run = (cmd: string) => sshExec(s, cmd);
+      await run('sudo mkdir -p /mnt/auto /mnt/clave /mnt/fstab');
+      expect(
+        (await run('sudo mount -t virtiofs com.apple.virtio-fs.automount /mnt/auto')).code,
+      ).toBe(0);
+      expect((await run('ls /mnt/auto')).stdout).toBe('a\nb\n');
+      expect((await run('cat /mnt/auto/a/name /mnt/auto/b/name')).stdout).toBe('ab');
+      expect((await run('touch /mnt/auto/a/x')).stderr).toContain('Read-only file system');
+      expect((await run('touch /mnt/auto/b/x')).code).toBe(0);
+      expect(
+        (await run('sudo mount -t virtiofs clave /mnt/clave && cat /mnt/clave/name')).stdout,
+      ).toBe('t');
+      await run(
+        "echo 'clave /mnt/fstab virtiofs rw,relatime,nofail 0 0' | sudo tee -a /etc/fstab >/dev/null",
+      );
+      expect((await run('sudo mount -a')).code).toBe(0);
+      expect((await run('cat /mnt/fstab/name')).stdout).toBe('t');
+    } finally {
+      s.end();
+    }
+    v.child.kill('SIGINT');
+    expect(await v.exited).toBe(0);
+  });
+
   describe('claude', () => {
     const launch = "bash -l -c 'cd /srv/project && claude --dangerously-skip-permissions'";
 

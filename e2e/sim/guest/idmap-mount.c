@@ -97,8 +97,19 @@ int main(int argc, char **argv) {
     attr.userns_fd = ns;
   }
   if (attr.attr_set && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
-    fprintf(stderr, "idmap-mount: mount_setattr %s: %s\n", src, strerror(errno));
-    return 1;
+    if (!(attr.attr_set & MOUNT_ATTR_IDMAP)) {
+      fprintf(stderr, "idmap-mount: mount_setattr %s: %s\n", src, strerror(errno));
+      return 1;
+    }
+    // This file system cannot be idmapped: share it as it is (the guest user may then lack
+    // write access to files the host's user owns).
+    fprintf(stderr, "idmap-mount: warning: %s cannot be idmapped (%s); plain bind mount\n", src, strerror(errno));
+    attr.attr_set &= ~MOUNT_ATTR_IDMAP;
+    attr.userns_fd = 0;
+    if (attr.attr_set && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+      fprintf(stderr, "idmap-mount: mount_setattr %s: %s\n", src, strerror(errno));
+      return 1;
+    }
   }
   if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
     fprintf(stderr, "idmap-mount: move_mount %s: %s\n", dst, strerror(errno));
