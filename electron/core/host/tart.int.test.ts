@@ -190,6 +190,8 @@ process.exit(0);
   });
 
   it('fails fast with "VM limit" when macOS refuses another VM', async () => {
+    // Every VM of the earlier tests has been stopped; otherwise the limit below would hit them.
+    expect(sim.runningVMs()).toEqual([]);
     sim.setFaults('vm-limit=1');
     try {
       await boot('clave-lim1');
