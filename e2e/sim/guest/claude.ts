@@ -78,9 +78,8 @@ for (let i = 0; i < argv.length; i++) {
   } else if (a.startsWith('-')) {
     process.stderr.write(`error: unknown option '${a}'\n`);
     process.exit(1);
-  } else if (prompt === undefined) {
-    prompt = undefined; // a positional prompt starts an interactive session with it; ignored here
   }
+  // A positional prompt would start the session with it; the stand-in ignores it.
 }
 
 if (bypass && process.getuid?.() === 0 && process.env.IS_SANDBOX !== '1') {

@@ -13,7 +13,6 @@ import {
   renameSync,
   statSync,
   utimesSync,
-  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { tartHomeDir } from '../config';
@@ -190,11 +189,5 @@ export class TartHome {
     const target = this.vm(name).path;
     if (existsSync(target)) removeExisting(target);
     renameSync(from, target);
-  }
-
-  writeFileAtomic(path: string, data: string): void {
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
   }
 }
