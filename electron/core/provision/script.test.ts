@@ -279,6 +279,7 @@ describe('idempotence markers', () => {
 
   it('writes config files whole and atomically, links with -sfn, dirs with install -d', () => {
     expect(install).toContain('install -D -m "$mode"');
+    expect(install).toContain('mv -f "$path.clave-new" "$path"');
     const writes = install.match(/^\s*write_file \S+/gm) ?? [];
     expect(writes.length).toBeGreaterThanOrEqual(8);
     expect(install).toContain('ln -sfn /etc/nginx/sites-available/clave');

@@ -185,7 +185,9 @@ write_file() {
   local path=$1 mode=$2 owner=$3 tmp
   tmp=$(mktemp "$CLAVE_TMP/write.XXXXXX")
   cat >"$tmp"
-  install -D -m "$mode" -o "\${owner%%:*}" -g "\${owner##*:}" "$tmp" "$path"
+  # Same directory, then rename: readers see the old file or the new one, never half of one.
+  install -D -m "$mode" -o "\${owner%%:*}" -g "\${owner##*:}" "$tmp" "$path.clave-new"
+  mv -f "$path.clave-new" "$path"
   rm -f "$tmp"
 }
 
