@@ -1,23 +1,40 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
 
+// The e2e tests drive the built renderer in Debian's Chromium against the web harness: the real
+// session host on the simulated VM host (e2e/harness). The harness also serves the sessions'
+// `.test` sites (the sim's Herd proxy) on the next two ports; Chromium resolves *.test there.
 const port = Number(process.env.E2E_PORT ?? 4179);
+const herd = { http: port + 1, https: port + 2 };
 
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.e2e.ts',
   outputDir: 'test-results/e2e',
-  timeout: 60_000,
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
   workers: 1,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
+    viewport: { width: 1200, height: 760 },
+    ignoreHTTPSErrors: true, // the sim's Herd certificates are self-signed
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      args: [
+        ...chromiumArgs,
+        `--host-resolver-rules=MAP *.test:443 127.0.0.1:${herd.https},MAP *.test:80 127.0.0.1:${herd.http}`,
+      ],
+    },
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `node --import tsx e2e/harness/main.ts --port ${port} --herd-ports ${herd.http},${herd.https}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
-    timeout: 30_000,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    // SIGTERM lets the harness end its sessions and stop its simulated VMs before it goes.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
   },
 });

@@ -1,25 +1,110 @@
+// The session window: a list of sessions on the left (with the new-session field), the selected
+// session on the right (progress, problems, site link, terminals), the exit decision as a modal.
+// It renders the store and forwards the user's actions; the host decides everything else.
 import { useEffect, useState } from 'react';
-import type { AppInfo, ClaveApi } from '../../shared/api';
+import type { AppInfo } from '../../shared/api';
 import { EmptyState } from './components/EmptyState';
+import { ExitDialog } from './components/ExitDialog';
+import { DropOverlay, NewSessionForm } from './components/NewSession';
+import { Notices } from './components/Notices';
+import { SessionDetail } from './components/SessionDetail';
+import { SessionList } from './components/SessionList';
+import { installShortcuts, isMacPlatform } from './keyboard';
+import { useNow, useStoreState } from './store/hooks';
+import type { SessionStore } from './store/sessions';
 
-export function App({ api }: { api: ClaveApi | undefined }) {
+export function App({ store }: { store: SessionStore }) {
+  const state = useStoreState(store);
+  const now = useNow(1000);
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const online = state.connection.state === 'open';
+  const mod = isMacPlatform() ? '⌘' : 'Ctrl+';
+  const canDrop = typeof window !== 'undefined' && window.claveFiles !== undefined;
 
   useEffect(() => {
-    api?.call('app.info', {}).then(setInfo, () => setInfo(null));
-  }, [api]);
+    if (!online) return;
+    store.api.call('app.info', {}).then(setInfo, () => setInfo(null));
+  }, [store, online, state.connection.epoch]);
+
+  useEffect(
+    () =>
+      installShortcuts(window, (a) => {
+        if (a.type === 'new-session') store.requestNewSession();
+        else if (a.type === 'select') store.selectIndex(a.index);
+        else if (a.type === 'close-tab') store.closeActiveTab();
+        else if (a.type === 'find') store.setSearchOpen(true);
+      }),
+    [store],
+  );
+
+  const selected = state.sessions.find((s) => s.id === state.selectedId) ?? null;
+  const prompt = state.exitPrompt;
 
   return (
     <div className="app">
       <header className="app-header">
         <h1>Clave</h1>
-        <span className="app-status" role="status">
-          {api ? (info ? `v${info.version} · ${info.face}` : 'Connecting…') : 'Not connected'}
+        <span
+          className={`app-status ${state.connection.state}`}
+          role="status"
+          aria-label="Connection"
+        >
+          {online
+            ? info
+              ? `v${info.version} · ${info.face}`
+              : 'Connecting…'
+            : state.connection.state === 'connecting'
+              ? 'Connecting…'
+              : 'Not connected — retrying'}
         </span>
       </header>
-      <main>
-        <EmptyState />
-      </main>
+      <div className="app-body">
+        <aside className="sidebar">
+          <NewSessionForm
+            onStart={(p) => void store.start(p)}
+            starting={state.starting}
+            error={state.startError}
+            focusRequest={state.newSessionRequest}
+            shortcut={mod}
+          />
+          <SessionList
+            sessions={state.sessions}
+            selectedId={state.selectedId}
+            now={now}
+            onSelect={(id) => store.select(id)}
+            shortcutPrefix={mod}
+          />
+          <p className="shortcuts">
+            {mod}N new · {mod}1…9 switch · {mod}W close tab · {mod}F find
+          </p>
+        </aside>
+        <main className="main">
+          {state.sessions.length === 0 && <EmptyState canDrop={canDrop} />}
+          {state.sessions.map((s) => (
+            <SessionDetail
+              key={s.id}
+              api={store.api}
+              store={store}
+              connection={state.connection}
+              view={s}
+              tabs={state.tabs[s.id]}
+              visible={s.id === selected?.id}
+              searchOpen={state.searchOpen}
+              now={now}
+            />
+          ))}
+        </main>
+      </div>
+      <DropOverlay
+        onPath={(p) => void store.start(p)}
+        onNoPath={(name) =>
+          store.notify('warn', 'This browser does not reveal the path of a dropped folder', {
+            what: `Paste the full path of ${name ?? 'the folder'} into the Project folder field.`,
+          })
+        }
+      />
+      {prompt && <ExitDialog store={store} prompt={prompt} />}
+      <Notices notices={state.notices} onDismiss={(id) => store.dismissNotice(id)} />
     </div>
   );
 }

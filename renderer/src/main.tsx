@@ -1,10 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { connect } from './api/connection';
+import { SessionStore } from './store/sessions';
+import { installTerminalProbe } from './terminal/registry';
 import './styles.css';
+
+const connection = connect(window);
+const store = new SessionStore(connection.api, connection);
+installTerminalProbe(window);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App api={window.clave} />
+    <App store={store} />
   </StrictMode>,
 );

@@ -1,0 +1,182 @@
+// Living with sessions: two agents side by side, terminals that survive a reload or a closed tab,
+// shells next to the agent, the keyboard, and an agent that quits by itself.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { ClaveApi } from '../shared/api';
+import {
+  connectHost,
+  endAllSessions,
+  git,
+  projectFolder,
+  screenshot,
+  sessionFor,
+  terminalText,
+  terminals,
+} from './harness/testing';
+
+let host: { api: ClaveApi; close(): void };
+const folders = projectFolder('sessions');
+
+test.beforeAll(async ({ baseURL }) => {
+  host = await connectHost(baseURL!);
+});
+test.afterEach(async () => {
+  await endAllSessions(host.api);
+});
+test.afterAll(() => {
+  host.close();
+  folders.remove();
+});
+
+async function startSession(page: Page, project: string, name: string) {
+  await page.getByLabel('Project folder').fill(project);
+  await page.getByRole('button', { name: 'Start' }).click();
+  const detail = page.getByRole('article', { name: `Session ${name}` });
+  await expect(detail.getByText('Running', { exact: true })).toBeVisible({ timeout: 45_000 });
+  const s = await sessionFor(host.api, project);
+  await expect.poll(() => terminalText(page, s.id)).toMatch(/^> ?$/m);
+  return { s, detail };
+}
+
+async function typeInTerminal(page: Page, text: string) {
+  await page.locator('.terminal-host:visible .xterm').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+test('two sessions side by side, each with its own agent and copy', async ({ page }) => {
+  const alpha = folders.laravel('alpha');
+  const beta = folders.laravel('beta');
+  await page.goto('/');
+  const a = await startSession(page, alpha, 'alpha');
+  const b = await startSession(page, beta, 'beta');
+  expect(a.s.tunnelPort).not.toBe(b.s.tunnelPort);
+  expect(a.s.vmName).not.toBe(b.s.vmName);
+
+  // The newest session is selected; Ctrl+1 goes back to the first (⌘1 on a Mac).
+  await expect(b.detail).toBeVisible();
+  await typeInTerminal(page, 'create beta.txt with from beta');
+  await expect.poll(() => terminalText(page, b.s.id)).toContain('Wrote 1 lines to beta.txt');
+  await page.keyboard.press('Control+1');
+  await expect(a.detail).toBeVisible();
+  await expect(b.detail).toBeHidden();
+  await typeInTerminal(page, 'create alpha.txt with from alpha');
+  await expect.poll(() => terminalText(page, a.s.id)).toContain('Wrote 1 lines to alpha.txt');
+  await screenshot(page, '08-two-sessions');
+
+  // Each agent wrote into its own session copy only.
+  expect(readFileSync(path.join(a.s.worktreeDir!, 'alpha.txt'), 'utf8')).toBe('from alpha\n');
+  expect(readFileSync(path.join(b.s.worktreeDir!, 'beta.txt'), 'utf8')).toBe('from beta\n');
+  expect(existsSync(path.join(a.s.worktreeDir!, 'beta.txt'))).toBe(false);
+  expect(await terminalText(page, a.s.id)).not.toContain('beta.txt');
+
+  // Both sites answer, each from its own VM.
+  for (const s of [a.s, b.s]) {
+    const html = await (await fetch(`http://127.0.0.1:${s.tunnelPort}/`)).text();
+    expect(html).toContain(`<title>${s.projectName}</title>`);
+  }
+
+  // Ctrl+2 back to beta, then keep its work: the copy stays where the dialog says.
+  await page.keyboard.press('Control+2');
+  await b.detail.getByRole('button', { name: 'Stop…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('beta.txt');
+  await dialog.getByRole('button', { name: 'Keep' }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(
+    page.getByRole('status').filter({ hasText: 'beta: session copy kept' }),
+  ).toContainText(b.s.worktreeDir!);
+  expect(readFileSync(path.join(b.s.worktreeDir!, 'beta.txt'), 'utf8')).toBe('from beta\n');
+  // alpha is untouched by beta's end.
+  await expect(a.detail).toBeVisible();
+  await expect(a.detail.getByText('Running', { exact: true })).toBeVisible();
+});
+
+test('reload and closed tabs re-attach to the same agent; shells sit next to it', async ({
+  page,
+}) => {
+  const project = folders.laravel('reattach');
+  await page.goto('/');
+  const { s, detail } = await startSession(page, project, 'reattach');
+  await typeInTerminal(page, 'create before.txt with written before the reload');
+  await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to before.txt');
+
+  // A reload drops the page's terminals; tmux keeps the agent and its screen.
+  await page.reload();
+  await expect(detail.getByText('Running', { exact: true })).toBeVisible();
+  await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to before.txt');
+  await screenshot(page, '09-reattached-after-reload');
+  await typeInTerminal(page, 'create after.txt with written after the reload');
+  await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to after.txt');
+  expect(existsSync(path.join(s.worktreeDir!, 'after.txt'))).toBe(true);
+
+  // Closing the agent's tab (Ctrl+Shift+W inside a terminal) never stops it.
+  await page.locator('.terminal-host:visible .xterm').click();
+  await page.keyboard.press('Control+Shift+W');
+  await expect(detail.getByRole('tab')).toHaveCount(0);
+  await expect(detail.getByText('Claude keeps running in the VM')).toBeVisible();
+  expect((await host.api.call('sessions.get', { id: s.id })).state).toBe('running');
+  await detail.getByRole('button', { name: 'Open Claude' }).click();
+  await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to after.txt');
+
+  // A shell into the same VM, in the project.
+  await detail.getByRole('button', { name: 'New Shell' }).click();
+  await expect(detail.getByRole('tab', { name: /Shell 1/ })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect.poll(() => terminalText(page, s.id, 'shell')).toMatch(/\$ ?$/m);
+  await typeInTerminal(page, 'pwd; ls *.txt; echo "cols=$(tput cols)"');
+  await expect.poll(() => terminalText(page, s.id, 'shell')).toContain('/srv/project');
+  await expect.poll(() => terminalText(page, s.id, 'shell')).toContain('after.txt');
+  // The PTY has the terminal's size (resize reached the VM).
+  const shell = (await terminals(page)).find((t) => t.sessionId === s.id && t.kind === 'shell')!;
+  expect(shell.cols).toBeGreaterThan(80);
+  await expect
+    .poll(() => terminalText(page, s.id, 'shell'))
+    .toMatch(new RegExp(`cols=${shell.cols}\\b`));
+  // A smaller window reaches the PTY too.
+  await page.setViewportSize({ width: 900, height: 700 });
+  await expect
+    .poll(async () => (await terminals(page)).find((t) => t.key === shell.key)?.cols)
+    .toBeLessThan(shell.cols);
+  const narrower = (await terminals(page)).find((t) => t.key === shell.key)!.cols;
+  await typeInTerminal(page, 'echo "now=$(tput cols)"');
+  await expect
+    .poll(() => terminalText(page, s.id, 'shell'))
+    .toMatch(new RegExp(`now=${narrower}\\b`));
+
+  // Find in the terminal (Ctrl+Shift+F inside a terminal; ⌘F on a Mac).
+  await page.keyboard.press('Control+Shift+F');
+  const find = page.getByRole('searchbox', { name: 'Find in terminal' });
+  await expect(find).toBeFocused();
+  await find.fill('after.txt');
+  await expect(page.getByRole('search')).toContainText(/1 of \d|\d of \d/);
+  await screenshot(page, '10-shell-and-search');
+  await find.press('Escape');
+  await expect(find).toBeHidden();
+
+  // `exit` ends the shell and closes its tab; the agent's tab is left.
+  await typeInTerminal(page, 'exit');
+  await expect(detail.getByRole('tab')).toHaveCount(1);
+  await expect(detail.getByRole('tab', { name: /Claude/ })).toBeVisible();
+});
+
+test('an agent that quits by itself asks keep / merge / discard', async ({ page }) => {
+  const project = folders.laravel('quitter');
+  await page.goto('/');
+  const { s } = await startSession(page, project, 'quitter');
+  await typeInTerminal(page, 'create notes.md with remember this');
+  await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to notes.md');
+  await typeInTerminal(page, '/exit');
+
+  const dialog = page.getByRole('dialog', { name: 'Claude has exited in quitter' });
+  await expect(dialog).toBeVisible({ timeout: 20_000 });
+  await expect(dialog.getByRole('list', { name: 'Uncommitted files' })).toContainText('notes.md');
+  await screenshot(page, '11-agent-exited');
+  await dialog.getByRole('button', { name: 'Merge into main' }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  expect(readFileSync(path.join(project, 'notes.md'), 'utf8')).toBe('remember this\n');
+  expect(git(project, 'log', '-1', '--format=%s', 'main')).toContain(s.id);
+});

@@ -1,0 +1,92 @@
+// The browser's transport: the shared API over a WebSocket (the web harness serves it at /api).
+// Reconnects with backoff; listeners survive reconnects. Calls made while disconnected fail at
+// once with the transport's Problem, so the UI never waits on a dead socket.
+import { events, type ClaveApi, type EventName } from '../../../shared/api';
+import { ApiError, createRpcClient, type RpcClient } from '../../../shared/protocol';
+import type { Connection, ConnectionStatus } from './connection';
+
+export function apiUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
+}
+
+export function connectWebSocket(
+  url: string,
+  options: { WebSocketImpl?: typeof WebSocket; maxDelayMs?: number } = {},
+): Connection {
+  const Impl = options.WebSocketImpl ?? WebSocket;
+  const maxDelay = options.maxDelayMs ?? 5000;
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const statusListeners = new Set<(s: ConnectionStatus) => void>();
+  let status: ConnectionStatus = { state: 'connecting', epoch: 0 };
+  let rpc: RpcClient | null = null;
+  let delay = 250;
+  let closedByUser = false;
+  let socket: WebSocket | null = null;
+
+  const setStatus = (s: ConnectionStatus) => {
+    status = s;
+    for (const l of statusListeners) l(s);
+  };
+
+  const open = () => {
+    const ws = new Impl(url);
+    socket = ws;
+    const client = createRpcClient((text) => ws.send(text));
+    for (const name of Object.keys(events) as EventName[]) {
+      client.api.on(name, (payload) => {
+        for (const l of listeners.get(name) ?? []) l(payload as never);
+      });
+    }
+    ws.onopen = () => {
+      rpc = client;
+      delay = 250;
+      setStatus({ state: 'open', epoch: status.epoch + 1 });
+    };
+    ws.onmessage = (e) => {
+      if (typeof e.data === 'string') client.receive(e.data);
+    };
+    ws.onclose = () => {
+      client.close('The connection to the Clave host closed.');
+      if (rpc === client) rpc = null;
+      if (closedByUser) return;
+      setStatus({ state: 'closed', epoch: status.epoch });
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, maxDelay);
+    };
+  };
+  open();
+
+  const api: ClaveApi = {
+    call(method, params) {
+      if (!rpc) {
+        return Promise.reject(
+          new ApiError({
+            what: 'Not connected to the Clave host',
+            why: `Waiting for ${url}.`,
+            fix: 'Check that the host (npm run demo) is still running.',
+          }),
+        );
+      }
+      return rpc.api.call(method, params);
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: never) => void);
+      return () => void set.delete(listener as (payload: never) => void);
+    },
+  };
+
+  return {
+    api,
+    status: () => status,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => void statusListeners.delete(listener);
+    },
+    close() {
+      closedByUser = true;
+      socket?.close();
+    },
+  };
+}

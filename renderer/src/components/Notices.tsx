@@ -1,0 +1,30 @@
+import type { Notice } from '../store/sessions';
+
+export function Notices({
+  notices,
+  onDismiss,
+}: {
+  notices: Notice[];
+  onDismiss(id: number): void;
+}) {
+  if (!notices.length) return null;
+  return (
+    <div className="notices" aria-live="polite">
+      {notices.map((n) => (
+        <div
+          key={n.id}
+          className={`notice notice-${n.level}`}
+          role={n.level === 'error' ? 'alert' : 'status'}
+        >
+          <div>
+            <div className="notice-text">{n.text}</div>
+            {n.detail && <div className="notice-detail">{n.detail}</div>}
+          </div>
+          <button type="button" aria-label="Dismiss" onClick={() => onDismiss(n.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+// One session: what it is (project, branch, state, site, elapsed), why it failed if it did, how
+// its start went, the host's warnings, and its terminals.
+import type { ClaveApi } from '../../../shared/api';
+import type { ConnectionStatus } from '../api/connection';
+import { displayUrl, formatDuration, formatElapsed } from '../format';
+import type { SessionStore, SessionTabs, SessionView } from '../store/sessions';
+import { ProblemBox } from './ProblemBox';
+import { Progress } from './Progress';
+import { StateBadge } from './StateBadge';
+import { Terminals } from './Terminals';
+
+/** Session sites open in the default browser (the app's main process allowlists them). */
+export function openSite(url: string): void {
+  window.open(url, '_blank', 'noopener,noreferrer');
+}
+
+function SiteLinks({ view }: { view: SessionView }) {
+  const s = view.summary;
+  if (!s?.url) return null;
+  const direct =
+    s.tunnelPort !== null && !/^https?:\/\/127\.0\.0\.1[:/]/.test(s.url)
+      ? `http://127.0.0.1:${s.tunnelPort}`
+      : null;
+  return (
+    <span className="site-links">
+      <a
+        className="site-link"
+        href={s.url}
+        target="_blank"
+        rel="noreferrer noopener"
+        onClick={(e) => {
+          e.preventDefault();
+          openSite(s.url!);
+        }}
+      >
+        {displayUrl(s.url)}
+      </a>
+      {direct && (
+        <a
+          className="site-link direct"
+          href={direct}
+          target="_blank"
+          rel="noreferrer noopener"
+          title="The same site straight through the tunnel"
+          onClick={(e) => {
+            e.preventDefault();
+            openSite(direct);
+          }}
+        >
+          {displayUrl(direct)}
+        </a>
+      )}
+    </span>
+  );
+}
+
+export function SessionDetail({
+  api,
+  store,
+  connection,
+  view,
+  tabs,
+  visible,
+  searchOpen,
+  now,
+}: {
+  api: ClaveApi;
+  store: SessionStore;
+  connection: ConnectionStatus;
+  view: SessionView;
+  tabs: SessionTabs | undefined;
+  visible: boolean;
+  searchOpen: boolean;
+  now: number;
+}) {
+  const s = view.summary;
+  const running = view.state === 'running';
+  const started = view.pipelines.length > 0 && view.pipelines.every((p) => p.ms !== null);
+  const totalMs = view.pipelines.reduce((a, p) => a + (p.ms ?? 0), 0);
+  const warnings = s?.warnings ?? [];
+  return (
+    <article
+      className={`session-detail state-${view.state}`}
+      hidden={!visible}
+      aria-label={`Session ${view.projectName || view.id}`}
+      data-session-id={view.id}
+    >
+      <header className="session-header">
+        <div className="session-title">
+          <h2>{view.projectName || 'New session'}</h2>
+          <StateBadge state={view.state} />
+          <span className="session-branch" title={s?.worktreeDir ?? undefined}>
+            {s?.branch ? (
+              <>
+                {s.branch}
+                {s.baseBranch && <span className="dim"> from {s.baseBranch}</span>}
+              </>
+            ) : (
+              (s?.baseBranch ?? '')
+            )}
+          </span>
+        </div>
+        <div className="session-meta">
+          <SiteLinks view={view} />
+          <span className="elapsed" title="Time since the session started">
+            {formatElapsed((view.endedAt ?? now) - view.startedAt)}
+          </span>
+          {view.state === 'failed' ? (
+            <button type="button" onClick={() => store.dismiss(view.id)}>
+              Dismiss
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="danger"
+              disabled={view.state === 'stopping' || !s}
+              onClick={() => store.requestExit(view.id, 'user')}
+            >
+              {view.state === 'stopping' ? 'Stopping…' : 'Stop…'}
+            </button>
+          )}
+        </div>
+      </header>
+      {s?.urlNote && running && <p className="url-note">{s.urlNote}</p>}
+
+      {view.failure && (
+        <ProblemBox
+          problem={view.failure.problem}
+          title={view.failure.label ? `Failed at: ${view.failure.label}` : 'The session failed'}
+        />
+      )}
+
+      {(!running || !started) && view.state !== 'stopping' && (
+        <Progress pipelines={view.pipelines} now={now} />
+      )}
+      {running && started && (
+        <details className="progress-summary">
+          <summary>Started in {formatDuration(totalMs)}</summary>
+          <Progress pipelines={view.pipelines} now={now} />
+        </details>
+      )}
+
+      {warnings.length > 0 && (
+        <details className="warnings" open={view.state === 'starting'}>
+          <summary>
+            {warnings.length} warning{warnings.length > 1 ? 's' : ''}
+          </summary>
+          {warnings.map((w, i) => (
+            <ProblemBox key={i} problem={w} level="warn" />
+          ))}
+        </details>
+      )}
+
+      {(running || (tabs?.tabs.length ?? 0) > 0) && (
+        <Terminals
+          api={api}
+          store={store}
+          connection={connection}
+          sessionId={view.id}
+          tabs={tabs}
+          visible={visible}
+          searchOpen={searchOpen}
+          running={running}
+        />
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,44 @@
+// Flow control, face side: characters are acknowledged only once xterm has processed them (its
+// write callback), and acknowledgements are batched so a flood of small chunks does not become a
+// flood of calls. The host pauses the ssh channel while too much is unacknowledged, so a window
+// that cannot keep up slows the agent down instead of freezing or growing without bound.
+export interface AckBatcher {
+  /** xterm processed `chars` more characters. */
+  rendered(chars: number): void;
+  /** Send what is pending now (e.g. before closing). */
+  flush(): void;
+  dispose(): void;
+}
+
+export function createAckBatcher(
+  send: (chars: number) => void,
+  options: { threshold?: number; delayMs?: number } = {},
+): AckBatcher {
+  const threshold = options.threshold ?? 32 * 1024;
+  const delayMs = options.delayMs ?? 25;
+  let pending = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending > 0 && !disposed) send(pending);
+    pending = 0;
+  };
+
+  return {
+    rendered(chars) {
+      if (disposed || chars <= 0) return;
+      pending += chars;
+      if (pending >= threshold) flush();
+      else timer ??= setTimeout(flush, delayMs);
+    },
+    flush,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      disposed = true;
+    },
+  };
+}

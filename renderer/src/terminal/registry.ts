@@ -1,0 +1,71 @@
+// The open terminals of this window, by tab key: the search bar finds the active one here, and
+// `window.__clave` reads their text (what a person sees on screen) for end-to-end tests.
+import type { SearchAddon } from '@xterm/addon-search';
+import type { Terminal } from '@xterm/xterm';
+
+export interface TerminalHandle {
+  key: string;
+  sessionId: string;
+  kind: 'agent' | 'shell';
+  title: string;
+  term: Terminal;
+  search: SearchAddon;
+  /** The host's id of the terminal currently attached, if any. */
+  terminalId(): string | null;
+  renderer(): 'webgl' | 'dom';
+}
+
+export interface TerminalProbe {
+  terminals(): {
+    key: string;
+    sessionId: string;
+    kind: 'agent' | 'shell';
+    title: string;
+    terminalId: string | null;
+    renderer: 'webgl' | 'dom';
+    cols: number;
+    rows: number;
+    text: string;
+  }[];
+}
+
+const handles = new Map<string, TerminalHandle>();
+
+export function registerTerminal(handle: TerminalHandle): () => void {
+  handles.set(handle.key, handle);
+  return () => {
+    if (handles.get(handle.key) === handle) handles.delete(handle.key);
+  };
+}
+
+export function terminalHandle(key: string): TerminalHandle | undefined {
+  return handles.get(key);
+}
+
+/** The whole buffer (scrollback and screen), trailing blanks trimmed, one line per row. */
+export function bufferText(term: Terminal): string {
+  const buffer = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buffer.length; i++) {
+    lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+  }
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}
+
+export function installTerminalProbe(win: Window): void {
+  win.__clave = {
+    terminals: () =>
+      [...handles.values()].map((h) => ({
+        key: h.key,
+        sessionId: h.sessionId,
+        kind: h.kind,
+        title: h.title,
+        terminalId: h.terminalId(),
+        renderer: h.renderer(),
+        cols: h.term.cols,
+        rows: h.term.rows,
+        text: bufferText(h.term),
+      })),
+  };
+}
