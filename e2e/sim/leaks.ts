@@ -150,6 +150,23 @@ export function leftovers(tartHome: string, opts: { tempDir?: string } = {}): st
   for (const l of unexpiredLeases(s.runDir)) {
     if (!reserved.has(l.ip)) out.push(`lease ${l.ip} ${l.mac}`);
   }
+  // The bridge goes with its last user (VM or host service).
+  const services = ls(join(s.runDir, 'services')).filter((f) => {
+    try {
+      return isAlive(
+        JSON.parse(read(join(s.runDir, 'services', f))) as { pid: number; start: number },
+      );
+    } catch {
+      return false;
+    }
+  });
+  if (
+    ls('/sys/class/net').includes(`${NAME_PREFIX}0`) &&
+    live.size === 0 &&
+    services.length === 0
+  ) {
+    out.push(`bridge ${NAME_PREFIX}0 (no VM or service uses it)`);
+  }
   for (const m of mounts(s.runDir)) out.push(`mount ${m}`);
   for (const n of ls('/run/netns').filter((x) => x.startsWith(NAME_PREFIX))) out.push(`netns ${n}`);
   if (opts.tempDir && existsSync(opts.tempDir)) out.push(`temp dir ${opts.tempDir}`);
