@@ -143,7 +143,7 @@ describe('session copies', () => {
     }
   });
 
-  it('copies ignored files listed in .worktreeinclude, or in the given list', async () => {
+  it('copies .env plus ignored files listed in .worktreeinclude and in config', async () => {
     const repo = makeRepo(temp, { '.worktreeinclude': '# extra files\n.env\nstorage/*.key\n' });
     write(repo, '.env', 'A=1\n');
     write(repo, 'storage/oauth.key', 'k');
@@ -153,14 +153,14 @@ describe('session copies', () => {
     expect(fromFile.included.sort()).toEqual(['.env', 'storage/oauth.key']);
     expect(readFileSync(path.join(fromFile.path, 'storage/oauth.key'), 'utf8')).toBe('k');
 
-    const fromConfig = await adapter.createSessionCopy({
+    const withConfig = await adapter.createSessionCopy({
       repo,
       id: 'inc2',
       include: ['node_modules/'],
     });
-    expect(fromConfig.included).toEqual(['node_modules/']);
-    expect(existsSync(path.join(fromConfig.path, 'node_modules/x/y.js'))).toBe(true);
-    expect(existsSync(path.join(fromConfig.path, '.env'))).toBe(false);
+    expect(withConfig.included.sort()).toEqual(['.env', 'node_modules/', 'storage/oauth.key']);
+    expect(existsSync(path.join(withConfig.path, 'node_modules/x/y.js'))).toBe(true);
+    expect(existsSync(path.join(withConfig.path, 'storage/other.txt'))).toBe(false);
   });
 
   it('copies from a detached HEAD and records it as the base', async () => {

@@ -259,8 +259,8 @@ export class Git {
 
   /**
    * Create the session copy: a local clone of `repo` at `.clave/wt/s-<id>`, on a new branch
-   * `clave/s-<id>` from the repo's HEAD, with the ignored files from the include list copied in.
-   * `include` overrides the repo's `.worktreeinclude`; without either, `.env` is copied.
+   * `clave/s-<id>` from the repo's HEAD, with ignored files copied in: `.env`, the patterns in
+   * the repo's `.worktreeinclude`, and the patterns in `include` (from config), all together.
    */
   async createSessionCopy(input: {
     repo: string;
@@ -302,7 +302,13 @@ export class Git {
         timeoutMs: this.cloneTimeoutMs,
         what: `Could not check out ${branch} in the session copy`,
       });
-      const patterns = input.include ?? (await this.readIncludeList(root)) ?? DEFAULT_INCLUDE;
+      const patterns = [
+        ...new Set([
+          ...DEFAULT_INCLUDE,
+          ...((await this.readIncludeList(root)) ?? []),
+          ...(input.include ?? []),
+        ]),
+      ];
       const included = await this.copyIgnoredFiles(root, copyPath, patterns);
       return { id, path: copyPath, branch, base, included };
     } catch (error) {

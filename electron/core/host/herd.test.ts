@@ -131,6 +131,19 @@ describe('Herd', () => {
     expect((error as HerdError).detail).toContain('nginx is not running');
   });
 
+  it('gives up on a herd that hangs', async () => {
+    const { home, tool } = installedHerd();
+    tool.respond({ sleepMs: 5000 });
+    const herd = new Herd({
+      home,
+      timeoutMs: 300,
+      env: { PATH: `/usr/bin:/bin:${NODE_DIR}`, HOME: home, SHELL: '' },
+    });
+    await expect(herd.proxy('a', 'http://127.0.0.1:1')).rejects.toMatchObject({
+      code: 'herd.timeout',
+    });
+  });
+
   it('validates names and targets before calling herd', async () => {
     const { herd, tool } = installedHerd();
     for (const [name, target] of [

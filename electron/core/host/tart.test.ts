@@ -267,6 +267,26 @@ describe('arguments sent to tart', () => {
     expect(tool.calls()).toEqual([]);
   });
 
+  it('puts a timeout on every call', async () => {
+    const dir = temp.make('clave-tart-bin-');
+    const tool = installRecordingTool(dir, 'tart');
+    tool.respond({ stdout: '[]', sleepMs: 5000 });
+    const tart = new Tart({
+      binary: tool.file,
+      logDir: dir,
+      env: { PATH: `/usr/bin:/bin:${path.dirname(process.execPath)}`, SHELL: '' },
+      platform: 'linux',
+      timeouts: { defaultMs: 300, graceMs: 300 },
+    });
+    const started = Date.now();
+    const error = await tart.list().catch((e: unknown) => e);
+    expect((error as TartError).code).toBe('tart.timeout');
+    expect((error as TartError).why).toMatch(/did not finish/);
+    // ip --wait N gets N seconds plus the grace period, not the default.
+    await expect(tart.ip('a', { waitSeconds: 0 })).rejects.toMatchObject({ code: 'tart.timeout' });
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it('treats a VM that was not running as stopped, and reports missing ones', async () => {
     const { tool, tart } = recorder();
     tool.respond({ stderr: 'VM "a" is not running\n', exit: 2 });

@@ -209,36 +209,26 @@ export class Tart {
   ): Promise<void> {
     const src = parse(CloneSourceSchema, source, 'clone source');
     const dst = parse(NewVmNameSchema, name, 'new VM name');
-    let partial = '';
     await this.call(['clone', src, dst], {
       what: `Could not create the VM ${dst} from ${src}`,
       vm: src,
       timeoutMs: this.timeouts.cloneMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.onProgress === undefined
-        ? {}
-        : {
-            onStdout: (chunk: string) => {
-              const lines = (partial + chunk).split(/\r?\n/);
-              partial = lines.pop() ?? '';
-              for (const line of lines) if (line.trim() !== '') options.onProgress?.(line.trim());
-            },
-          }),
+      ...(options.onProgress === undefined ? {} : { onStdout: lineSplitter(options.onProgress) }),
     });
   }
 
   /** `tart pull <ref>`: refresh a cached OCI image (clone never does). */
-  async pull(ref: string, options: { onProgress?: (line: string) => void } = {}): Promise<void> {
+  async pull(
+    ref: string,
+    options: { onProgress?: (line: string) => void; signal?: AbortSignal } = {},
+  ): Promise<void> {
     const src = parse(CloneSourceSchema, ref, 'image reference');
     await this.call(['pull', src], {
       what: `Could not download ${src}`,
       timeoutMs: this.timeouts.cloneMs,
-      ...(options.onProgress === undefined
-        ? {}
-        : {
-            onStdout: (c: string) =>
-              c.split(/\r?\n/).forEach((l) => l.trim() && options.onProgress?.(l.trim())),
-          }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onStdout: lineSplitter(options.onProgress) }),
     });
   }
 
@@ -814,6 +804,16 @@ export function classifyRunExit(
     fix: `See the VM log (${logPath}); start the session again.`,
     detail: tail(log),
   });
+}
+
+/** Progress output (CI=1: plain lines) delivered one trimmed, non-empty line at a time. */
+function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk).split(/\r?\n|\r/);
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') onLine(line.trim());
+  };
 }
 
 function lastLines(text: string, n: number): string {

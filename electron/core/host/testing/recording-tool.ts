@@ -17,6 +17,8 @@ const fs = require('fs');
 const dir = ${JSON.stringify(dir)};
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), ci: process.env.CI ?? null, path: process.env.PATH }) + '\\n');
 const read = (f) => { try { return fs.readFileSync(dir + '/' + f, 'utf8'); } catch { return ''; } };
+const pause = Number(read('sleep') || 0);
+if (pause > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
 process.stdout.write(read('stdout'));
 process.stderr.write(read('stderr'));
 process.exitCode = Number(read('exit') || 0);
@@ -25,7 +27,8 @@ process.exitCode = Number(read('exit') || 0);
   chmodSync(file, 0o755);
   return {
     file,
-    respond(answer: { stdout?: string; stderr?: string; exit?: number }) {
+    respond(answer: { stdout?: string; stderr?: string; exit?: number; sleepMs?: number }) {
+      writeFileSync(path.join(dir, 'sleep'), String(answer.sleepMs ?? 0));
       writeFileSync(path.join(dir, 'stdout'), answer.stdout ?? '');
       writeFileSync(path.join(dir, 'stderr'), answer.stderr ?? '');
       writeFileSync(path.join(dir, 'exit'), String(answer.exit ?? 0));
