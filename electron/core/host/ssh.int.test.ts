@@ -118,8 +118,9 @@ describe('connect', () => {
     expect(sshd.log()).toMatch(/Accepted publickey for/);
   });
 
-  it('rejects settings without any credential', async () => {
-    await expectSshError(connectSsh({ host: '127.0.0.1' }), 'ssh.invalid-input');
+  it('rejects invalid settings', async () => {
+    await expectSshError(connectSsh({ host: '' }), 'ssh.invalid-input');
+    await expectSshError(connectSsh({ host: '127.0.0.1', port: 70000 }), 'ssh.invalid-input');
   });
 });
 

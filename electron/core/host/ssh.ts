@@ -32,6 +32,7 @@ export const SshConnectOptionsSchema = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(22),
   username: z.string().min(1).default('admin'),
+  /** Defaults to `admin` when no private key is given either. */
   password: z.string().optional(),
   privateKey: z.union([z.string(), z.instanceof(Buffer)]).optional(),
   passphrase: z.string().optional(),
@@ -104,6 +105,7 @@ export interface TunnelOptions {
 }
 
 const DEFAULT_EXEC_TIMEOUT = 60_000;
+const DEFAULT_PASSWORD = 'admin';
 const DEFAULT_MAX_BUFFER = 4 * 1024 * 1024;
 
 /** Open one connection to a VM, retrying until the deadline. */
@@ -118,14 +120,8 @@ export async function connectSsh(options: SshConnectOptions): Promise<SshConnect
     });
   }
   const o = parsed.data;
-  if (o.password === undefined && o.privateKey === undefined) {
-    throw new SshError({
-      code: 'ssh.invalid-input',
-      what: 'No way to log in to the VM',
-      why: 'Neither a password nor a private key is configured.',
-      fix: 'Set the VM password (admin by default) or a key in Settings.',
-    });
-  }
+  // The Cirrus Labs Ubuntu images log in with admin/admin; a key alone means key auth only.
+  if (o.password === undefined && o.privateKey === undefined) o.password = DEFAULT_PASSWORD;
   const target = `${o.username}@${o.host}:${o.port}`;
   const started = Date.now();
   const deadline = started + o.deadlineMs;

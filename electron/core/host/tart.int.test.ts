@@ -89,13 +89,8 @@ describe('tart on the simulated host', () => {
     expect(readlinkSync(`/proc/${handle.pid}/fd/1`)).toBe(handle.logPath);
     expect((await tart.get('clave-t2')).state).toBe('running');
     // The IP can appear before sshd: connect with retry, as the session will.
-    const ssh = await connectSsh({
-      host: ip,
-      username: 'admin',
-      password: 'admin',
-      deadlineMs: 20_000,
-      retryDelayMs: 200,
-    });
+    // Default login: the image's admin/admin.
+    const ssh = await connectSsh({ host: ip, deadlineMs: 20_000, retryDelayMs: 200 });
     expect((await ssh.exec('whoami')).stdout.trim()).toBe('admin');
     await ssh.close();
 
