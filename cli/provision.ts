@@ -29,6 +29,8 @@ export async function provisionCommand(
         cpus: settings.vm.cpus,
         memoryMb: settings.vm.memoryMb,
         ssh: { user: settings.ssh.user, password: settings.ssh.password, port: settings.ssh.port },
+        // In-VM services mode bakes MySQL and Redis into the base image.
+        spec: settings.services.mode === 'vm' ? { services: { mysql: true, redis: true } } : {},
       },
       {
         onProgress: (e) => bar.onProgress(e),
