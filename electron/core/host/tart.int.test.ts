@@ -204,6 +204,21 @@ process.exit(0);
     }
   });
 
+  it('fails fast, with tart’s reason, when the VM cannot start', async () => {
+    sim.setFaults('run-start-fail@clave-nostart');
+    try {
+      await tart.clone(IMAGE, 'clave-nostart');
+      const handle = await tart.run('clave-nostart');
+      const started = Date.now();
+      const error = await expectTartError(tart.waitForIp(handle, 30), 'tart.vm-exited');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(error.why).toMatch(/exited with 1.*failed to start/);
+      expect(error.fix).toContain(handle.logPath);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
   it('notices a VM that crashes after booting', async () => {
     const { handle } = await boot('clave-crash');
     sim.crashVm('clave-crash', 'error');
