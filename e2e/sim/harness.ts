@@ -9,6 +9,7 @@ import { SIM_DIR, simSettings } from './config';
 import { formatFaults, parseFaults, type Fault } from './faults';
 import { startHerdProxy, type HerdProxy } from './herd/proxy-server';
 import { startHostServices, type HostServices, type HostServicesOptions } from './services';
+import { reset } from './reset-host';
 import { gc } from './tart/runtime';
 import { TartHome } from './tart/store';
 import { isAlive, killRef, sleep } from './util/proc';
@@ -194,6 +195,8 @@ export async function createSimHost(opts: SimHostOptions = {}): Promise<SimHost>
       for (const o of owners) killRef(o, 'SIGKILL');
       for (let i = 0; i < 50 && owners.some(isAlive); i++) await sleep(20);
       for (const c of closers.splice(0)) await c().catch(() => undefined);
+      // Stragglers: a `tart` of this TART_HOME that had not registered its VM yet.
+      reset({ tartHome });
       gc(simSettings());
       safeRemove(root);
     },

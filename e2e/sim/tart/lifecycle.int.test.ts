@@ -178,6 +178,8 @@ describe('tart run lifecycle', () => {
     const cfgB = JSON.parse(readFileSync(pathB, 'utf8'));
     writeFileSync(pathB, JSON.stringify({ ...cfgB, macAddress: cfgA.macAddress }));
     const b = startRun(sim, 'mac-b');
+    // `tart ip` reads the MAC once: asked before the reset, it would find mac-a's lease (Tart too).
+    for (let i = 0; i < 200 && !b.stdout().includes('Resetting VM'); i++) await sleep(25);
     const ipB = (await sim.tart(['ip', 'mac-b', '--wait', '10'])).stdout.trim();
     expect(b.stdout()).toBe(
       'There is already a running VM with the same MAC address!\nResetting VM to assign a new MAC address...\n',

@@ -6,14 +6,7 @@
 //   .sim-rootfs/  the guest's writable root layer (what the guest wrote to its "disk")
 //   .sim-run.json which `tart run` process owns this VM while it runs (real Tart: an fcntl lock
 //                 on config.json; both vanish with the process)
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { tartHomeDir } from '../config';
 import { isAlive, type ProcRef } from '../util/proc';
