@@ -60,6 +60,34 @@ export const DoctorCheck = z.object({
 });
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
+/** Progress of building the base VM (mirrors the core's ProvisionEvent). */
+export const ProvisionEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('phase'),
+    phase: z.string(),
+    message: z.string(),
+    fraction: z.number(),
+  }),
+  z.object({
+    type: z.literal('step'),
+    index: z.number(),
+    total: z.number(),
+    id: z.string(),
+    title: z.string(),
+    fraction: z.number(),
+  }),
+  z.object({ type: z.literal('output'), source: z.enum(['tart', 'guest']), line: z.string() }),
+  z.object({ type: z.literal('cleanup'), message: z.string() }),
+]);
+export type ProvisionEvent = z.infer<typeof ProvisionEvent>;
+
+export const ProvisionResult = z.object({
+  outcome: z.enum(['created', 'rebuilt', 'updated', 'exists']),
+  baseVm: z.string(),
+  logFile: z.string().nullable(),
+  seconds: z.number(),
+});
+
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'sessions.list': { params: NoParams, result: z.array(SessionSummary) },
@@ -116,6 +144,17 @@ export const methods = {
   'auth.status': { params: NoParams, result: AuthStatus },
   'auth.clear': { params: NoParams, result: z.null() },
   'doctor.run': { params: NoParams, result: z.array(DoctorCheck) },
+  /** Builds (or with force, rebuilds; with update, upgrades) the base VM; progress as events. */
+  'provision.start': {
+    params: z
+      .object({
+        force: z.boolean().optional(),
+        update: z.boolean().optional(),
+        image: z.string().max(300).optional(),
+      })
+      .strict(),
+    result: ProvisionResult,
+  },
 } as const;
 
 export const events = {
@@ -126,6 +165,7 @@ export const events = {
   'session.agentExited': z.object({ sessionId: z.string() }),
   'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
   'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
+  'provision.progress': ProvisionEvent,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -18,6 +18,8 @@ import { connectSsh } from './host/ssh';
 import { Tart } from './host/tart';
 import type { AuthSource, ProxyHost, SessionDeps, VmHost } from './session/deps';
 import { SessionHost } from './session/session-host';
+import { provision } from './provision';
+import { hostDeps } from './provision/host-binding';
 import { openDatabase } from './store/database';
 import { SessionsRepository } from './store/sessions-repository';
 
@@ -137,6 +139,29 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
       sessions: host,
       auth: authSource,
       doctor: () => doctor(tart, herd, authSource, o.settings),
+      provision: async (p) => {
+        const r = await provision(
+          {
+            dataDir: o.paths.root,
+            logDir: o.paths.logs,
+            baseVm: o.settings.baseVm,
+            image: p.image ?? o.settings.baseImage,
+            force: p.force ?? false,
+            update: p.update ?? false,
+            cpus: o.settings.vm.cpus,
+            memoryMb: o.settings.vm.memoryMb,
+            ssh: {
+              user: o.settings.ssh.user,
+              password: o.settings.ssh.password,
+              port: o.settings.ssh.port,
+            },
+            spec:
+              o.settings.services.mode === 'vm' ? { services: { mysql: true, redis: true } } : {},
+          },
+          { onProgress: (e) => clients.send('provision.progress', e), deps: hostDeps({ tart }) },
+        );
+        return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
+      },
     }),
   );
   const reconciled = host.reconcile();

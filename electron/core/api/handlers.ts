@@ -1,5 +1,5 @@
 // The API's methods, each mapped onto the service that owns it. No business rule lives here.
-import type { AppInfo, CleanupReport, DoctorCheck } from '../../../shared/api';
+import type { AppInfo, CleanupReport, DoctorCheck, Params, Result } from '../../../shared/api';
 import type { SessionHost } from '../session/session-host';
 import type { ApiHandlers } from './dispatch';
 
@@ -16,6 +16,7 @@ export interface HandlerServices {
   sessions: SessionHost;
   auth: AuthService;
   doctor: () => Promise<DoctorCheck[]>;
+  provision: (p: Params<'provision.start'>) => Promise<Result<'provision.start'>>;
 }
 
 export function createApiHandlers(s: HandlerServices): ApiHandlers {
@@ -38,5 +39,6 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'auth.status': () => s.auth.status(),
     'auth.clear': async () => (await s.auth.clear(), null),
     'doctor.run': () => s.doctor(),
+    'provision.start': (p) => s.provision(p),
   };
 }
