@@ -196,4 +196,20 @@ describe('SessionHost on the simulated host', () => {
       blocker.close();
     }
   });
+
+  it('a stop while the session is still booting interrupts it and leaves nothing behind', async () => {
+    const h = await host();
+    const project = world.project('interrupted');
+    world.sim.setFaults('slow-boot=3000');
+    const booting = new Promise<void>((resolve) =>
+      h.host.on('session.progress', (e) => {
+        if (e.event.type === 'step-started' && e.event.step === 'boot-vm') resolve();
+      }),
+    );
+    const s = await h.host.start({ projectDir: project });
+    await booting;
+    const result = await h.host.stop(s.id, 'keep');
+    expect(result.teardownProblems).toEqual([]);
+    await expectNothingLeft(project);
+  });
 });

@@ -33,6 +33,8 @@ interface Live {
   started: Promise<void>;
   stopping: Promise<StopResult> | null;
   agentExitNotified: boolean;
+  /** How teardown went when the start failed (a stop during the start returns it). */
+  failedTeardown?: StopResult;
 }
 
 export class UnknownSessionError extends StepAbort {
@@ -121,6 +123,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       decision: 'discard',
       closeChannels: () => this.terminals.closeSession(ctx.id),
     });
+    live.failedTeardown = result;
     this.live.delete(ctx.id);
     if (saved) this.finishRecord(ctx, result, problem);
   }
@@ -177,10 +180,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       const { ctx } = current;
       current.abort.abort();
       await current.started.catch(() => {});
-      if (!this.live.has(id)) {
-        // The start failed and already tore everything down.
-        return { outcome: 'discarded', problem: null, teardownProblems: [] } as StopResult;
-      }
+      if (current.failedTeardown) return current.failedTeardown; // the failed start tore down
       const r = this.deps.sessions.get(id);
       if (r && r.state !== 'stopping')
         this.deps.sessions.transition(id, 'stopping', { onExit: onExit ?? ctx.onExit ?? 'keep' });
