@@ -1,39 +1,120 @@
-// Composition root: builds the core, the window and the IPC transport. Thin by design;
+// Composition root: builds the core, the tray, the window and the IPC transport. Thin by design;
 // behaviour lives in electron/core (plain Node) and electron/shell (Electron glue).
-import { app } from 'electron';
+import { app, dialog, shell } from 'electron';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
+import { hostDeps, provision } from './core/provision';
+import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveIpc } from './shell/ipc';
+import { createLocalApi } from './shell/local-api';
+import { provisionFromTray } from './shell/provision';
+import { RecentProjects } from './shell/recent-projects';
 import { installSecurity } from './shell/security';
 import { ensureSingleInstance } from './shell/single-instance';
-import { createMainWindow, showWindow } from './shell/window';
+import { createTray, type TrayController } from './shell/tray';
+import { createTrayActions } from './shell/tray-actions';
+import { liveSessions } from './shell/tray-menu';
+import { createMainWindow, focusSession, showWindow } from './shell/window';
 
 const devServerUrl = process.env.VITE_DEV_SERVER_URL;
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const appOrigin = devServerUrl ?? 'file://';
 let mainWindow: Electron.BrowserWindow | undefined;
 let runtime: HostRuntime | undefined;
+let tray: TrayController | undefined;
 
-if (ensureSingleInstance(() => mainWindow && showWindow(mainWindow))) {
-  installSecurity(appOrigin);
+function iconsDir(): string {
+  return app.isPackaged
+    ? path.join(process.resourcesPath, 'icons')
+    : path.join(app.getAppPath(), 'build', 'icons');
+}
 
-  void app.whenReady().then(async () => {
-    if (process.platform === 'darwin') app.dock?.hide(); // a menu-bar app: no Dock icon
-    const paths = dataPaths(dataDir());
-    runtime = await createHostRuntime({
-      paths,
-      settings: loadSettings(paths.settings),
-      face: 'electron',
-      version: app.getVersion(),
-    });
-    serveIpc(runtime.dispatch, runtime.clients, (sender) => sender === mainWindow?.webContents);
+function windowNow(): Electron.BrowserWindow {
+  if (!mainWindow || mainWindow.isDestroyed()) {
     mainWindow = createMainWindow({
       preloadPath: path.join(__dirname, 'preload.cjs'),
       rendererDir,
       ...(devServerUrl ? { devServerUrl } : {}),
     });
+  }
+  return mainWindow;
+}
+
+if (ensureSingleInstance(() => showWindow(windowNow()))) {
+  installSecurity(appOrigin);
+
+  void app.whenReady().then(async () => {
+    if (process.platform === 'darwin') app.dock?.hide(); // a menu-bar app: no Dock icon
+    const paths = dataPaths(dataDir());
+    const settings = loadSettings(paths.settings);
+    const rt = await createHostRuntime({
+      paths,
+      settings,
+      face: 'electron',
+      version: app.getVersion(),
+    });
+    runtime = rt;
+    serveIpc(rt.dispatch, rt.clients, (sender) => sender === mainWindow?.webContents);
+    const local = createLocalApi(rt.dispatch, rt.clients);
+    const recent = new RecentProjects(path.join(paths.root, 'recent-projects.json'));
+
+    const runProvision = () =>
+      void provisionFromTray({
+        dialogs: dialog,
+        revealFile: (f) => shell.showItemInFolder(f),
+        settings,
+        paths,
+        baseExists: () => rt.tart.exists(settings.baseVm),
+        run: (options, hooks) =>
+          provision(options, { ...hooks, deps: hostDeps({ tart: rt.tart }) }),
+        onProgress: (p) => tray?.setProvisioning(p),
+      });
+
+    const actions = createTrayActions({
+      api: local.api,
+      dialog,
+      shell,
+      app,
+      launch: (file, args) =>
+        new Promise((resolve, reject) =>
+          execFile(file, args, (error) => (error ? reject(error) : resolve())),
+        ),
+      platform: process.platform,
+      settingsFile: paths.settings,
+      editor: () => settings.editor,
+      addRecent: (dir) => recent.add(dir),
+      liveSessionCount: () =>
+        liveSessions(tray?.sessions() ?? []).filter((s) => s.state !== 'failed').length,
+      showWindow: () => showWindow(windowNow()),
+      focusSession: (id) => focusSession(windowNow(), id),
+      provision: runProvision,
+      changed: () => tray?.render(),
+    });
+    tray = createTray({
+      iconPath: path.join(iconsDir(), 'trayTemplate.png'),
+      api: local.api,
+      actions,
+      recentProjects: () => recent.list(),
+      openAtLogin: () => app.getLoginItemSettings().openAtLogin,
+    });
+
+    // Sessions started from the window or the CLI are recent projects too.
+    local.api.on('session.updated', (s) => {
+      if (s.state === 'running' && recent.list()[0] !== s.projectDir) {
+        recent.add(s.projectDir);
+        tray?.render();
+      }
+    });
+    // The agent quit while nobody looks at the window: ask natively. A visible window asks itself.
+    local.api.on('session.agentExited', ({ sessionId }) => {
+      if (!mainWindow?.isVisible())
+        void endSessionWithDialog(local.api, dialog, sessionId, 'agent-exited');
+    });
+
+    windowNow();
   });
 
   // Quit tears every session down (keeping all work) before the process goes.
@@ -42,6 +123,7 @@ if (ensureSingleInstance(() => mainWindow && showWindow(mainWindow))) {
     if (quitting || !runtime) return;
     event.preventDefault();
     quitting = true;
+    tray?.destroy();
     void runtime.shutdown().finally(() => app.exit(0));
   });
 

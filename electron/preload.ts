@@ -1,10 +1,19 @@
-// Exposes the shared API as window.clave. Nothing else crosses into the page.
-import { contextBridge, ipcRenderer } from 'electron';
+// Exposes the shared API as window.clave, and two desktop helpers as window.claveDesktop: the
+// real path of a dropped folder (webUtils) and the tray's "show this session". Nothing else
+// crosses into the page.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
+import { DesktopChannel } from './shell/desktop-channels';
+import type { IpcReply } from './shell/ipc';
 
 const api: ClaveApi = {
-  call: (method, params) => ipcRenderer.invoke(IpcChannel.invoke, { method, params }),
+  call: async (method, params) => {
+    const reply = (await ipcRenderer.invoke(IpcChannel.invoke, { method, params })) as IpcReply;
+    if (reply.ok) return reply.result as never;
+    // A plain object survives the context bridge whole; the page reads what / why / fix.
+    throw { ...reply.problem };
+  },
   on: (event, listener) => {
     const handler = (_e: unknown, msg: { name: EventName; payload: never }) => {
       if (msg.name === event) listener(msg.payload);
@@ -14,4 +23,16 @@ const api: ClaveApi = {
   },
 };
 
+const desktop = {
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
+  onFocusSession: (listener: (sessionId: string) => void): (() => void) => {
+    const handler = (_e: unknown, sessionId: unknown) => {
+      if (typeof sessionId === 'string') listener(sessionId);
+    };
+    ipcRenderer.on(DesktopChannel.focusSession, handler);
+    return () => ipcRenderer.removeListener(DesktopChannel.focusSession, handler);
+  },
+};
+
 contextBridge.exposeInMainWorld('clave', api);
+contextBridge.exposeInMainWorld('claveDesktop', desktop);

@@ -1,8 +1,14 @@
 // The IPC manager: one invoke channel into the core's dispatcher; events pushed to the sender.
+// Replies are envelopes, so a refusal reaches the window as the host's whole Problem
+// (what / why / fix) instead of Electron's flattened error message.
 import { ipcMain, type WebContents } from 'electron';
+import type { Problem } from '../../shared/session';
 import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
+import { toProblem } from '../core/session/problem';
+
+export type IpcReply = { ok: true; result: unknown } | { ok: false; problem: Problem };
 
 function clientFor(wc: WebContents): Client {
   return {
@@ -20,8 +26,10 @@ export function serveIpc(
   isTrustedSender: (sender: WebContents) => boolean,
 ) {
   const clients = new Map<number, Client>();
-  ipcMain.handle(IpcChannel.invoke, async (event, request: unknown) => {
-    if (!isTrustedSender(event.sender)) throw new Error('IPC from an untrusted frame was refused');
+  ipcMain.handle(IpcChannel.invoke, async (event, request: unknown): Promise<IpcReply> => {
+    if (!isTrustedSender(event.sender)) {
+      return { ok: false, problem: { what: 'IPC from an untrusted frame was refused' } };
+    }
     let client = clients.get(event.sender.id);
     if (!client) {
       const id = event.sender.id;
@@ -33,7 +41,11 @@ export function serveIpc(
         unsubscribe();
       });
     }
-    return dispatch(request, client);
+    try {
+      return { ok: true, result: await dispatch(request, client) };
+    } catch (e) {
+      return { ok: false, problem: toProblem(e) };
+    }
   });
   return () => ipcMain.removeHandler(IpcChannel.invoke);
 }

@@ -1,6 +1,8 @@
-// The session window: created hidden, shown on demand; closing it hides it (the tray app keeps running).
-import { BrowserWindow } from 'electron';
+// The session window: created hidden, shown when ready; closing it only hides it (the tray app
+// keeps running, and so do the sessions and the window's terminals) until the app quits.
+import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
+import { DesktopChannel } from './desktop-channels';
 
 export interface WindowOptions {
   preloadPath: string;
@@ -13,6 +15,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     width: 1100,
     height: 720,
+    minWidth: 720,
+    minHeight: 480,
     show: false,
     title: 'Clave',
     webPreferences: {
@@ -24,6 +28,13 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
       spellcheck: false,
     },
   });
+  let quitting = false;
+  app.once('before-quit', () => (quitting = true));
+  win.on('close', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    win.hide();
+  });
   win.once('ready-to-show', () => win.show());
   if (options.devServerUrl) void win.loadURL(options.devServerUrl);
   else void win.loadFile(path.join(options.rendererDir, 'index.html'));
@@ -34,4 +45,10 @@ export function showWindow(win: BrowserWindow): void {
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
+}
+
+/** The tray's "Open Terminal": show the window on that session. */
+export function focusSession(win: BrowserWindow, sessionId: string): void {
+  showWindow(win);
+  win.webContents.send(DesktopChannel.focusSession, sessionId);
 }

@@ -19,7 +19,7 @@ export function App({ store }: { store: SessionStore }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const online = state.connection.state === 'open';
   const mod = isMacPlatform() ? '⌘' : 'Ctrl+';
-  const canDrop = typeof window !== 'undefined' && window.claveFiles !== undefined;
+  const canDrop = typeof window !== 'undefined' && window.claveDesktop !== undefined;
 
   useEffect(() => {
     if (!online) return;
@@ -37,7 +37,11 @@ export function App({ store }: { store: SessionStore }) {
     [store],
   );
 
-  const selected = state.sessions.find((s) => s.id === state.selectedId) ?? null;
+  // The tray's "Open Terminal" shows a session here (the app only).
+  useEffect(() => window.claveDesktop?.onFocusSession((id) => store.select(id)), [store]);
+
+  const selected =
+    state.sessions.find((s) => s.id === state.selectedId) ?? state.sessions[0] ?? null;
   const prompt = state.exitPrompt;
 
   return (
@@ -69,7 +73,7 @@ export function App({ store }: { store: SessionStore }) {
           />
           <SessionList
             sessions={state.sessions}
-            selectedId={state.selectedId}
+            selectedId={selected?.id ?? null}
             now={now}
             onSelect={(id) => store.select(id)}
             shortcutPrefix={mod}

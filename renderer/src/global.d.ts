@@ -5,8 +5,11 @@ declare global {
   interface Window {
     /** Present in the Electron app (preload); absent in a browser, which uses the WebSocket. */
     clave?: ClaveApi;
-    /** The app's file helper (preload): the real path of a dropped folder (webUtils). */
-    claveFiles?: { pathForFile(file: File): string };
+    /** The app's desktop helpers (preload): a dropped folder's real path, the tray's "show". */
+    claveDesktop?: {
+      pathForFile(file: File): string;
+      onFocusSession(listener: (sessionId: string) => void): () => void;
+    };
     /** Read-only view of the open terminals' text, for end-to-end tests and debugging. */
     __clave?: TerminalProbe;
   }

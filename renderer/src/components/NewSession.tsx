@@ -60,9 +60,9 @@ export function NewSessionForm({
 /** The real path of a dropped folder where the app can know it (Electron's webUtils). */
 export function droppedPath(e: DragEvent, win: Window = window): string | null {
   const file = e.dataTransfer?.files[0];
-  if (!file || !win.claveFiles) return null;
+  if (!file || !win.claveDesktop) return null;
   try {
-    return win.claveFiles.pathForFile(file) || null;
+    return win.claveDesktop.pathForFile(file) || null;
   } catch {
     return null;
   }

@@ -242,4 +242,32 @@ describe('SessionStore', () => {
     expect(store.getSnapshot().exitPrompt?.sessionId).toBe('bbbbbbbb');
     expect(store.getSnapshot().exitQueue).toEqual([]);
   });
+
+  it('forgets the question when the session ended elsewhere (the tray, the CLI)', async () => {
+    const api = createFakeApi();
+    api.handle('sessions.exitInfo', () => ({
+      branch: null,
+      baseBranch: null,
+      uncommittedFiles: [],
+      commitsAhead: 0,
+    }));
+    const store = new SessionStore(api);
+    api.emit('session.updated', summary({ id: 'aaaaaaaa' }));
+    api.emit('session.updated', summary({ id: 'bbbbbbbb' }));
+    store.requestExit('aaaaaaaa', 'agent-exited');
+    store.requestExit('bbbbbbbb', 'agent-exited');
+    api.emit('session.updated', summary({ id: 'bbbbbbbb', state: 'ended' }));
+    expect(store.getSnapshot().exitQueue).toEqual([]);
+    api.emit('session.updated', summary({ id: 'aaaaaaaa', state: 'ended' }));
+    expect(store.getSnapshot().exitPrompt).toBeNull();
+  });
+
+  it('selects a session the tray names before it has arrived', () => {
+    const api = createFakeApi();
+    const store = new SessionStore(api);
+    api.emit('session.updated', summary({ id: 'aaaaaaaa' }));
+    store.select('cccccccc');
+    api.emit('session.updated', summary({ id: 'cccccccc', state: 'starting' }));
+    expect(store.getSnapshot().selectedId).toBe('cccccccc');
+  });
 });

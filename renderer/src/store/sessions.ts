@@ -210,8 +210,9 @@ export class SessionStore {
     }
   }
 
+  /** Also for a session not seen yet (the tray started it): it shows as soon as it arrives. */
   select(id: string): void {
-    if (this.find(id)) this.set({ selectedId: id });
+    this.set({ selectedId: id });
   }
 
   /** ⌘1…9: the n-th session in the list (1-based). */
@@ -258,6 +259,13 @@ export class SessionStore {
       this.state.selectedId === id ? (sessions[0]?.id ?? null) : this.state.selectedId;
     this.autoOpened.delete(id);
     this.set({ sessions, tabs, selectedId });
+    // Ended elsewhere (the tray's dialog, the CLI) while this window was about to ask: nothing
+    // is left to decide.
+    const p = this.state.exitPrompt;
+    if (p?.sessionId === id && (p.phase === 'loading' || p.phase === 'choose')) this.closePrompt();
+    if (this.state.exitQueue.some((q) => q.sessionId === id)) {
+      this.set({ exitQueue: this.state.exitQueue.filter((q) => q.sessionId !== id) });
+    }
   }
 
   private viewFromSummary(s: SessionSummary): SessionView {

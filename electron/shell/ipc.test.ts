@@ -1,0 +1,41 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ClientSet } from '../core/api/connection';
+import { StepAbort } from '../core/session/problem';
+import { IpcChannel } from '../../shared/ipc-channels';
+import { FakeWebContents, createFakeElectron } from './testing/fake-electron';
+
+const fake = createFakeElectron();
+vi.mock('electron', () => fake);
+const { serveIpc } = await import('./ipc');
+
+describe('IPC transport', () => {
+  it('answers trusted windows with envelopes that keep the whole Problem', async () => {
+    const trusted = Object.assign(new FakeWebContents(), {
+      id: 1,
+      isDestroyed: () => false,
+      send: () => {},
+    });
+    const other = Object.assign(new FakeWebContents(), { id: 2 });
+    serveIpc(
+      async (request) => {
+        if ((request as { method: string }).method === 'sessions.list') return [];
+        throw new StepAbort({ what: 'x is not a git repository', why: 'no .git', fix: 'git init' });
+      },
+      new ClientSet(),
+      (sender) => sender === (trusted as never),
+    );
+    const invoke = fake.ipcMain.handlers.get(IpcChannel.invoke)!;
+    expect(await invoke({ sender: trusted }, { method: 'sessions.list', params: {} })).toEqual({
+      ok: true,
+      result: [],
+    });
+    expect(await invoke({ sender: trusted }, { method: 'sessions.start', params: {} })).toEqual({
+      ok: false,
+      problem: { what: 'x is not a git repository', why: 'no .git', fix: 'git init' },
+    });
+    expect(await invoke({ sender: other }, { method: 'sessions.list', params: {} })).toEqual({
+      ok: false,
+      problem: { what: 'IPC from an untrusted frame was refused' },
+    });
+  });
+});

@@ -1,0 +1,159 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeApi, summary, type FakeApi } from './testing/fake-api';
+import { createFakeElectron, type FakeDialog } from './testing/fake-electron';
+import { createTrayActions, type TrayActionDeps } from './tray-actions';
+import type { TrayActions } from './tray-menu';
+
+const settle = () => new Promise((r) => setTimeout(r, 5));
+let api: FakeApi;
+let dialog: FakeDialog;
+let fake: ReturnType<typeof createFakeElectron>;
+let log: string[];
+let dir: string;
+let editor: string | undefined;
+let live: number;
+let actions: TrayActions;
+
+function make(platform: NodeJS.Platform = 'darwin', launchFails = false) {
+  const deps: TrayActionDeps = {
+    api,
+    dialog,
+    shell: fake.shell,
+    app: fake.app,
+    launch: async (file, args) => {
+      log.push(`launch ${file} ${args.join(' ')}`);
+      if (launchFails) throw new Error(`spawn ${file} ENOENT`);
+    },
+    platform,
+    settingsFile: path.join(dir, 'data', 'settings.json'),
+    editor: () => editor,
+    addRecent: (d) => void log.push(`recent ${d}`),
+    liveSessionCount: () => live,
+    showWindow: () => void log.push('show'),
+    focusSession: (id) => void log.push(`focus ${id}`),
+    provision: () => void log.push('provision'),
+    changed: () => void log.push('changed'),
+  };
+  actions = createTrayActions(deps);
+}
+
+beforeEach(() => {
+  api = createFakeApi();
+  fake = createFakeElectron();
+  dialog = fake.dialog;
+  log = [];
+  dir = mkdtempSync(path.join(os.tmpdir(), 'clave-tray-'));
+  editor = undefined;
+  live = 0;
+  make();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tray actions', () => {
+  it('Choose Folder… starts a session there and shows it in the window', async () => {
+    api.handle('sessions.start', ({ projectDir }) => summary({ projectDir, state: 'starting' }));
+    dialog.folders.push('/Users/me/Code/shop');
+    actions.chooseFolder();
+    await settle();
+    expect(dialog.opened[0]!.properties).toEqual(['openDirectory']);
+    expect(api.callsOf('sessions.start')).toEqual([{ projectDir: '/Users/me/Code/shop' }]);
+    expect(log).toEqual(['recent /Users/me/Code/shop', 'changed', 'show', 'focus a1b2c3d4']);
+
+    actions.chooseFolder(); // cancelled
+    await settle();
+    expect(api.callsOf('sessions.start')).toHaveLength(1);
+  });
+
+  it('a start the host refuses becomes an error dialog', async () => {
+    api.fail('sessions.start', {
+      what: 'Invalid parameters for sessions.start',
+      fix: 'Choose a folder.',
+    });
+    actions.newSession('/x');
+    await settle();
+    expect(dialog.shown[0]).toMatchObject({
+      type: 'error',
+      message: 'Could not start a session: Invalid parameters for sessions.start',
+      detail: 'What to do: Choose a folder.',
+    });
+  });
+
+  it('opens only session sites, reveals the copy, shows a session', () => {
+    actions.openSite('https://shop-a1b2c3d4.test');
+    actions.openSite('https://example.com/');
+    actions.revealWorktree('/p/.clave/wt/s-a1b2c3d4');
+    actions.openTerminal('a1b2c3d4');
+    expect(fake.opened).toEqual(['https://shop-a1b2c3d4.test']);
+    expect(fake.revealed).toEqual(['/p/.clave/wt/s-a1b2c3d4']);
+    expect(log).toEqual(['show', 'focus a1b2c3d4']);
+  });
+
+  it('opens the copy in the editor from settings, or asks to set one', async () => {
+    dialog.answer('Open Settings');
+    actions.openInEditor('/p/wt');
+    await settle();
+    expect(dialog.shown[0]!.message).toBe('No editor is set');
+    const file = path.join(dir, 'data', 'settings.json');
+    expect(readFileSync(file, 'utf8')).toBe('{}\n');
+    expect(fake.openedPaths).toEqual([file]);
+
+    editor = 'Visual Studio Code';
+    actions.openInEditor('/p/wt');
+    await settle();
+    make('linux', true);
+    editor = 'code';
+    actions.openInEditor('/p/wt');
+    await settle();
+    expect(log).toEqual(['launch open -a Visual Studio Code /p/wt', 'launch code /p/wt']);
+    expect(dialog.shown.at(-1)!.message).toBe('Could not open code: spawn code ENOENT');
+  });
+
+  it('Settings… creates the settings file when missing and opens it', async () => {
+    actions.settings();
+    await settle();
+    expect(existsSync(path.join(dir, 'data', 'settings.json'))).toBe(true);
+    expect(fake.openedPaths).toHaveLength(1);
+  });
+
+  it('Quit asks while sessions run; Cancel keeps everything', async () => {
+    actions.quit();
+    await settle();
+    expect(fake.app.quitCount).toBe(1);
+    expect(dialog.shown).toEqual([]);
+
+    live = 2;
+    actions.quit(); // default button: Cancel
+    await settle();
+    expect(dialog.shown[0]!.message).toBe('Quit Clave?');
+    expect(dialog.shown[0]!.detail).toContain('2 sessions are still running');
+    expect(fake.app.quitCount).toBe(1);
+    dialog.answer('Quit');
+    actions.quit();
+    await settle();
+    expect(fake.app.quitCount).toBe(2);
+  });
+
+  it('Open at Login sets the login item', () => {
+    actions.setOpenAtLogin(true);
+    expect(fake.app.getLoginItemSettings().openAtLogin).toBe(true);
+    expect(log).toEqual(['changed']);
+  });
+
+  it('Stop… asks natively through the same API', async () => {
+    api.handle('sessions.get', () => summary());
+    api.handle('sessions.exitInfo', () => ({
+      branch: 'b',
+      baseBranch: 'main',
+      uncommittedFiles: [],
+      commitsAhead: 0,
+    }));
+    api.handle('sessions.stop', () => ({ outcome: 'kept', problem: null, teardownProblems: [] }));
+    actions.stop('a1b2c3d4');
+    await settle();
+    expect(dialog.shown[0]!.message).toBe('End the session in shop?');
+    expect(api.callsOf('sessions.stop')).toEqual([{ id: 'a1b2c3d4', onExit: 'keep' }]);
+  });
+});

@@ -1,0 +1,140 @@
+// What the menu-bar icon shows: a badge (title next to the icon, tooltip) and the menu, built
+// from the sessions the host reports. Pure functions of their input, so they are tested as is.
+import path from 'node:path';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { SessionSummary } from '../../shared/session';
+
+export interface TrayModel {
+  sessions: SessionSummary[];
+  recentProjects: string[];
+  openAtLogin: boolean;
+  /** A provisioning run in progress: its percentage and what it does now. */
+  provisioning: { percent: number; label: string } | null;
+}
+
+export interface TrayActions {
+  newSession(projectDir: string): void;
+  chooseFolder(): void;
+  openTerminal(sessionId: string): void;
+  openSite(url: string): void;
+  revealWorktree(dir: string): void;
+  openInEditor(dir: string): void;
+  stop(sessionId: string): void;
+  showWindow(): void;
+  provision(): void;
+  settings(): void;
+  setOpenAtLogin(open: boolean): void;
+  quit(): void;
+}
+
+const STATE_LABEL: Record<SessionSummary['state'], string> = {
+  starting: 'starting…',
+  running: 'running',
+  stopping: 'stopping…',
+  ended: 'ended',
+  failed: 'failed',
+};
+
+/** Live sessions: what the menu lists and the badge counts. */
+export function liveSessions(sessions: SessionSummary[]): SessionSummary[] {
+  return sessions.filter((s) => s.state !== 'ended');
+}
+
+export function trayBadge(model: Pick<TrayModel, 'sessions' | 'provisioning'>): {
+  title: string;
+  tooltip: string;
+} {
+  const live = liveSessions(model.sessions);
+  const count = (state: SessionSummary['state']) => live.filter((s) => s.state === state).length;
+  const [running, starting, stopping, failed] = [
+    count('running'),
+    count('starting'),
+    count('stopping'),
+    count('failed'),
+  ];
+  const parts = [
+    running && `${running} running`,
+    starting && `${starting} starting`,
+    stopping && `${stopping} stopping`,
+    failed && `${failed} failed`,
+  ].filter(Boolean);
+  let title = live.length ? String(running + starting + stopping) : '';
+  if (failed) title = `${title}${title ? ' ' : ''}!`;
+  if (model.provisioning) {
+    title = `${title}${title ? ' · ' : ''}${model.provisioning.percent}%`;
+    parts.push(`provisioning: ${model.provisioning.label}`);
+  }
+  return {
+    title: title === '0' ? '' : title,
+    tooltip: parts.length ? `Clave — ${parts.join(', ')}` : 'Clave — no sessions',
+  };
+}
+
+function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOptions {
+  const running = s.state === 'running';
+  return {
+    label: `${s.projectName}${s.branch ? ` (${s.branch})` : ''} — ${STATE_LABEL[s.state]}`,
+    id: `session-${s.id}`,
+    submenu: [
+      { label: 'Open Terminal', click: () => a.openTerminal(s.id) },
+      {
+        label: s.url ? `Open Site (${s.url.replace(/^https?:\/\//, '')})` : 'Open Site',
+        enabled: running && s.url !== null,
+        click: () => s.url && a.openSite(s.url),
+      },
+      {
+        label: 'Reveal Worktree in Finder',
+        enabled: s.worktreeDir !== null,
+        click: () => s.worktreeDir && a.revealWorktree(s.worktreeDir),
+      },
+      {
+        label: 'Open in Editor',
+        enabled: s.worktreeDir !== null,
+        click: () => s.worktreeDir && a.openInEditor(s.worktreeDir),
+      },
+      { type: 'separator' },
+      {
+        label: 'Stop…',
+        enabled: s.state === 'running' || s.state === 'starting' || s.state === 'failed',
+        click: () => a.stop(s.id),
+      },
+    ],
+  };
+}
+
+export function buildTrayMenu(model: TrayModel, a: TrayActions): MenuItemConstructorOptions[] {
+  const live = liveSessions(model.sessions);
+  const recent: MenuItemConstructorOptions[] = model.recentProjects.map((dir) => ({
+    label: path.basename(dir) || dir,
+    toolTip: dir,
+    click: () => a.newSession(dir),
+  }));
+  return [
+    {
+      label: 'New session for…',
+      submenu: [
+        ...recent,
+        ...(recent.length ? [{ type: 'separator' as const }] : []),
+        { label: 'Choose Folder…', accelerator: 'CmdOrCtrl+N', click: () => a.chooseFolder() },
+      ],
+    },
+    { type: 'separator' },
+    ...(live.length
+      ? live.map((s) => sessionMenu(s, a))
+      : [{ label: 'No sessions', enabled: false }]),
+    { type: 'separator' },
+    { label: 'Show Window', click: () => a.showWindow() },
+    model.provisioning
+      ? { label: `Provisioning… ${model.provisioning.percent}%`, enabled: false }
+      : { label: 'Provision Base Image…', click: () => a.provision() },
+    { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => a.settings() },
+    {
+      label: 'Open at Login',
+      type: 'checkbox',
+      checked: model.openAtLogin,
+      click: () => a.setOpenAtLogin(!model.openAtLogin),
+    },
+    { type: 'separator' },
+    { label: 'Quit Clave', accelerator: 'CmdOrCtrl+Q', click: () => a.quit() },
+  ];
+}

@@ -1,0 +1,200 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeApi, summary } from './testing/fake-api';
+import { createFakeElectron, FakeTray } from './testing/fake-electron';
+import type { TrayActions } from './tray-menu';
+
+const fake = createFakeElectron();
+vi.mock('electron', () => fake);
+const { createTray } = await import('./tray');
+const { buildTrayMenu, trayBadge } = await import('./tray-menu');
+const { FakeMenu } = await import('./testing/fake-electron');
+
+function recordingActions() {
+  const done: string[] = [];
+  const rec =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void done.push([name, ...args].join(' '));
+  const actions: TrayActions = {
+    newSession: rec('newSession'),
+    chooseFolder: rec('chooseFolder'),
+    openTerminal: rec('openTerminal'),
+    openSite: rec('openSite'),
+    revealWorktree: rec('revealWorktree'),
+    openInEditor: rec('openInEditor'),
+    stop: rec('stop'),
+    showWindow: rec('showWindow'),
+    provision: rec('provision'),
+    settings: rec('settings'),
+    setOpenAtLogin: rec('setOpenAtLogin'),
+    quit: rec('quit'),
+  };
+  return { actions, done };
+}
+
+describe('tray menu', () => {
+  it('offers recent projects, then the folder picker, under "New session for…"', () => {
+    const { actions, done } = recordingActions();
+    const menu = new FakeMenu(
+      buildTrayMenu(
+        {
+          sessions: [],
+          recentProjects: ['/Users/me/Code/shop', '/Users/me/Code/blog'],
+          openAtLogin: false,
+          provisioning: null,
+        },
+        actions,
+      ),
+    );
+    const sub = menu.item('New session for…').submenu as { label?: string; type?: string }[];
+    expect(sub.map((i) => i.label ?? i.type)).toEqual([
+      'shop',
+      'blog',
+      'separator',
+      'Choose Folder…',
+    ]);
+    menu.click('New session for…', 'blog');
+    menu.click('New session for…', 'Choose Folder…');
+    expect(menu.item('No sessions').enabled).toBe(false);
+    expect(done).toEqual(['newSession /Users/me/Code/blog', 'chooseFolder']);
+  });
+
+  it('has a submenu per session with terminal, site, worktree, editor and stop', () => {
+    const { actions, done } = recordingActions();
+    const s = summary();
+    const starting = summary({
+      id: 'zzzzzzzz',
+      projectName: 'blog',
+      state: 'starting',
+      url: null,
+      worktreeDir: null,
+      branch: null,
+    });
+    const menu = new FakeMenu(
+      buildTrayMenu(
+        {
+          sessions: [s, starting, summary({ id: 'eeeeeeee', state: 'ended' })],
+          recentProjects: [],
+          openAtLogin: true,
+          provisioning: null,
+        },
+        actions,
+      ),
+    );
+    const label = 'shop (clave/s-a1b2c3d4) — running';
+    expect(menu.item(label).submenu).toBeDefined();
+    menu.click(label, 'Open Terminal');
+    menu.click(label, 'Open Site');
+    menu.click(label, 'Reveal Worktree in Finder');
+    menu.click(label, 'Open in Editor');
+    menu.click(label, 'Stop…');
+    expect(done).toEqual([
+      'openTerminal a1b2c3d4',
+      'openSite https://shop-a1b2c3d4.test',
+      `revealWorktree ${s.worktreeDir}`,
+      `openInEditor ${s.worktreeDir}`,
+      'stop a1b2c3d4',
+    ]);
+    // A starting session has no site or copy yet; ended ones are not listed.
+    expect(menu.item('blog — starting…', 'Open Site').enabled).toBe(false);
+    expect(menu.item('blog — starting…', 'Reveal Worktree').enabled).toBe(false);
+    expect(() => menu.item('shop (clave/s-eeeeeeee)')).toThrow();
+    expect(menu.item('Open at Login').checked).toBe(true);
+    for (const item of [
+      'Show Window',
+      'Provision Base Image…',
+      'Settings…',
+      'Open at Login',
+      'Quit Clave',
+    ]) {
+      menu.click(item);
+    }
+    expect(done.slice(5)).toEqual([
+      'showWindow',
+      'provision',
+      'settings',
+      'setOpenAtLogin false',
+      'quit',
+    ]);
+  });
+
+  it('shows provisioning instead of offering it twice', () => {
+    const { actions } = recordingActions();
+    const menu = new FakeMenu(
+      buildTrayMenu(
+        {
+          sessions: [],
+          recentProjects: [],
+          openAtLogin: false,
+          provisioning: { percent: 42, label: 'Installing PHP' },
+        },
+        actions,
+      ),
+    );
+    expect(menu.item('Provisioning… 42%').enabled).toBe(false);
+  });
+
+  it('badges the icon with the live sessions and any failure', () => {
+    expect(trayBadge({ sessions: [], provisioning: null })).toEqual({
+      title: '',
+      tooltip: 'Clave — no sessions',
+    });
+    expect(
+      trayBadge({
+        sessions: [
+          summary({ state: 'running' }),
+          summary({ state: 'running' }),
+          summary({ state: 'starting' }),
+          summary({ state: 'failed' }),
+          summary({ state: 'ended' }),
+        ],
+        provisioning: null,
+      }),
+    ).toEqual({ title: '3 !', tooltip: 'Clave — 2 running, 1 starting, 1 failed' });
+    expect(trayBadge({ sessions: [], provisioning: { percent: 7, label: 'Cloning' } })).toEqual({
+      title: '7%',
+      tooltip: 'Clave — provisioning: Cloning',
+    });
+  });
+});
+
+describe('tray', () => {
+  beforeEach(() => {
+    FakeTray.instances.length = 0;
+  });
+
+  it('uses the template icon and redraws when the host reports a change', async () => {
+    vi.useFakeTimers();
+    const api = createFakeApi();
+    let sessions = [summary()];
+    api.handle('sessions.list', () => sessions);
+    const { actions } = recordingActions();
+    const t = createTray({
+      iconPath: '/app/build/icons/trayTemplate.png',
+      api,
+      actions,
+      recentProjects: () => [],
+      openAtLogin: () => false,
+    });
+    const tray = FakeTray.instances[0]!;
+    expect(tray.image).toMatchObject({ path: '/app/build/icons/trayTemplate.png', template: true });
+    await vi.runAllTimersAsync();
+    expect(tray.title).toBe('1');
+    expect(tray.tooltip).toBe('Clave — 1 running');
+    expect(tray.menu?.item('shop (clave/s-a1b2c3d4) — running')).toBeDefined();
+
+    sessions = [];
+    api.emit('session.updated', summary({ state: 'ended' }));
+    api.emit('session.updated', summary({ state: 'ended' }));
+    await vi.runAllTimersAsync();
+    expect(api.callsOf('sessions.list')).toHaveLength(2); // updates in a burst: one refresh
+    expect(tray.title).toBe('');
+    expect(tray.menu?.item('No sessions')).toBeDefined();
+
+    t.setProvisioning({ percent: 50, label: 'Installing PHP' });
+    expect(tray.title).toBe('50%');
+    t.destroy();
+    expect(tray.destroyed).toBe(true);
+    vi.useRealTimers();
+  });
+});
