@@ -1,11 +1,23 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
 
 // The e2e tests drive the built renderer in Debian's Chromium against the web harness: the real
 // session host on the simulated VM host (e2e/harness). The harness also serves the sessions'
 // `.test` sites (the sim's Herd proxy) on the next two ports; Chromium resolves *.test there.
-const port = Number(process.env.E2E_PORT ?? 4179);
-const herd = { http: port + 1, https: port + 2 };
+// Free ports unless E2E_PORT is set (others may run this suite on the same machine). They are
+// put in the environment so the worker processes, which load this file again, agree.
+process.env.E2E_PORT ??= String(freePort());
+process.env.E2E_HERD_PORTS ??= `${freePort()},${freePort()}`;
+const port = Number(process.env.E2E_PORT);
+const [herdHttp, herdHttps] = process.env.E2E_HERD_PORTS.split(',').map(Number);
+const herd = { http: herdHttp!, https: herdHttps! };
+
+function freePort(): number {
+  const probe =
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }));
+}
 
 export default defineConfig({
   testDir: 'e2e',

@@ -16,9 +16,11 @@ import {
 } from './harness/testing';
 
 let host: { api: ClaveApi; close(): void };
-const folders = projectFolder('app');
+// Made in beforeAll: Playwright also loads this file in processes that run no test.
+let folders: ReturnType<typeof projectFolder>;
 
 test.beforeAll(async ({ baseURL }) => {
+  folders = projectFolder('app');
   host = await connectHost(baseURL!);
 });
 test.afterEach(async () => {

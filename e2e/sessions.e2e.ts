@@ -16,9 +16,11 @@ import {
 } from './harness/testing';
 
 let host: { api: ClaveApi; close(): void };
-const folders = projectFolder('sessions');
+// Made in beforeAll: Playwright also loads this file in processes that run no test.
+let folders: ReturnType<typeof projectFolder>;
 
 test.beforeAll(async ({ baseURL }) => {
+  folders = projectFolder('sessions');
   host = await connectHost(baseURL!);
 });
 test.afterEach(async () => {
@@ -156,6 +158,21 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
   await screenshot(page, '10-shell-and-search');
   await find.press('Escape');
   await expect(find).toBeHidden();
+
+  // A flood (well past the host's 512K unacknowledged limit) all arrives and the page stays
+  // responsive: acknowledgements from xterm's write callbacks keep the ssh channel flowing.
+  await typeInTerminal(page, 'clear; seq 1 400000; echo FLOOD-$((40*1000))-DONE');
+  const started = Date.now();
+  let slowest = 0;
+  while (!(await terminalText(page, s.id, 'shell')).includes('FLOOD-40000-DONE')) {
+    const t0 = Date.now();
+    await page.evaluate(() => 1);
+    slowest = Math.max(slowest, Date.now() - t0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    await page.waitForTimeout(250);
+  }
+  expect(slowest).toBeLessThan(2000);
+  expect(await terminalText(page, s.id, 'shell')).toContain('399999\n400000\nFLOOD-40000-DONE');
 
   // `exit` ends the shell and closes its tab; the agent's tab is left.
   await typeInTerminal(page, 'exit');
