@@ -207,3 +207,33 @@ describe('App', () => {
     await expect.element(screen.getByLabelText('Project folder')).toHaveFocus();
   });
 });
+
+describe('terminal rendering', () => {
+  it('falls back to the DOM renderer, silently, when WebGL is unavailable', async () => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (
+      this: HTMLCanvasElement,
+      id: string,
+      ...rest: unknown[]
+    ) {
+      if (id === 'webgl2' || id === 'webgl') return null;
+      return (original as (...a: unknown[]) => unknown).call(this, id, ...rest);
+    } as typeof original;
+    try {
+      const api = createFakeApi();
+      api.handle('sessions.list', () => [summary({ id: 'wwwwwwww' })]);
+      api.handle('terminal.open', () => ({ terminalId: 'term-w' }));
+      const store = new SessionStore(api);
+      await render(<App store={store} />);
+      await expect.poll(() => api.callsOf('terminal.open')).toHaveLength(1);
+      const key = store.getSnapshot().tabs['wwwwwwww']!.tabs[0]!.key;
+      expect(terminalHandle(key)?.renderer()).toBe('dom');
+      api.emit('terminal.data', { terminalId: 'term-w', data: 'still drawn' });
+      await expect
+        .poll(() => document.querySelector(`[data-terminal-key="${key}"] .xterm-rows`)?.textContent)
+        .toContain('still drawn');
+    } finally {
+      HTMLCanvasElement.prototype.getContext = original;
+    }
+  });
+});
