@@ -3,6 +3,7 @@
 // the script's PATH; read back what would have been installed.
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -85,7 +86,12 @@ export function createRecorders(
     ...programs.map((p) => path.join(bin, p)),
     ...INSTALLED_PROGRAMS.map((p) => path.join(lib, p)),
   ];
-  for (const link of links) if (!existsSync(link)) symlinkSync(RECORDER_SCRIPT, link);
+  // A copy inside the recorder folder: the guest has a private /tmp, so links into a checkout
+  // that lives under /tmp (as a CI clone may) would dangle there and let the real apt-get run.
+  const script = path.join(dir, 'recorder.sh');
+  copyFileSync(RECORDER_SCRIPT, script);
+  chmodSync(script, 0o755);
+  for (const link of links) if (!existsSync(link)) symlinkSync(script, link);
   const log = path.join(dir, 'calls.log');
   const stdinLog = path.join(dir, 'stdin.log');
   const reset = () => {
