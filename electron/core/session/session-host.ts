@@ -296,13 +296,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     }
     const orphanVms = vms
       .map((v) => v.name)
-      .filter(
-        (n) =>
-          n.startsWith('clave-') &&
-          n !== this.settings.baseVm &&
-          !known.has(n) &&
-          !this.isLiveVm(n),
-      );
+      .filter((n) => isSessionVm(n) && !known.has(n) && !this.isLiveVm(n));
     return { reattached, tornDown, orphanVms };
   }
 
@@ -377,9 +371,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const status = await this.deps.proxies.status();
     const proxies = status.available ? await this.deps.proxies.proxies().catch(() => []) : [];
     return {
-      orphanVms: vms
-        .map((v) => v.name)
-        .filter((n) => /^clave-[a-z0-9]{8}$/.test(n) && !vmNames.has(n)),
+      orphanVms: vms.map((v) => v.name).filter((n) => isSessionVm(n) && !vmNames.has(n)),
       orphanProxies: proxies.filter((p) => isClaveProxy(p) && !proxyNames.has(p)),
       staleRecords: records
         .filter((r) => r.state !== 'running' && !this.live.has(r.id))
@@ -482,6 +474,11 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const r = this.deps.sessions.get(id);
     if (r) this.emit('session.updated', toSummary(r));
   }
+}
+
+/** Session VMs are `clave-<id>`; the base and a provision's temporary VMs never match. */
+function isSessionVm(name: string): boolean {
+  return /^clave-[a-z0-9]{8}$/.test(name);
 }
 
 /** Proxies Clave names `<project-slug>-<session id>`; anything else is the user's own. */
