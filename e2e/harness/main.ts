@@ -1,7 +1,7 @@
 // `npm run demo` (and Playwright's webServer): start the web harness and print where it is.
-//   node --import tsx e2e/harness/main.ts [--port N]
+//   node --import tsx e2e/harness/main.ts [--port N] [--boot-delay-ms N] [--herd-ports HTTP,HTTPS]
 // Ctrl-C (or SIGTERM) ends every session, keeping its work, stops the VMs and removes the temp dir.
-import { startHarness } from './server';
+import { startHarness, type Harness } from './server';
 
 function portArg(argv: string[]): number {
   const i = argv.indexOf('--port');
@@ -27,37 +27,32 @@ function herdPortsArg(argv: string[]): { http: number; https: number } | undefin
   return { http: http!, https: https! };
 }
 
+/** How long a simulated VM takes to boot: a demo shows the progress, tests want speed. */
+function bootDelayArg(argv: string[]): number {
+  const i = argv.indexOf('--boot-delay-ms');
+  if (i < 0) return 1500;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write('--boot-delay-ms takes a number of milliseconds\n');
+    process.exit(64);
+  }
+  return n;
+}
+
 const log = (line: string) => process.stderr.write(`[harness] ${line}\n`);
 
 const argv = process.argv.slice(2);
 const herdPorts = herdPortsArg(argv);
-const harness = await startHarness({
-  port: portArg(argv),
-  log,
-  ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
-}).catch((e: unknown) => {
-  process.stderr.write(`Could not start the demo: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+const bootDelay = bootDelayArg(argv);
 
-process.stdout.write(
-  [
-    '',
-    `  Clave demo (simulated VM host) → ${harness.url}`,
-    '',
-    `  A Laravel project to start a session with (paste it into the path field):`,
-    `    ${harness.demoProject}`,
-    '',
-    '  Ctrl-C ends every session (keeping work) and removes the demo files.',
-    '',
-  ].join('\n'),
-);
-
+// Signals are handled from the start, so Ctrl-C while the sim is being set up still cleans up.
+let harness: Harness | undefined;
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   log(`${signal}: ending sessions and cleaning up`);
+  if (!harness) return; // the start below sees `stopping` and cleans up itself
   const timer = setTimeout(() => process.exit(1), 60_000);
   harness.close().then(
     () => {
@@ -72,3 +67,33 @@ const stop = (signal: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+try {
+  harness = await startHarness({
+    port: portArg(argv),
+    log,
+    sim: { bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
+    ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
+  });
+} catch (e) {
+  process.stderr.write(`Could not start the demo: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
+if (stopping) {
+  await harness.close();
+  process.exit(0);
+}
+
+process.stdout.write(
+  [
+    '',
+    `  Clave demo (simulated VM host) → ${harness.url}`,
+    '',
+    `  A Laravel project to start a session with (paste it into the path field):`,
+    `    ${harness.demoProject}`,
+    '',
+    '  A session’s 127.0.0.1:<port> link opens in any browser; its .test name needs Herd (a Mac).',
+    '  Ctrl-C ends every session (keeping work) and removes the demo files.',
+    '',
+  ].join('\n'),
+);
