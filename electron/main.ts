@@ -4,7 +4,7 @@ import { app, dialog, shell } from 'electron';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
-import { loadSettings } from './core/config/settings';
+import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
 import { hostDeps, provision } from './core/provision';
 import { endSessionWithDialog } from './shell/exit-dialog';
@@ -49,13 +49,22 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide(); // a menu-bar app: no Dock icon
     const paths = dataPaths(dataDir());
-    const settings = loadSettings(paths.settings);
-    const rt = await createHostRuntime({
-      paths,
-      settings,
-      face: 'electron',
-      version: app.getVersion(),
-    });
+    let settings: Settings;
+    let rt: HostRuntime;
+    try {
+      settings = loadSettings(paths.settings);
+      rt = await createHostRuntime({
+        paths,
+        settings,
+        face: 'electron',
+        version: app.getVersion(),
+      });
+    } catch (e) {
+      // A broken settings file or data dir: say which and why, rather than a silent exit.
+      dialog.showErrorBox('Clave cannot start', e instanceof Error ? e.message : String(e));
+      app.exit(1);
+      return;
+    }
     runtime = rt;
     serveIpc(rt.dispatch, rt.clients, (sender) => sender === mainWindow?.webContents);
     const local = createLocalApi(rt.dispatch, rt.clients);
