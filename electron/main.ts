@@ -6,7 +6,6 @@ import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
-import { hostDeps, provision } from './core/provision';
 import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
@@ -72,13 +71,12 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
 
     const runProvision = () =>
       void provisionFromTray({
+        api: local.api,
         dialogs: dialog,
-        revealFile: (f) => shell.showItemInFolder(f),
-        settings,
-        paths,
+        baseVm: settings.baseVm,
+        baseImage: settings.baseImage,
         baseExists: () => rt.tart.exists(settings.baseVm),
-        run: (options, hooks) =>
-          provision(options, { ...hooks, deps: hostDeps({ tart: rt.tart }) }),
+        showLogs: () => void shell.openPath(paths.logs),
         onProgress: (p) => tray?.setProvisioning(p),
       });
 

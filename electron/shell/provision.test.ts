@@ -1,74 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { dataPaths } from '../core/config/paths';
-import { Settings } from '../core/config/settings';
-import { ProvisionError, type ProvisionHooks, type ProvisionOptionsInput } from '../core/provision';
+import type { ProvisionEvent } from '../../shared/api';
 import { provisionFromTray } from './provision';
+import { createFakeApi } from './testing/fake-api';
 import { FakeDialog } from './testing/fake-electron';
 
 function setup(opts: { exists: boolean; fail?: boolean }) {
+  const api = createFakeApi();
   const dialog = new FakeDialog();
   const progress: ({ percent: number; label: string } | null)[] = [];
-  const revealed: string[] = [];
-  const runs: ProvisionOptionsInput[] = [];
-  const run = async (options: ProvisionOptionsInput, hooks: ProvisionHooks) => {
-    runs.push(options);
-    hooks.onProgress?.({
-      type: 'phase',
-      phase: 'clone',
-      message: 'Cloning the image',
-      fraction: 0.01,
+  let logsShown = 0;
+  const events: ProvisionEvent[] = [
+    { type: 'phase', phase: 'clone', message: 'Cloning the image', fraction: 0.01 },
+    { type: 'output', source: 'guest', line: 'apt-get …' },
+    { type: 'step', index: 2, total: 9, id: 'php', title: 'Installing PHP', fraction: 0.42 },
+  ];
+  if (opts.fail) {
+    api.fail('provision.start', {
+      what: 'The provisioning script failed',
+      why: 'apt-get exited 100',
+      fix: 'Look at the log, then run Provision again.',
     });
-    hooks.onProgress?.({
-      type: 'step',
-      index: 2,
-      total: 9,
-      id: 'php',
-      title: 'Installing PHP',
-      fraction: 0.42,
+  } else {
+    api.handle('provision.start', () => {
+      for (const e of events) api.emit('provision.progress', e);
+      return { outcome: 'created', baseVm: 'clave-base', logFile: null, seconds: 301.4 };
     });
-    if (opts.fail) {
-      throw new ProvisionError({
-        code: 'provision.script-failed',
-        what: 'The provisioning script failed',
-        why: 'apt-get exited 100',
-        fix: 'Look at the log, then run Provision again.',
-        phase: 'script',
-        logFile: '/data/logs/provision.log',
-      });
-    }
-    return {
-      outcome: 'created' as const,
-      baseVm: 'clave-base',
-      source: 'ghcr.io/cirruslabs/ubuntu:latest',
-      logFile: null,
-      specHash: 'x',
-      seconds: 301.4,
-    };
-  };
+  }
   const go = () =>
     provisionFromTray({
+      api,
       dialogs: dialog,
-      revealFile: (f) => void revealed.push(f),
-      settings: Settings.parse({}),
-      paths: dataPaths('/data'),
+      baseVm: 'clave-base',
+      baseImage: 'ghcr.io/cirruslabs/ubuntu:latest',
       baseExists: async () => opts.exists,
-      run,
+      showLogs: () => void logsShown++,
       onProgress: (p) => void progress.push(p),
     });
-  return { dialog, progress, revealed, runs, go };
+  return { api, dialog, progress, go, logsShown: () => logsShown };
 }
 
 describe('Provision Base Image… from the tray', () => {
-  it('builds a missing base with progress in the badge, then says it is ready', async () => {
+  it('builds a missing base through the API with progress in the badge, then says it is ready', async () => {
     const t = setup({ exists: false });
     await t.go();
     expect(t.dialog.shown[0]!.message).toBe('Build the base image clave-base?');
-    expect(t.runs[0]).toMatchObject({
-      baseVm: 'clave-base',
-      force: false,
-      update: false,
-      dataDir: '/data',
-    });
+    expect(t.api.callsOf('provision.start')).toEqual([{}]);
     expect(t.progress).toEqual([
       { percent: 0, label: 'Starting' },
       { percent: 1, label: 'Cloning the image' },
@@ -83,29 +59,29 @@ describe('Provision Base Image… from the tray', () => {
     const update = setup({ exists: true });
     await update.go();
     expect(update.dialog.shown[0]!.buttons).toEqual(['Update', 'Rebuild from Scratch', 'Cancel']);
-    expect(update.runs[0]).toMatchObject({ update: true, force: false });
+    expect(update.api.callsOf('provision.start')).toEqual([{ update: true }]);
 
     const rebuild = setup({ exists: true });
     rebuild.dialog.answer('Rebuild from Scratch');
     await rebuild.go();
-    expect(rebuild.runs[0]).toMatchObject({ update: false, force: true });
+    expect(rebuild.api.callsOf('provision.start')).toEqual([{ force: true }]);
 
     const cancel = setup({ exists: false });
     cancel.dialog.answer('Cancel');
     await cancel.go();
-    expect(cancel.runs).toEqual([]);
+    expect(cancel.api.callsOf('provision.start')).toEqual([]);
   });
 
-  it('shows what failed, why, what to do, and the log', async () => {
+  it('shows what failed, why and what to do, with the logs at hand', async () => {
     const t = setup({ exists: false, fail: true });
-    t.dialog.answer('Build', 'Show Log');
+    t.dialog.answer('Build', 'Show Logs');
     await t.go();
     const shown = t.dialog.shown[1]!;
     expect(shown.type).toBe('error');
     expect(shown.message).toBe('Provisioning failed: The provisioning script failed');
     expect(shown.detail).toContain('apt-get exited 100');
     expect(shown.detail).toContain('What to do: Look at the log');
-    expect(t.revealed).toEqual(['/data/logs/provision.log']);
+    expect(t.logsShown()).toBe(1);
     expect(t.progress.at(-1)).toBeNull();
   });
 });
