@@ -212,4 +212,19 @@ describe('SessionHost on the simulated host', () => {
     expect(result.teardownProblems).toEqual([]);
     await expectNothingLeft(project);
   });
+
+  it('a refused discard keeps the session until it is confirmed with force', async () => {
+    const h = await host();
+    const project = world.project('refused-discard');
+    const s = await h.host.start({ projectDir: project, wait: true });
+    writeFileSync(path.join(s.worktreeDir!, 'precious.txt'), 'work of the agent\n');
+    const refused = await h.host.stop(s.id, 'discard');
+    expect(refused.outcome).toBe('kept');
+    expect(refused.problem?.what).toMatch(/Kept the session/);
+    expect(h.host.get(s.id)).toMatchObject({ state: 'stopping', error: refused.problem });
+    expect(world.sim.runningVMs()).toEqual([]);
+    const forced = await h.host.stop(s.id, 'discard', true);
+    expect(forced).toEqual({ outcome: 'discarded', problem: null, teardownProblems: [] });
+    await expectNothingLeft(project, [s.tunnelPort!]);
+  });
 });

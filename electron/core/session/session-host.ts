@@ -54,14 +54,22 @@ export class SessionHost extends EventEmitter<HostEvents> {
     super();
   }
 
+  /** Saved sessions, and those still in preflight (not saved yet). */
   list(): SessionSummary[] {
-    return this.deps.sessions.list().map(toSummary);
+    const saved = this.deps.sessions.list().map(toSummary);
+    const ids = new Set(saved.map((s) => s.id));
+    const unsaved = [...this.live.values()]
+      .filter((l) => !ids.has(l.ctx.id) && !l.failedTeardown)
+      .map((l) => this.summaryOf(l.ctx));
+    return [...saved, ...unsaved];
   }
 
   get(id: string): SessionSummary {
     const r = this.deps.sessions.get(id);
-    if (!r) throw new UnknownSessionError(id);
-    return toSummary(r);
+    if (r) return toSummary(r);
+    const live = this.live.get(id);
+    if (live) return this.summaryOf(live.ctx);
+    throw new UnknownSessionError(id);
   }
 
   /** Starts a session; with `wait`, resolves once it runs (or rejects with the failing step). */
@@ -126,6 +134,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
     live.failedTeardown = result;
     this.live.delete(ctx.id);
     if (saved) this.finishRecord(ctx, result, problem);
+    // Failed before it was saved (preflight): the faces still hear how it ended.
+    else this.emit('session.updated', { ...this.summaryOf(ctx), state: 'failed', error: problem });
   }
 
   private finishRecord(ctx: SessionContext, result: StopResult, error: Problem | null): void {
@@ -191,6 +201,18 @@ export class SessionHost extends EventEmitter<HostEvents> {
         closeChannels: () => this.terminals.closeSession(id),
       });
       this.live.delete(id);
+      const decision = onExit ?? ctx.onExit ?? 'keep';
+      if (
+        decision === 'discard' &&
+        result.outcome === 'kept' &&
+        result.teardownProblems.length === 0
+      ) {
+        // Discard was refused (work found nowhere else): the VM is gone, but the record stays,
+        // stopping, so the person can confirm with force, or keep.
+        this.deps.sessions.update(id, { error: result.problem });
+        this.publish(id);
+        return result;
+      }
       if (result.teardownProblems.length === 0) this.deps.sessions.transition(id, 'ended');
       this.finishRecord(ctx, result, null);
       return result;
