@@ -1,16 +1,18 @@
 // Composition root: builds the core, the tray, the window and the IPC transport. Thin by design;
 // behaviour lives in electron/core (plain Node) and electron/shell (Electron glue).
-import { app, dialog, shell } from 'electron';
+import { app, dialog, safeStorage, shell } from 'electron';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
+import { FileSecretStore } from './core/host/secret-store';
 import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
 import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
+import { SafeStorageSecretStore } from './shell/secret-store';
 import { installSecurity } from './shell/security';
 import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
@@ -57,6 +59,11 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
         settings,
         face: 'electron',
         version: app.getVersion(),
+        secrets: new SafeStorageSecretStore(
+          safeStorage,
+          path.join(paths.root, 'secrets.safe.json'),
+          new FileSecretStore(paths.secrets),
+        ),
       });
     } catch (e) {
       // A broken settings file or data dir: say which and why, rather than a silent exit.
