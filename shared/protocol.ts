@@ -2,6 +2,7 @@
 // (socket) or frame (WebSocket). Requests carry an id; replies echo it; events carry none.
 import { z } from 'zod';
 import type { ClaveApi, EventName } from './api';
+import { createEventListeners } from './event-listeners';
 import { Problem } from './session';
 
 export const WireRequest = z.object({
@@ -37,7 +38,7 @@ export function createRpcClient(send: (text: string) => void): RpcClient {
   let nextId = 1;
   let closed: string | null = null;
   const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
-  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const listeners = createEventListeners();
 
   const api: ClaveApi = {
     call(method, params) {
@@ -49,12 +50,7 @@ export function createRpcClient(send: (text: string) => void): RpcClient {
         send(JSON.stringify({ id, method, params }));
       });
     },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => set.delete(listener as (payload: never) => void);
-    },
+    on: listeners.on,
   };
 
   return {
@@ -64,7 +60,7 @@ export function createRpcClient(send: (text: string) => void): RpcClient {
       if (!parsed.success) return;
       const msg = parsed.data;
       if ('event' in msg) {
-        for (const l of listeners.get(msg.event as EventName) ?? []) l(msg.payload as never);
+        listeners.emit(msg.event as EventName, msg.payload as never);
         return;
       }
       const p = pending.get(msg.id);

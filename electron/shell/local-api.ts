@@ -1,7 +1,8 @@
 // The main process's own face on the session host: the tray and the native dialogs use the same
 // ClaveApi as the window and the CLI, through the same dispatcher (validated requests, Problems
 // as errors), without a transport in between.
-import type { ClaveApi, EventName } from '../../shared/api';
+import type { ClaveApi } from '../../shared/api';
+import { createEventListeners } from '../../shared/event-listeners';
 import { ApiError } from '../../shared/protocol';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
@@ -11,13 +12,11 @@ export function createLocalApi(
   dispatch: Dispatch,
   broadcast: Broadcast,
 ): { api: ClaveApi; close(): void } {
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = createEventListeners();
   const closeListeners: (() => void)[] = [];
   const client: Client = {
     id: 'main-process',
-    send: (event, payload) => {
-      for (const l of listeners.get(event) ?? []) l(payload as never);
-    },
+    send: (event, payload) => listeners.emit(event, payload),
     onClose: (l) => closeListeners.push(l),
   };
   const unsubscribe = broadcast.add(client);
@@ -29,12 +28,7 @@ export function createLocalApi(
         throw new ApiError(toProblem(e));
       }
     },
-    on: (event, listener) => {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => void set.delete(listener as (payload: never) => void);
-    },
+    on: listeners.on,
   };
   return {
     api,

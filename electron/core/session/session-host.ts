@@ -79,16 +79,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     wait?: boolean;
   }): Promise<SessionSummary> {
     const id = newSessionId();
-    const abort = new AbortController();
-    const ctx = this.createContext(id, input.projectDir, input.onExit ?? null, abort.signal);
-    const live: Live = {
-      ctx,
-      abort,
-      started: Promise.resolve(),
-      stopping: null,
-      agentExitNotified: false,
-    };
-    this.live.set(id, live);
+    const live = this.track(id, input.projectDir, input.onExit ?? null);
     live.started = this.runPipelines(live);
     if (input.wait) {
       await live.started;
@@ -353,8 +344,17 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   /** A record this process holds no live state for, as a context teardown can work from. */
   private adopt(r: SessionRecord): Live {
+    return this.track(r.id, r.projectDir, r.onExit, r);
+  }
+
+  private track(
+    id: string,
+    projectDir: string,
+    onExit: OnExit | null,
+    record?: SessionRecord,
+  ): Live {
     const abort = new AbortController();
-    const ctx = this.createContext(r.id, r.projectDir, r.onExit, abort.signal, r);
+    const ctx = this.createContext(id, projectDir, onExit, abort.signal, record);
     const live: Live = {
       ctx,
       abort,
@@ -362,7 +362,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       stopping: null,
       agentExitNotified: false,
     };
-    this.live.set(r.id, live);
+    this.live.set(id, live);
     return live;
   }
 

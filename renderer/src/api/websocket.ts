@@ -2,6 +2,7 @@
 // Reconnects with backoff; listeners survive reconnects. Calls made while disconnected fail at
 // once with the transport's Problem, so the UI never waits on a dead socket.
 import { events, type ClaveApi, type EventName } from '../../../shared/api';
+import { createEventListeners } from '../../../shared/event-listeners';
 import { ApiError, createRpcClient, type RpcClient } from '../../../shared/protocol';
 import type { Connection, ConnectionStatus } from './connection';
 
@@ -15,7 +16,7 @@ export function connectWebSocket(
 ): Connection {
   const Impl = options.WebSocketImpl ?? WebSocket;
   const maxDelay = options.maxDelayMs ?? 5000;
-  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const listeners = createEventListeners();
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
   let status: ConnectionStatus = { state: 'connecting', epoch: 0 };
   let rpc: RpcClient | null = null;
@@ -33,9 +34,7 @@ export function connectWebSocket(
     socket = ws;
     const client = createRpcClient((text) => ws.send(text));
     for (const name of Object.keys(events) as EventName[]) {
-      client.api.on(name, (payload) => {
-        for (const l of listeners.get(name) ?? []) l(payload as never);
-      });
+      client.api.on(name, (payload) => listeners.emit(name, payload));
     }
     ws.onopen = () => {
       rpc = client;
@@ -69,12 +68,7 @@ export function connectWebSocket(
       }
       return rpc.api.call(method, params);
     },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => void set.delete(listener as (payload: never) => void);
-    },
+    on: listeners.on,
   };
 
   return {
