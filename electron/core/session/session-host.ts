@@ -86,7 +86,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       return this.get(id);
     }
     live.started.catch(() => {});
-    return this.summaryOf(ctx);
+    return this.summaryOf(live.ctx);
   }
 
   private async runPipelines(live: Live): Promise<void> {
