@@ -18,6 +18,24 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        // Pre-bundled up front: found mid-run on a cold cache, they make Vite reload the page
+        // under the running tests.
+        optimizeDeps: {
+          include: [
+            'react',
+            'react-dom',
+            'react-dom/client',
+            'react/jsx-dev-runtime',
+            'react/jsx-runtime',
+            'zod',
+            '@xterm/xterm',
+            '@xterm/addon-fit',
+            '@xterm/addon-search',
+            '@xterm/addon-web-links',
+            '@xterm/addon-webgl',
+            'vitest-browser-react',
+          ],
+        },
         test: {
           name: 'unit-renderer',
           include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'],
