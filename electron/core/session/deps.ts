@@ -25,7 +25,7 @@ export interface VmHost {
   /** CPU, memory, display and a fresh random MAC (clones share the base's MAC otherwise). */
   configure(name: string, cfg: { cpus: number; memoryMb: number; display: string }): Promise<void>;
   /** Boots the VM detached from this process with `sharedDir` shared for /srv/project. */
-  start(name: string, sharedDir: string, logFile: string): Promise<VmProcess>;
+  start(name: string, sharedDir: string): Promise<VmProcess>;
   waitForIp(name: string, timeoutSeconds: number, signal?: AbortSignal): Promise<string>;
   stop(name: string): Promise<void>;
   delete(name: string): Promise<void>;

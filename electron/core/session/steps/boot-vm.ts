@@ -1,7 +1,6 @@
 // Session 3: boot with the session copy shared, wait for an address, then for sshd (which comes
 // up after the address), then mount the share at /srv/project — retried, since VirtioFS is not
 // always ready the moment sshd is, with diagnostics when it never works.
-import path from 'node:path';
 import { command } from '../../host/shell-quote';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
@@ -17,8 +16,8 @@ export const bootVm: Step<SessionContext> = {
     const { vms } = ctx.deps;
     const name = ctx.names.vmName;
     const t = ctx.settings.timeouts;
-    const logFile = path.join(ctx.deps.paths.vmLogs, `${name}.log`);
-    ctx.live.vm = await vms.start(name, ctx.state.worktreeDir!, logFile);
+    ctx.live.vm = await vms.start(name, ctx.state.worktreeDir!);
+    const logFile = ctx.live.vm.logFile;
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 
     progress.hint('waiting for an IP address');
