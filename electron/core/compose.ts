@@ -36,7 +36,12 @@ export function tartVmHost(tart: Tart): VmHost {
       }),
     start: async (name, sharedDir) => {
       const h = await tart.run(name, { dirs: [{ path: sharedDir }], noGraphics: true });
-      return { pid: h.pid, logFile: h.logPath, exited: h.exited.then((e) => e.code) };
+      return {
+        pid: h.pid,
+        logFile: h.logPath,
+        exited: h.exited.then((e) => e.code),
+        stop: () => h.stop(),
+      };
     },
     waitForIp: (name, seconds, signal) =>
       tart.ip(name, { waitSeconds: seconds, ...(signal ? { signal } : {}) }),

@@ -12,6 +12,8 @@ export interface VmProcess {
   /** Settles when the VM's process ends (exit code, or null if unknown). */
   exited: Promise<number | null>;
   logFile: string;
+  /** Ends this VM's run process (SIGINT to `tart run`), even while it is still booting. */
+  stop(): void;
 }
 
 export interface VmSummary {

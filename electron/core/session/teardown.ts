@@ -47,7 +47,10 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
   await part(problems, 'Stop the VM', async () => {
     if (!state.vmName) return;
     const vms = await deps.vms.list();
-    if (vms.some((v) => v.name === state.vmName && v.running)) await deps.vms.stop(state.vmName);
+    const listedRunning = vms.some((v) => v.name === state.vmName && v.running);
+    // A VM still booting may not be listed as running yet: end the run process this host holds.
+    live.vm?.stop();
+    if (listedRunning) await deps.vms.stop(state.vmName);
     // `tart run` ends when the guest is off; do not leave it behind as a zombie of this process.
     if (live.vm) await Promise.race([live.vm.exited, new Promise((r) => setTimeout(r, 15_000))]);
     live.vm = null;

@@ -2,7 +2,7 @@
 // TART_HOME, Herd under HOME, short boot delays, plus a CLAVE_HOME with fast timeouts, a test
 // credential and a Laravel-shaped git project. Everything goes in cleanup().
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimHost, type SimHost, type SimHostOptions } from '../../../../e2e/sim/harness';
@@ -54,7 +54,9 @@ export async function createSimWorld(options: SimHostOptions = {}): Promise<SimW
     tart: (...args) => tool(sim.tart(args)),
     herd: (...args) => tool(sim.herd(args)),
     project(name) {
-      const dir = path.join(sim.root, 'projects', name);
+      // A retried test asks for the same name again: give it a fresh folder.
+      let dir = path.join(sim.root, 'projects', name);
+      for (let n = 2; existsSync(dir); n++) dir = path.join(sim.root, 'projects', `${name}-${n}`);
       mkdirSync(path.join(dir, 'public'), { recursive: true });
       writeFileSync(path.join(dir, 'artisan'), '#!/usr/bin/env php\n<?php\n');
       writeFileSync(path.join(dir, 'composer.json'), '{"name":"demo/app","require":{}}\n');
