@@ -14,6 +14,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -142,16 +143,21 @@ export function teardownRun(s: SimSettings, st: RunState): void {
 }
 
 /** Removes the runtime state of every `tart run` that is gone. */
+const STATELESS_GRACE_MS = 60_000;
+
 export function gc(s: SimSettings): void {
   if (!existsSync(vmsRunDir(s))) return;
   for (const id of readdirSync(vmsRunDir(s))) {
     const st = readState(s, id);
     if (!st) {
-      // A directory without state is a run that died before writing it: only empty dirs are left.
+      // A directory without state is a run that died before writing it, or one that another
+      // `tart run` is creating right now (every tart command runs gc): only old ones are dead.
       try {
-        safeRemove(runDirOf(s, id));
+        if (Date.now() - statSync(runDirOf(s, id)).mtimeMs > STATELESS_GRACE_MS) {
+          safeRemove(runDirOf(s, id));
+        }
       } catch {
-        // leave it for `reset`
+        // gone already, or leave it for `reset`
       }
       continue;
     }
