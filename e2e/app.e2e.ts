@@ -4,32 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { ClaveApi } from '../shared/api';
-import {
-  connectHost,
-  endAllSessions,
-  git,
-  projectFolder,
-  screenshot,
-  sessionFor,
-  terminalText,
-} from './harness/testing';
+import { git, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
 
-let host: { api: ClaveApi; close(): void };
-// Made in beforeAll: Playwright also loads this file in processes that run no test.
-let folders: ReturnType<typeof projectFolder>;
-
-test.beforeAll(async ({ baseURL }) => {
-  folders = projectFolder('app');
-  host = await connectHost(baseURL!);
-});
-test.afterEach(async () => {
-  await endAllSessions(host.api);
-});
-test.afterAll(() => {
-  host.close();
-  folders.remove();
-});
+const harness = useHarness('app');
 
 test('the empty state invites a drop', async ({ page }) => {
   await page.goto('/');
@@ -44,7 +21,7 @@ test('a folder that is not a project gets the host’s problem, clearly', async 
   await page.goto('/');
   const field = page.getByLabel('Project folder');
 
-  await field.fill(folders.plain('just-notes'));
+  await field.fill(harness.folders.plain('just-notes'));
   await page.getByRole('button', { name: 'Start' }).click();
   const detail = page.getByRole('article', { name: 'Session just-notes' });
   await expect(detail.getByRole('alert')).toContainText('just-notes is not a git repository');
@@ -53,14 +30,14 @@ test('a folder that is not a project gets the host’s problem, clearly', async 
   await expect(detail.locator('[data-step="validate-project"]')).toHaveClass(/step-failed/);
   await screenshot(page, '02-not-a-git-repository');
 
-  await field.fill(folders.gitOnly('no-artisan'));
+  await field.fill(harness.folders.gitOnly('no-artisan'));
   await page.getByRole('button', { name: 'Start' }).click();
   const second = page.getByRole('article', { name: 'Session no-artisan' });
   await expect(second.getByRole('alert')).toContainText('no-artisan is not a Laravel project');
   await expect(second.getByRole('alert')).toContainText('There is no artisan file');
 
   // A failed start leaves nothing on the host; dismissing it clears the list.
-  expect(await host.api.call('sessions.list', {})).toEqual([]);
+  expect(await harness.api.call('sessions.list', {})).toEqual([]);
   await second.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByRole('button', { name: /just-notes/ }).click();
   await page
@@ -80,7 +57,7 @@ test('a folder that is not a project gets the host’s problem, clearly', async 
 test('start → Claude’s prompt → a request edits the session copy → site → merge onto main', async ({
   page,
 }) => {
-  const project = folders.laravel('shop');
+  const project = harness.folders.laravel('shop');
   await page.goto('/');
   await page.getByLabel('Project folder').fill(project);
   await page.getByRole('button', { name: 'Start' }).click();
@@ -90,7 +67,7 @@ test('start → Claude’s prompt → a request edits the session copy → site 
   await expect(detail.locator('[data-step="save-session"].step-done').first()).toBeAttached();
   await screenshot(page, '03-starting');
   await expect(detail.getByText('Running', { exact: true })).toBeVisible({ timeout: 45_000 });
-  const s = await sessionFor(host.api, project);
+  const s = await sessionFor(harness.api, project);
   expect(s.branch).toBe(`clave/s-${s.id}`);
 
   // Claude (the sim's stand-in) greets in the agent's tmux, in the terminal tab.
@@ -144,5 +121,5 @@ test('start → Claude’s prompt → a request edits the session copy → site 
   expect(git(project, 'log', '--format=%s', 'main')).toContain(`Clave session ${s.id}`);
   expect(git(project, 'status', '--porcelain')).toBe('');
   expect(existsSync(copy)).toBe(false);
-  expect(await host.api.call('sessions.list', {})).toEqual([]);
+  expect(await harness.api.call('sessions.list', {})).toEqual([]);
 });

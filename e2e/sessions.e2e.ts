@@ -3,40 +3,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { ClaveApi } from '../shared/api';
 import {
-  connectHost,
-  endAllSessions,
   git,
-  projectFolder,
   screenshot,
   sessionFor,
   terminalText,
   terminals,
+  useHarness,
 } from './harness/testing';
 
-let host: { api: ClaveApi; close(): void };
-// Made in beforeAll: Playwright also loads this file in processes that run no test.
-let folders: ReturnType<typeof projectFolder>;
-
-test.beforeAll(async ({ baseURL }) => {
-  folders = projectFolder('sessions');
-  host = await connectHost(baseURL!);
-});
-test.afterEach(async () => {
-  await endAllSessions(host.api);
-});
-test.afterAll(() => {
-  host.close();
-  folders.remove();
-});
+const harness = useHarness('sessions');
 
 async function startSession(page: Page, project: string, name: string) {
   await page.getByLabel('Project folder').fill(project);
   await page.getByRole('button', { name: 'Start' }).click();
   const detail = page.getByRole('article', { name: `Session ${name}` });
   await expect(detail.getByText('Running', { exact: true })).toBeVisible({ timeout: 45_000 });
-  const s = await sessionFor(host.api, project);
+  const s = await sessionFor(harness.api, project);
   await expect.poll(() => terminalText(page, s.id)).toMatch(/^> ?$/m);
   return { s, detail };
 }
@@ -48,8 +31,8 @@ async function typeInTerminal(page: Page, text: string) {
 }
 
 test('two sessions side by side, each with its own agent and copy', async ({ page }) => {
-  const alpha = folders.laravel('alpha');
-  const beta = folders.laravel('beta');
+  const alpha = harness.folders.laravel('alpha');
+  const beta = harness.folders.laravel('beta');
   await page.goto('/');
   const a = await startSession(page, alpha, 'alpha');
   const b = await startSession(page, beta, 'beta');
@@ -98,7 +81,7 @@ test('two sessions side by side, each with its own agent and copy', async ({ pag
 test('reload and closed tabs re-attach to the same agent; shells sit next to it', async ({
   page,
 }) => {
-  const project = folders.laravel('reattach');
+  const project = harness.folders.laravel('reattach');
   await page.goto('/');
   const { s, detail } = await startSession(page, project, 'reattach');
   await typeInTerminal(page, 'create before.txt with written before the reload');
@@ -118,7 +101,7 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
   await page.keyboard.press('Control+Shift+W');
   await expect(detail.getByRole('tab')).toHaveCount(0);
   await expect(detail.getByText('Claude keeps running in the VM')).toBeVisible();
-  expect((await host.api.call('sessions.get', { id: s.id })).state).toBe('running');
+  expect((await harness.api.call('sessions.get', { id: s.id })).state).toBe('running');
   await detail.getByRole('button', { name: 'Open Claude' }).click();
   await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to after.txt');
 
@@ -181,7 +164,7 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
 });
 
 test('an agent that quits by itself asks keep / merge / discard', async ({ page }) => {
-  const project = folders.laravel('quitter');
+  const project = harness.folders.laravel('quitter');
   await page.goto('/');
   const { s } = await startSession(page, project, 'quitter');
   await typeInTerminal(page, 'create notes.md with remember this');

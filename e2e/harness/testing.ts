@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import { test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { ClaveApi } from '../../shared/api';
 import { createRpcClient } from '../../shared/protocol';
@@ -41,6 +41,35 @@ export function projectFolder(label: string) {
       return dir;
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The hooks every e2e file needs: the host's API and a folder of projects, made in beforeAll
+ * (Playwright also loads test files in processes that run no test), sessions ended after each
+ * test, everything closed and removed at the end.
+ */
+export function useHarness(label: string) {
+  let host: { api: ClaveApi; close(): void } | undefined;
+  let folders: ReturnType<typeof projectFolder> | undefined;
+  test.beforeAll(async ({ baseURL }) => {
+    folders = projectFolder(label);
+    host = await connectHost(baseURL!);
+  });
+  test.afterEach(async () => {
+    if (host) await endAllSessions(host.api);
+  });
+  test.afterAll(() => {
+    host?.close();
+    folders?.remove();
+  });
+  return {
+    get api(): ClaveApi {
+      return host!.api;
+    },
+    get folders(): ReturnType<typeof projectFolder> {
+      return folders!;
+    },
   };
 }
 

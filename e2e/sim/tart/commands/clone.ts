@@ -7,6 +7,7 @@ import { withLock } from '../../util/lock';
 import { safeRemove } from '../../util/safe-rm';
 import { UINT64, ValidationError, type CommandDef, type Parsed } from '../cli';
 import { OtherError, RuntimeError } from '../errors';
+import { REGISTRY_DEFS } from './pull';
 import { cachedImage, isRemoteName, parseRemoteName, pull } from '../oci';
 import { VMDir, type TartHome } from '../store';
 import { randomMac } from '../vmconfig';
@@ -17,20 +18,7 @@ export const cloneDef: CommandDef = {
   defs: [
     { kind: 'positional', key: 'sourceName', valueName: 'source-name', help: 'source VM name' },
     { kind: 'positional', key: 'newName', valueName: 'new-name', help: 'new VM name' },
-    {
-      kind: 'flag',
-      key: 'insecure',
-      long: 'insecure',
-      help: 'connect to the OCI registry via insecure HTTP protocol',
-    },
-    {
-      kind: 'option',
-      key: 'concurrency',
-      long: 'concurrency',
-      help: 'network concurrency to use when pulling a remote VM from the OCI-compatible registry',
-      parse: UINT64,
-    },
-    { kind: 'flag', key: 'deduplicate', long: 'deduplicate', help: '', hidden: true },
+    ...REGISTRY_DEFS,
     {
       kind: 'flag',
       key: 'stacked',
