@@ -1,7 +1,7 @@
 // The SessionHost in-process on the simulated VM host: parallel sessions, and a failure injected
 // at each step that can fail, each of which must say what failed and leave nothing behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -226,5 +226,52 @@ describe('SessionHost on the simulated host', () => {
     const forced = await h.host.stop(s.id, 'discard', true);
     expect(forced).toEqual({ outcome: 'discarded', problem: null, teardownProblems: [] });
     await expectNothingLeft(project, [s.tunnelPort!]);
+  });
+});
+
+describe('a refused merge', () => {
+  it('keeps the record with the reason, and a retry after fixing main (or keep) works', async () => {
+    const h = await host();
+    const project = world.project('refused-merge');
+    const git = (...a: string[]) =>
+      execFileSync('git', a, { cwd: project, env: world.env, encoding: 'utf8' }).trim();
+    const [a, b] = await Promise.all([
+      h.host.start({ projectDir: project, wait: true }),
+      h.host.start({ projectDir: project, wait: true }),
+    ]);
+    for (const s of [a, b]) writeFileSync(path.join(s.worktreeDir!, 'artisan'), `agent ${s.id}\n`);
+    writeFileSync(path.join(project, 'artisan'), 'user\n');
+    git('commit', '-qam', 'user change');
+    const userHead = git('rev-parse', 'HEAD');
+
+    for (const s of [a, b]) {
+      const refused = await h.host.stop(s.id, 'merge');
+      expect(refused.outcome).toBe('kept');
+      expect(refused.problem?.what).toMatch(/would conflict/);
+      expect(h.host.get(s.id)).toMatchObject({ state: 'stopping', error: refused.problem });
+      expect(h.host.list().map((x) => x.id)).toContain(s.id);
+    }
+    expect(git('rev-parse', 'HEAD')).toBe(userHead);
+    expect(git('status', '--porcelain')).toBe('');
+    expect(world.sim.runningVMs()).toEqual([]);
+
+    // The user fixes main (drops the conflicting change): merging again lands the work.
+    git('reset', '-q', '--hard', 'HEAD~1');
+    expect(await h.host.stop(a.id, 'merge')).toEqual({
+      outcome: 'merged',
+      problem: null,
+      teardownProblems: [],
+    });
+    expect(readFileSync(path.join(project, 'artisan'), 'utf8')).toBe(`agent ${a.id}\n`);
+    expect(() => h.host.get(a.id)).toThrow(/No session/);
+
+    // Or chooses keep: the record goes, the copy with the agent's work stays.
+    expect(await h.host.stop(b.id, 'keep')).toEqual({
+      outcome: 'kept',
+      problem: null,
+      teardownProblems: [],
+    });
+    expect(() => h.host.get(b.id)).toThrow(/No session/);
+    expect(readFileSync(path.join(b.worktreeDir!, 'artisan'), 'utf8')).toBe(`agent ${b.id}\n`);
   });
 });

@@ -18,7 +18,7 @@ import { PipelineFailure, runPipeline } from './pipeline';
 import { preflightSteps, sessionSteps } from './pipelines';
 import { StepAbort, toProblem } from './problem';
 import { emptyResources } from './resources';
-import { teardown } from './teardown';
+import { decisionRefused, teardown } from './teardown';
 import { Terminals } from './terminals';
 
 export interface HostEvents {
@@ -192,14 +192,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
         closeChannels: () => this.terminals.closeSession(id),
       });
       this.live.delete(id);
-      const decision = onExit ?? ctx.onExit ?? 'keep';
-      if (
-        decision === 'discard' &&
-        result.outcome === 'kept' &&
-        result.teardownProblems.length === 0
-      ) {
-        // Discard was refused (work found nowhere else): the VM is gone, but the record stays,
-        // stopping, so the person can confirm with force, or keep.
+      if (decisionRefused(onExit ?? ctx.onExit ?? 'keep', result)) {
+        // Merge or discard was refused (a conflict, work found nowhere else): the VM is gone, but
+        // the record stays, stopping, so the person can retry, insist with force, or keep.
         this.deps.sessions.update(id, { error: result.problem });
         this.publish(id);
         return result;

@@ -72,3 +72,13 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
 
   return { ...outcome, teardownProblems: problems };
 }
+
+/** The person's merge or discard was not carried out and the copy was kept: they must decide again. */
+export function decisionRefused(decision: OnExit, result: StopResult): boolean {
+  return (
+    decision !== 'keep' &&
+    result.outcome === 'kept' &&
+    result.problem !== null &&
+    result.teardownProblems.length === 0
+  );
+}
