@@ -9,6 +9,7 @@ import type { PipelineEvent } from '../../../shared/session';
 import { dataPaths } from '../config/paths';
 import { Settings } from '../config/settings';
 import { createHostRuntime, type HostRuntime } from '../compose';
+import { sshConnect, sshExec } from '../../../e2e/sim/ssh';
 import { createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 let world: SimWorld;
@@ -273,5 +274,40 @@ describe('a refused merge', () => {
     });
     expect(() => h.host.get(b.id)).toThrow(/No session/);
     expect(readFileSync(path.join(b.worktreeDir!, 'artisan'), 'utf8')).toBe(`agent ${b.id}\n`);
+  });
+});
+
+describe('the agent commits inside the VM', () => {
+  it("as the user (the project's git identity), or as Clave Agent when there is none", async () => {
+    const h = await host();
+    const mine = world.project('identity-user');
+    execFileSync('git', ['config', 'user.name', 'Ada Lövelace'], { cwd: mine });
+    execFileSync('git', ['config', 'user.email', 'ada@example.com'], { cwd: mine });
+    const nobody = world.project('identity-none');
+    const sessions = await Promise.all(
+      [mine, nobody].map((projectDir) => h.host.start({ projectDir, wait: true })),
+    );
+    const authors = await Promise.all(
+      sessions.map(async (s) => {
+        const ssh = await sshConnect(s.vmIp!);
+        try {
+          const r = await sshExec(
+            ssh,
+            'cd /srv/project && echo agent > agent.txt && git add agent.txt && ' +
+              "git commit -qm 'by the agent' && git log -1 --format='%an <%ae>'",
+          );
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+          return r.stdout.trim();
+        } finally {
+          ssh.end();
+        }
+      }),
+    );
+    expect(authors).toEqual([
+      'Ada Lövelace <ada@example.com>',
+      'Clave Agent <agent@clave.invalid>',
+    ]);
+    for (const s of sessions) await h.host.stop(s.id, 'discard', true);
   });
 });
