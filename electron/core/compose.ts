@@ -15,7 +15,7 @@ import { Herd } from './host/herd';
 import { PortAllocator } from './host/ports';
 import { FileSecretStore, type SecretStore } from './host/secret-store';
 import { connectSsh } from './host/ssh';
-import { Tart } from './host/tart';
+import { Tart, unsharablePath } from './host/tart';
 import type { AuthSource, ProxyHost, SessionDeps, VmHost } from './session/deps';
 import { SessionHost } from './session/session-host';
 import { provision } from './provision';
@@ -34,6 +34,7 @@ export function tartVmHost(tart: Tart): VmHost {
         randomMac: true,
         ...(c.display === 'none' ? {} : { display: c.display }),
       }),
+    unsharable: unsharablePath,
     start: async (name, sharedDir) => {
       const h = await tart.run(name, { dirs: [{ path: sharedDir }], noGraphics: true });
       return {

@@ -26,6 +26,8 @@ export interface VmHost {
   clone(source: string, name: string): Promise<void>;
   /** CPU, memory, display and a fresh random MAC (clones share the base's MAC otherwise). */
   configure(name: string, cfg: { cpus: number; memoryMb: number; display: string }): Promise<void>;
+  /** Why `start` could not share this folder with a VM, or null when it can. */
+  unsharable(dir: string): string | null;
   /** Boots the VM detached from this process with `sharedDir` shared for /srv/project. */
   start(name: string, sharedDir: string): Promise<VmProcess>;
   waitForIp(name: string, timeoutSeconds: number, signal?: AbortSignal): Promise<string>;

@@ -121,7 +121,21 @@ describe('SessionHost on the simulated host', () => {
     settings?: object;
     env?: () => NodeJS.ProcessEnv;
     project?: (dir: string) => void;
+    /** A project folder name Tart cannot share (`world.project` makes it a real repo). */
+    folder?: string;
   }[] = [
+    ...[
+      ['a line break', 'new\nline'],
+      ['a colon', 'co:lon'],
+      ['a comma', 'com,ma'],
+      ['an escape character', 'esc\u001bape'],
+      ['a tab', 'tab\there'],
+    ].map(([name, folder]) => ({
+      name: `${name} in the path`,
+      step: 'validate-project',
+      what: /Tart cannot share this project folder/,
+      folder: folder!,
+    })),
     {
       name: 'not a Laravel project',
       step: 'validate-project',
@@ -161,7 +175,7 @@ describe('SessionHost on the simulated host', () => {
   for (const f of failures) {
     it(`a failure at ${f.step} (${f.name}) says what failed and leaves nothing behind`, async () => {
       const h = await host(f.settings ?? {}, f.env?.() ?? world.env);
-      const project = world.project(`fail-${f.step}-${failures.indexOf(f)}`);
+      const project = world.project(f.folder ?? `fail-${f.step}-${failures.indexOf(f)}`);
       f.project?.(project);
       if (f.fault) world.sim.setFaults(f.fault);
       const events: PipelineEvent[] = [];
@@ -176,6 +190,30 @@ describe('SessionHost on the simulated host', () => {
       await expectNothingLeft(project);
     });
   }
+
+  it('refuses a path with NUL or longer than macOS takes before touching anything', async () => {
+    const h = await host();
+    // A Laravel repo whose copy path (.clave/wt/s-<id> appended) passes macOS's 1023 bytes.
+    const long = world.project(Array.from({ length: 5 }, (_, i) => `${i}`.repeat(200)).join('/'));
+    const short = world.project('nul');
+    for (const [projectDir, what] of [
+      [`${short}\u0000x`, /Tart cannot share this project folder/],
+      [long, /Tart cannot share this project folder: its path is longer/],
+    ] as const) {
+      const events: PipelineEvent[] = [];
+      const listener = (e: { event: PipelineEvent }) => events.push(e.event);
+      h.host.on('session.progress', listener);
+      await expect(h.host.start({ projectDir, wait: true })).rejects.toMatchObject({
+        problem: { what: expect.stringMatching(what), fix: expect.stringMatching(/.+/) },
+      });
+      h.host.off('session.progress', listener);
+      expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
+        step: 'validate-project',
+      });
+    }
+    await expectNothingLeft(long);
+    await expectNothingLeft(short);
+  });
 
   it('refuses a port range with no free port, and cleans up', async () => {
     const blocker = net.createServer();
