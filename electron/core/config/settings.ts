@@ -2,6 +2,7 @@
 // (the seed's CLAVE_* variables). A bad file is an error that names the file and the field.
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from './config-error';
 
 const PortRange = z
   .object({
@@ -62,31 +63,12 @@ export const Settings = z
   .strict();
 export type Settings = z.infer<typeof Settings>;
 
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export function formatZodIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
 function readJson(file: string): unknown {
   if (!existsSync(file)) return {};
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError(
-      file,
-      `not valid JSON (${(e as Error).message}). Fix or delete the file.`,
-    );
+    throw ConfigError.notJson(file, (e as Error).message);
   }
 }
 
@@ -95,7 +77,11 @@ function intFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n))
-    throw new ConfigError(`$${name}`, `expected a whole number, got "${raw}"`);
+    throw new ConfigError(`$${name}`, {
+      what: `$${name} is not a whole number`,
+      why: `It is "${raw}".`,
+      fix: `Set ${name} to a whole number, or unset it to use settings.json.`,
+    });
   return n;
 }
 
@@ -143,9 +129,9 @@ function merge(
 export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = readJson(file);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, 'expected a JSON object');
+    throw ConfigError.notObject(file);
   }
   const parsed = Settings.safeParse(merge(raw as Record<string, unknown>, envOverrides(env)));
-  if (!parsed.success) throw new ConfigError(file, formatZodIssues(parsed.error));
+  if (!parsed.success) throw ConfigError.fromZod(file, parsed.error);
   return parsed.data;
 }
