@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CONTROL_CHARS } from '../../../shared/text';
 import { HostError, firstLine, tail } from './errors';
 import { findBinary, LoginShellPath, mergePath } from './find-binary';
+import { childEnv } from './child-env';
 import { runTool, type ToolResult } from './run-tool';
 
 /**
@@ -69,6 +70,9 @@ export const SetOptionsSchema = z
   .strict();
 
 export type SetOptions = z.input<typeof SetOptionsSchema>;
+
+/** Tart's own registry login (contract: storage and environment) is the one secret it needs. */
+const TART_SECRETS = ['TART_REGISTRY_PASSWORD'] as const;
 
 /** macOS's PATH_MAX is 1024 bytes with the terminating NUL. */
 const MAX_PATH_BYTES = 1023;
@@ -531,7 +535,7 @@ export class Tart {
   private async toolEnv(binary: string): Promise<NodeJS.ProcessEnv> {
     // tart finds softnet, tar and diskutil on PATH; a Finder-launched app has a minimal one.
     return {
-      ...this.env,
+      ...childEnv(this.env, TART_SECRETS),
       PATH: mergePath(
         [path.dirname(binary)],
         HOMEBREW_BINS,
@@ -558,6 +562,7 @@ export class Tart {
     const timeoutMs = call.timeoutMs ?? this.timeouts.defaultMs;
     const r = await runTool(binary, args, {
       env: await this.toolEnv(binary),
+      keepSecrets: TART_SECRETS,
       timeoutMs,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
       ...(call.onStdout === undefined ? {} : { onStdout: call.onStdout }),

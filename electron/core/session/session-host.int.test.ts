@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineEvent } from '../../../shared/session';
@@ -347,5 +348,31 @@ describe('the agent commits inside the VM', () => {
       'Clave Agent <agent@clave.invalid>',
     ]);
     for (const s of sessions) await h.host.stop(s.id, 'discard', true);
+  });
+});
+
+describe('secrets stay out of local tools', () => {
+  it('`tart run` (and every tool Clave spawns) runs without the Claude credential or other secrets', async () => {
+    const secrets = {
+      ANTHROPIC_API_KEY: world.env.ANTHROPIC_API_KEY!,
+      CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-oauth-token-that-must-stay-home',
+      GITHUB_TOKEN: 'ghp_not-for-tart',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-not-for-tart',
+      DB_PASSWORD: 'db-password-not-for-tart',
+    };
+    const h = await host({}, { ...world.env, ...secrets });
+    const s = await h.host.start({ projectDir: world.project('no-secrets'), wait: true });
+    const db = new Database(dataPaths(world.claveHome).database, { readonly: true });
+    const { vm_pid: pid } = db.prepare('SELECT vm_pid FROM sessions WHERE id = ?').get(s.id) as {
+      vm_pid: number;
+    };
+    db.close();
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('run');
+    expect(environ.some((v) => v.startsWith('PATH='))).toBe(true);
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(environ.filter((v) => v.startsWith(`${name}=`) || v.includes(value))).toEqual([]);
+    }
+    await h.host.stop(s.id, 'discard', true);
   });
 });
