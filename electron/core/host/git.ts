@@ -293,7 +293,14 @@ export class Git {
         fix: 'Pick another session id, or remove the old copy first.',
       });
     }
-    await mkdir(path.dirname(copyPath), { recursive: true });
+    await mkdir(path.dirname(copyPath), { recursive: true }).catch((e: Error) => {
+      throw new GitError({
+        code: 'git.unsafe-path',
+        what: `Could not make the folder for session copies in ${root}`,
+        why: e.message,
+        fix: `Make sure ${path.join(root, SESSION_DIR)} can be a folder Clave writes to (e.g. move away a file named .clave), then start again.`,
+      });
+    });
     try {
       await this.git(['clone', '--local', '--no-checkout', '--quiet', '--', root, copyPath], {
         cwd: root,

@@ -21,11 +21,15 @@ export const bootVm: Step<SessionContext> = {
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 
     progress.hint('waiting for an IP address');
+    // A VM that stops while booting ends the wait too: no `tart ip --wait` outlives the step.
+    const vmGone = new AbortController();
     const ip = await Promise.race([
-      vms.waitForIp(name, t.ipSeconds, ctx.signal),
+      vms.waitForIp(name, t.ipSeconds, AbortSignal.any([ctx.signal, vmGone.signal])),
       ctx.live.vm.exited.then((code) => {
+        vmGone.abort();
         throw new StepAbort({
           what: `The VM ${name} stopped while booting (exit ${code ?? 'unknown'})`,
+          why: '`tart run` ended before the VM had an address.',
           fix: `See its log: ${logFile}`,
         });
       }),

@@ -1,0 +1,505 @@
+// The fault matrix as data: each row names a guarantee and the fault that tests it. Families
+// share one way of running (a table + a function); the runner (fault-matrix.int.test.ts) asks
+// the same three questions after every row (work lost, leftovers, user items touched).
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import type { HostRuntime } from '../../electron/core/compose';
+import type { PipelineEvent, SessionSummary } from '../../shared/session';
+import type { MatrixWorld, RowOutcome, Work } from './world';
+import { startRun } from '../sim/vm';
+import { BASE_VM } from './world';
+
+export interface Row {
+  family: string;
+  name: string;
+  run(m: MatrixWorld): Promise<RowOutcome | void>;
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** Start on `rt`, collecting progress; resolves with the session or the failure. */
+export async function startCollecting(
+  rt: HostRuntime,
+  projectDir: string,
+): Promise<{
+  session?: SessionSummary;
+  error?: { problem?: { what: string; why?: string; fix?: string } };
+  events: PipelineEvent[];
+}> {
+  const events: PipelineEvent[] = [];
+  const listener = (e: { event: PipelineEvent }) => events.push(e.event);
+  rt.host.on('session.progress', listener);
+  try {
+    const session = await rt.host.start({ projectDir, wait: true });
+    return { session, events };
+  } catch (error) {
+    return { error: error as { problem?: { what: string } }, events };
+  } finally {
+    rt.host.off('session.progress', listener);
+  }
+}
+
+/** Uncommitted work of the user in the main project: no row may touch it. */
+function userWork(project: string): Work {
+  const content = `the user's own notes ${path.basename(project)}\n`;
+  writeFileSync(path.join(project, 'user-notes.txt'), content);
+  return { project, file: 'user-notes.txt', content };
+}
+
+/** The agent's work in a running session's copy (as the agent would leave it: uncommitted). */
+function agentWork(s: SessionSummary, file = 'agent-work.txt'): Work {
+  const content = `work of the agent in ${s.id}\n`;
+  writeFileSync(path.join(s.worktreeDir!, file), content);
+  return { project: s.projectDir, id: s.id, file, content };
+}
+
+/** A base VM broken in one way, made by booting a clone and changing it as root. */
+async function brokenBase(m: MatrixWorld, name: string, script: string): Promise<string> {
+  const { world } = m;
+  await world.tart('clone', BASE_VM, name);
+  m.fixtureVm(name);
+  const run = startRun(world.sim, name);
+  await world.tart('ip', name, '--wait', '30');
+  await world.tart('exec', name, 'sudo', 'sh', '-c', script);
+  await world.tart('stop', name);
+  await run.exited;
+  return name;
+}
+
+// ---------------------------------------------------------------- a failure at every step
+
+interface StepFailure {
+  step: string;
+  name: string;
+  what: RegExp;
+  fault?: string;
+  settings?: (m: MatrixWorld) => Promise<object> | object;
+  env?: (m: MatrixWorld) => NodeJS.ProcessEnv;
+  project?: (dir: string, m: MatrixWorld) => void;
+  /** The session goes on with a warning instead (a failing part that is not essential). */
+  warns?: boolean;
+}
+
+const IP_WRAPPER =
+  'printf \'#!/bin/sh\\n[ "$*" = "route show default" ] && exit 0\\nexec /usr/sbin/ip "$@"\\n\' > /usr/local/bin/ip && chmod 755 /usr/local/bin/ip';
+
+const stepFailures: StepFailure[] = [
+  {
+    step: 'validate-project',
+    name: 'not a Laravel project',
+    what: /not a Laravel project/,
+    project: (d, m) => {
+      rmSync(path.join(d, 'artisan'));
+      m.git(d, 'commit', '-qam', 'no artisan');
+    },
+  },
+  {
+    step: 'get-git-branch',
+    name: 'a repository without commits',
+    what: /no commits/,
+    project: (d) => {
+      rmSync(path.join(d, '.git'), { recursive: true, force: true });
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: d });
+    },
+  },
+  {
+    step: 'ensure-vm-exists',
+    name: 'no base VM',
+    what: /base VM nope does not exist/,
+    settings: () => ({ baseVm: 'nope' }),
+  },
+  {
+    step: 'check-claude-auth',
+    name: 'no Claude credential',
+    what: /not authenticated/,
+    env: (m) => ({ ...m.world.env, ANTHROPIC_API_KEY: '' }),
+  },
+  {
+    step: 'save-session',
+    name: 'a bad .clave.json',
+    what: /\.clave\.json: invalid vm\.cpus/,
+    project: (d) => writeFileSync(path.join(d, '.clave.json'), '{"vm":{"cpus":"four"}}'),
+  },
+  {
+    step: 'clone-repo',
+    name: 'the copy cannot be made',
+    what: /.+/,
+    project: (d) => writeFileSync(path.join(d, '.clave'), 'a file, not a folder'),
+  },
+  { step: 'clone-vm', name: 'disk full on clone', what: /space|disk/i, fault: 'clone-disk-full' },
+  { step: 'boot-vm', name: 'the VM does not start', what: /.+/, fault: 'run-start-fail' },
+  {
+    step: 'boot-vm',
+    name: 'the share never mounts',
+    what: /mount the project/,
+    fault: 'mount-fail=1000',
+  },
+  {
+    step: 'discover-gateway',
+    name: 'the VM has no default route',
+    what: /no default route/,
+    settings: async (m) => ({ baseVm: await brokenBase(m, 'broken-route', IP_WRAPPER) }),
+  },
+  {
+    step: 'create-ssh-tunnel',
+    name: 'no free local port',
+    what: /No free local port/,
+    settings: async (m) => ({ ports: await m.blockedPortRange() }),
+  },
+  {
+    step: 'configure-herd-proxy',
+    name: 'Herd fails (the site stays on 127.0.0.1)',
+    what: /\.test|Herd/,
+    fault: 'herd-fail',
+    warns: true,
+  },
+  {
+    step: 'bootstrap-laravel',
+    name: 'composer install fails (the agent can fix it)',
+    what: /composer install failed/,
+    project: (d, m) => {
+      writeFileSync(path.join(d, 'composer.json'), '{ not json');
+      m.git(d, 'commit', '-qam', 'broken composer.json');
+    },
+    warns: true,
+  },
+  {
+    step: 'run-claude-code',
+    name: 'the VM user home cannot be prepared',
+    what: /Could not prepare the VM user home/,
+    settings: async (m) => ({
+      baseVm: await brokenBase(m, 'broken-home', 'touch /home/admin/.clave'),
+    }),
+  },
+];
+
+async function runStepFailure(f: StepFailure, m: MatrixWorld): Promise<RowOutcome> {
+  const settings = f.settings ? await f.settings(m) : null;
+  const rt = settings || f.env ? await m.extraHost(settings ?? {}, f.env?.(m)) : m.runtime;
+  const project = m.project(`step-${f.step}`);
+  f.project?.(project, m);
+  const work = userWork(project);
+  if (f.fault) m.world.sim.setFaults(f.fault);
+  const r = await startCollecting(rt, project);
+  m.world.sim.clearFaults();
+  if (f.warns) {
+    expect(r.error).toBeUndefined();
+    const warning = r.events.find((e) => e.type === 'step-warning' && e.step === f.step);
+    expect(warning && 'problem' in warning ? warning.problem.what : '').toMatch(f.what);
+    const stop = await rt.host.stop(r.session!.id, 'discard');
+    expect(stop.teardownProblems).toEqual([]);
+    return { work: [work] };
+  }
+  const p = r.error?.problem;
+  expect(`${p?.what} ${p?.why ?? ''}`).toMatch(f.what);
+  expect(p?.fix ?? '', `a fix line for: ${JSON.stringify(p)}`).not.toBe('');
+  expect(r.events.find((e) => e.type === 'step-failed')).toMatchObject({ step: f.step });
+  return { work: [work] };
+}
+
+// ---------------------------------------------------------------- the agent's work at the end
+
+const conflictRows: Row[] = [
+  {
+    family: 'merge',
+    name: 'a conflicting merge keeps the record with the reason and leaves main untouched',
+    async run(m) {
+      const project = m.project('conflict');
+      const s = (await startCollecting(m.runtime, project)).session!;
+      writeFileSync(path.join(s.worktreeDir!, 'artisan'), 'the agent\n');
+      const work = agentWork(s);
+      writeFileSync(path.join(project, 'artisan'), 'the user\n');
+      m.git(project, 'commit', '-qam', 'user change');
+      const head = m.git(project, 'rev-parse', 'HEAD');
+      const status = m.git(project, 'status', '--porcelain');
+      const r = await m.runtime.host.stop(s.id, 'merge');
+      expect(r.outcome).toBe('kept');
+      expect(r.problem?.what).toMatch(/would conflict/);
+      expect(m.runtime.host.get(s.id).error).toEqual(r.problem);
+      expect(m.git(project, 'rev-parse', 'HEAD')).toBe(head);
+      expect(m.git(project, 'status', '--porcelain')).toBe(status);
+      expect(readFileSync(path.join(project, 'artisan'), 'utf8')).toBe('the user\n');
+      // The person keeps it: the record goes, the copy with the work stays.
+      expect((await m.runtime.host.stop(s.id, 'keep')).teardownProblems).toEqual([]);
+      return { work: [work], kept: [s.id] };
+    },
+  },
+];
+
+// ---------------------------------------------------------------- load
+
+const loadRows: Row[] = [
+  {
+    family: 'load',
+    name: '8 sessions at once: distinct VMs, ports and names, all torn down',
+    async run(m) {
+      const project = m.project('eight');
+      const started = await Promise.all(
+        Array.from({ length: 8 }, () => startCollecting(m.runtime, project)),
+      );
+      expect(started.map((r) => r.error?.problem?.what ?? 'ok')).toEqual(Array(8).fill('ok'));
+      const sessions = started.map((r) => r.session!);
+      for (const k of ['vmName', 'vmIp', 'tunnelPort', 'proxyName'] as const)
+        expect(new Set(sessions.map((s) => s[k])).size).toBe(8);
+      const work = sessions.map((s) => agentWork(s));
+      const pages = await Promise.all(
+        sessions.map((s) => fetch(`http://127.0.0.1:${s.tunnelPort}/`).then((r) => r.text())),
+      );
+      for (const p of pages) expect(p).toContain('Hello from the session VM');
+      const stops = await Promise.all(sessions.map((s) => m.runtime.host.stop(s.id, 'merge')));
+      // Eight merges of the same file into one branch: the first lands, the rest conflict and
+      // are kept; none is lost.
+      expect(stops.flatMap((r) => r.teardownProblems)).toEqual([]);
+      const kept = sessions.filter((_, i) => stops[i]!.outcome === 'kept').map((s) => s.id);
+      for (const id of kept) await m.runtime.host.stop(id, 'keep');
+      return { work, kept };
+    },
+  },
+  {
+    family: 'load',
+    name: 'the agent floods its terminal: the host stays responsive and bounded',
+    async run(m) {
+      const project = m.project('flood');
+      const s = (await startCollecting(m.runtime, project)).session!;
+      const client = {
+        id: 'flood-face',
+        received: 0,
+        send(event: string, payload: { data?: string }) {
+          if (event === 'terminal.data') this.received += payload.data?.length ?? 0;
+        },
+        onClose() {},
+      };
+      // A face that never acknowledges: flow control must stop the VM's writes, not buffer them.
+      const id = await m.runtime.host.openTerminal(client as never, {
+        sessionId: s.id,
+        kind: 'exec',
+        command: ['sh', '-c', 'head -c 200000000 /dev/zero | tr "\\0" x; echo done'],
+        cols: 100,
+        rows: 30,
+      });
+      const rss = process.memoryUsage().rss;
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(client.received).toBeGreaterThan(256 * 1024);
+      expect(client.received).toBeLessThan(8 * 1024 * 1024);
+      expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024);
+      // Meanwhile the host answers, and a command in the same VM runs.
+      expect(m.runtime.host.get(s.id).state).toBe('running');
+      const page = await fetch(`http://127.0.0.1:${s.tunnelPort}/`).then((r) => r.text());
+      expect(page).toContain('Hello');
+      m.runtime.host.terminals.close(id);
+      const work = agentWork(s);
+      expect((await m.runtime.host.stop(s.id, 'merge')).outcome).toBe('merged');
+      return { work: [work] };
+    },
+  },
+];
+
+// ---------------------------------------------------------------- bad input at the edges
+
+const badPaths: [string, string, RegExp][] = [
+  ['a line break', 'new\nline', /Tart cannot share/],
+  ['a colon', 'co:lon', /Tart cannot share/],
+  ['an escape sequence', 'esc\u001b[31m', /Tart cannot share/],
+];
+
+const edgeRows: Row[] = [
+  ...badPaths.map(([what, folder, expected]): Row => ({
+    family: 'bad input',
+    name: `a project path with ${what} is refused before anything is made`,
+    async run(m) {
+      const project = m.project(folder);
+      const work = userWork(project);
+      const r = await startCollecting(m.runtime, project);
+      expect(r.error?.problem?.what).toMatch(expected);
+      expect(r.events.find((e) => e.type === 'step-failed')).toMatchObject({
+        step: 'validate-project',
+      });
+      return { work: [work] };
+    },
+  })),
+  {
+    family: 'bad input',
+    name: 'a path with spaces, quotes and unicode works end to end',
+    async run(m) {
+      const project = m.project(`My App "q" 'x' ü 日本`);
+      const s = (await startCollecting(m.runtime, project)).session!;
+      expect(s.state).toBe('running');
+      const work = agentWork(s);
+      expect((await m.runtime.host.stop(s.id, 'merge')).outcome).toBe('merged');
+      return { work: [work] };
+    },
+  },
+  {
+    family: 'bad input',
+    name: 'a folder that is not a git repository, or does not exist',
+    async run(m) {
+      const plain = path.join(m.world.sim.root, 'not-git');
+      mkdirSync(plain, { recursive: true });
+      writeFileSync(path.join(plain, 'artisan'), '');
+      for (const [dir, what] of [
+        [plain, /not a git repository/],
+        [path.join(plain, 'missing'), /not a folder/],
+      ] as const) {
+        const r = await startCollecting(m.runtime, dir);
+        expect(r.error?.problem?.what).toMatch(what);
+      }
+      rmSync(plain, { recursive: true, force: true });
+    },
+  },
+  {
+    family: 'bad input',
+    name: 'a detached HEAD starts with a warning; merge keeps the work',
+    async run(m) {
+      const project = m.project('detached');
+      m.git(project, 'checkout', '-q', '--detach');
+      const r = await startCollecting(m.runtime, project);
+      expect(
+        r.events.some((e) => e.type === 'step-warning' && /detached/.test(e.problem.what)),
+      ).toBe(true);
+      const work = agentWork(r.session!);
+      const stop = await m.runtime.host.stop(r.session!.id, 'merge');
+      expect(stop.outcome).toBe('kept');
+      await m.runtime.host.stop(r.session!.id, 'keep');
+      return { work: [work], kept: [r.session!.id] };
+    },
+  },
+  {
+    family: 'bad input',
+    name: 'unknown ids and method names like __proto__ are refused; the host goes on',
+    async run(m) {
+      const face = { id: 'edge-face', send() {}, onClose() {} };
+      const call = (method: string, params: unknown) =>
+        m.runtime.dispatch({ method, params }, face).then(
+          () => 'answered',
+          (e: Error) => e.message,
+        );
+      for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+        expect(await call(method, {})).toMatch(/unknown method|Malformed/i);
+      expect(await call('sessions.get', { id: 'zzzzzzzz' })).toMatch(/No session zzzzzzzz/);
+      expect(await call('sessions.stop', { id: '../../etc' })).toMatch(/Invalid parameters/);
+      expect(await call('terminal.write', { terminalId: 'nope', data: 'x' })).toMatch(
+        /No open terminal|Invalid/,
+      );
+      expect(await call('sessions.start', { projectDir: '/p/x\u0000y' })).toMatch(/Invalid/);
+      expect(await call('app.info', {})).toBe('answered');
+    },
+  },
+];
+
+// ---------------------------------------------------------------- what is the user's
+
+const userRows: Row[] = [
+  {
+    family: 'user items',
+    name: 'cleanup while a session runs removes only what Clave made',
+    async run(m) {
+      const project = m.project('cleanup');
+      const s = (await startCollecting(m.runtime, project)).session!;
+      const work = agentWork(s);
+      const dry = await m.runtime.host.cleanup(true);
+      expect([...dry.orphanVms, ...dry.orphanProxies]).toEqual([]);
+      const r = await m.runtime.host.cleanup(false);
+      expect(r.problems).toEqual([]);
+      expect(m.runtime.host.get(s.id).state).toBe('running');
+      expect(await fetch(`http://127.0.0.1:${s.tunnelPort}/`).then((x) => x.status)).toBe(200);
+      expect((await m.runtime.host.stop(s.id, 'merge')).outcome).toBe('merged');
+      return { work: [work] };
+    },
+  },
+];
+
+// ---------------------------------------------------------------- secrets
+
+const secretRows: Row[] = [
+  {
+    family: 'secrets',
+    name: 'the Claude credential is in no log, record, worktree file, argv or tool environment',
+    async run(m) {
+      const key = m.world.env.ANTHROPIC_API_KEY!;
+      const project = m.project('secrets');
+      const s = (await startCollecting(m.runtime, project)).session!;
+      const found: string[] = [];
+      // argv and environment of every process on this machine but the test itself.
+      // The key is unique to this run (world.ts), so any process holding it got it from us.
+      for (const pid of readdirSafe('/proc').filter((p) => /^\d+$/.test(p))) {
+        if (Number(pid) === process.pid) continue;
+        // Processes inside a VM (another PID namespace) are the agent's: it needs the key.
+        if (linkSafe(`/proc/${pid}/ns/pid`) !== linkSafe('/proc/self/ns/pid')) continue;
+        const argv = readSafe(`/proc/${pid}/cmdline`);
+        if (argv.includes(key)) found.push(`argv of ${pid}: ${argv.replace(/\0/g, ' ')}`);
+        if (readSafe(`/proc/${pid}/environ`).includes(key))
+          found.push(`environment of ${pid}: ${argv.replace(/\0/g, ' ')}`);
+      }
+      await m.runtime.host.stop(s.id, 'keep');
+      // Logs, the database, and every file in the project and its copy.
+      for (const file of walk(m.world.claveHome).concat(walk(project)))
+        if (readSafe(file).includes(key)) found.push(file);
+      expect(found).toEqual([]);
+      return { kept: [s.id] };
+    },
+  },
+];
+
+function readSafe(file: string): string {
+  try {
+    return readFileSync(file, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
+function linkSafe(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return 'gone';
+  }
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSafe(dir)) {
+    const p = path.join(dir, e);
+    try {
+      const st = lstatSync(p);
+      if (st.isDirectory()) out.push(...walk(p));
+      else if (st.isFile()) out.push(p);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+export const rows: Row[] = [
+  ...stepFailures.map((f): Row => ({
+    family: 'a failure at every step',
+    name: `${f.step}: ${f.name}`,
+    run: (m) => runStepFailure(f, m),
+  })),
+  ...conflictRows,
+  ...loadRows,
+  ...edgeRows,
+  ...userRows,
+  ...secretRows,
+];
