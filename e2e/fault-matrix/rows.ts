@@ -305,6 +305,81 @@ const loadRows: Row[] = [
   },
 ];
 
+// ---------------------------------------------------------------- the connection to the VM
+
+/** A face that records what its terminals show and never lags (acknowledges everything). */
+function recordingFace(rt: HostRuntime) {
+  const face = {
+    id: `face-${Math.random()}`,
+    text: '',
+    exits: [] as (number | null)[],
+    send(event: string, payload: { terminalId: string; data?: string; exitCode?: number | null }) {
+      if (event === 'terminal.data') {
+        face.text += payload.data;
+        rt.host.terminals.ack(payload.terminalId, payload.data!.length);
+      }
+      if (event === 'terminal.exit') face.exits.push(payload.exitCode ?? null);
+    },
+    onClose() {},
+    async waitFor(re: RegExp, ms = 30_000) {
+      const until = Date.now() + ms;
+      while (!re.test(face.text)) {
+        if (Date.now() > until)
+          throw new Error(`timed out waiting for ${re}: ${face.text.slice(-500)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+  return face;
+}
+
+const connectionRows: Row[] = [
+  {
+    family: 'connection',
+    name: 'sshd dies mid-session: the terminal says so, and re-attaches to the agent when it is back',
+    async run(m) {
+      const project = m.project('sshd-dies');
+      const s = (await startCollecting(m.runtime, project)).session!;
+      const face = recordingFace(m.runtime);
+      await m.runtime.host.openTerminal(face as never, {
+        sessionId: s.id,
+        kind: 'agent',
+        cols: 100,
+        rows: 30,
+      });
+      await face.waitFor(/Welcome to Claude Code/);
+      const id = [
+        ...(m.runtime.host.terminals as unknown as { open: Map<string, unknown> }).open.keys(),
+      ].at(-1)!;
+      m.runtime.host.terminals.write(id, 'create notes.md with marker-5150\r');
+      await face.waitFor(/marker-5150/);
+      await m.world.tart('exec', s.vmName!, 'sudo', 'pkill', '-x', 'sshd');
+      await face.waitFor(/Connection to the VM lost, reconnecting/, 15_000);
+      await new Promise((r) => setTimeout(r, 2000));
+      face.text = '';
+      await m.world.tart('exec', s.vmName!, 'sudo', '/usr/sbin/sshd', '-f', '/etc/ssh/sshd_config');
+      await face.waitFor(/Reconnected to the VM/, 30_000);
+      // tmux redraws the agent's pane: the same agent, its work on screen.
+      await face.waitFor(/marker-5150/, 15_000);
+      expect(face.exits).toEqual([]);
+      m.runtime.host.terminals.write(id, 'append second-line to notes.md\r');
+      const page = await fetch(`http://127.0.0.1:${s.tunnelPort}/`).then((r) => r.status);
+      expect(page).toBe(200);
+      const work: Work = { project, id: s.id, file: 'notes.md', content: '' };
+      const until = Date.now() + 15_000;
+      while (
+        !/second-line/.test(readSafe(path.join(s.worktreeDir!, 'notes.md'))) &&
+        Date.now() < until
+      )
+        await new Promise((r) => setTimeout(r, 200));
+      work.content = readSafe(path.join(s.worktreeDir!, 'notes.md'));
+      expect(work.content).toMatch(/marker-5150[\s\S]*second-line/);
+      expect((await m.runtime.host.stop(s.id, 'merge')).outcome).toBe('merged');
+      return { work: [work] };
+    },
+  },
+];
+
 // ---------------------------------------------------------------- bad input at the edges
 
 const badPaths: [string, string, RegExp][] = [
@@ -498,6 +573,7 @@ export const rows: Row[] = [
     run: (m) => runStepFailure(f, m),
   })),
   ...conflictRows,
+  ...connectionRows,
   ...loadRows,
   ...edgeRows,
   ...userRows,
