@@ -16,6 +16,7 @@ import {
   type SimWorld,
 } from '../../electron/core/session/testing/sim-env';
 import { leftovers as simLeftovers } from '../sim/leaks';
+import { ProcessHosts } from './process-host';
 
 export const BASE_VM = 'clave-base';
 /** The user's own VM, named like a session VM; stopped, so the sim counts no run state for it. */
@@ -59,6 +60,8 @@ export interface MatrixWorld {
   extraHost(settings?: object, env?: NodeJS.ProcessEnv): Promise<HostRuntime>;
   /** A port range of one port, held by someone else until the row ends. */
   blockedPortRange(): Promise<{ from: number; to: number }>;
+  /** Session hosts as `clave serve` processes on one data dir, shared by the rows that kill them. */
+  processHosts(): ProcessHosts;
   /** A VM this row made as a fixture (e.g. a broken base): not a leftover of Clave's. */
   fixtureVm(name: string): void;
   /** The data dir and environment a separate `clave serve` process of this row uses. */
@@ -80,6 +83,7 @@ export class Matrix implements MatrixWorld {
   private homeCount = 0;
   private readonly fixtures = new Set<string>();
   private readonly blockers: net.Server[] = [];
+  private hosts: ProcessHosts | undefined;
 
   private constructor(
     readonly world: SimWorld,
@@ -133,6 +137,11 @@ export class Matrix implements MatrixWorld {
     this.blockers.push(blocker);
     const port = (blocker.address() as net.AddressInfo).port;
     return { from: port, to: port };
+  }
+
+  processHosts(): ProcessHosts {
+    this.hosts ??= new ProcessHosts(this.world.sim.root, this.world.env, FAST);
+    return this.hosts;
   }
 
   fixtureVm(name: string): void {
@@ -236,6 +245,7 @@ export class Matrix implements MatrixWorld {
   }
 
   async cleanup(): Promise<void> {
+    await this.hosts?.stop();
     await this.runtime.shutdown().catch(() => {});
     await this.world.cleanup();
   }

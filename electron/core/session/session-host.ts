@@ -333,8 +333,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
           this.deps.sessions.update(r.id, { error: toProblem(e) });
         }
       }
-      // Dead or half-made: tear down, keeping the copy (never lose work the agent may have done).
-      await this.stop(r.id, 'keep').catch(() => {});
+      // Dead or half-made: tear down. A crashed start goes like a failed one (its copy too, unless
+      // it holds work: then discard refuses and keeps it); a session that ran keeps its copy.
+      await this.stop(r.id, r.state === 'starting' ? 'discard' : 'keep').catch(() => {});
       tornDown.push(r.id);
     }
     const orphanVms = vms
