@@ -422,7 +422,10 @@ async function killAtStep(m: MatrixWorld, step: string): Promise<RowOutcome> {
   // A new host reconciles what the dead one left: the half-made session is torn down.
   const next = await hosts.current();
   const listed = await next.api.call('sessions.list', {});
-  expect(listed.map((s) => `${s.id} (${s.state})`)).toEqual([]);
+  expect(
+    listed.map((s) => `${s.id} (${s.state})`),
+    `the sessions after ${id}'s crash`,
+  ).toEqual([]);
   return { work: [work] };
 }
 
