@@ -2,6 +2,7 @@
 // share one way of running (a table + a function); the runner (fault-matrix.int.test.ts) asks
 // the same three questions after every row (work lost, leftovers, user items touched).
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   lstatSync,
@@ -12,8 +13,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { listenOnSocket } from '../../electron/core/api/socket-server';
+import { attachWebSocket } from '../../electron/core/api/ws-server';
 import type { HostRuntime } from '../../electron/core/compose';
 import type { PipelineEvent, SessionSummary } from '../../shared/session';
 import type { MatrixWorld, RowOutcome, Work } from './world';
@@ -551,6 +555,135 @@ const edgeRows: Row[] = [
   },
 ];
 
+// ---------------------------------------------------------------- the wire: socket and WebSocket
+
+/** A raw client of the host's socket: what it received, and whether the host closed it. */
+async function rawSocket(file: string) {
+  const sock = net.connect(file);
+  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  const c = { sock, received: '', closed: false };
+  sock.on('data', (d) => (c.received += d.toString()));
+  sock.on('error', () => {});
+  sock.once('close', () => (c.closed = true));
+  return c;
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return check();
+}
+
+/** A fresh face still gets answers: the host survived whatever came before. */
+async function hostAnswers(file: string): Promise<void> {
+  const c = await rawSocket(file);
+  c.sock.write(JSON.stringify({ id: 1, method: 'app.info', params: {} }) + '\n');
+  expect(await until(() => c.received.includes('"Clave"'), 5000)).toBe(true);
+  c.sock.destroy();
+}
+
+const wireRows: Row[] = [
+  {
+    family: 'bad input',
+    name: 'malformed, oversize and hostile socket messages: a clear error, the host goes on',
+    async run(m) {
+      const file = path.join(m.world.sim.root, 'matrix.sock');
+      const server = await listenOnSocket(file, m.runtime.dispatch, m.runtime.clients);
+      try {
+        const c = await rawSocket(file);
+        for (const line of [
+          '{not json',
+          '[]',
+          '{"id":"x","method":"app.info"}',
+          '{"id":2,"method":"__proto__","params":{}}',
+          '{"id":3,"method":"sessions.get","params":{"id":"zzzzzzzz"}}',
+          '{"id":4,"method":"sessions.start","params":{"projectDir":"/a\\nb"}}',
+        ])
+          c.sock.write(line + '\n');
+        expect(await until(() => (c.received.match(/\n/g) ?? []).length >= 6, 5000)).toBe(true);
+        const answers = c.received
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { error?: { what: string } });
+        expect(answers.every((a) => a.error && a.error.what.length > 0)).toBe(true);
+        expect(c.closed).toBe(false);
+        // A line past the limit without its newline: a clear error, that connection closed.
+        const big = await rawSocket(file);
+        const rss = process.memoryUsage().rss;
+        big.sock.write('{"id":9,"method":"app.info","params":{"x":"' + 'x'.repeat(8 * 1024 * 1024));
+        expect(await until(() => big.closed, 10_000), 'the host closes an oversize line').toBe(
+          true,
+        );
+        expect(big.received).toMatch(/too large/i);
+        expect(process.memoryUsage().rss - rss).toBeLessThan(100 * 1024 * 1024);
+        await hostAnswers(file);
+      } finally {
+        server.close();
+      }
+    },
+  },
+  {
+    family: 'bad input',
+    name: 'WebSocket: no token or a foreign Origin is refused; an oversize frame drops that face only',
+    async run(m) {
+      const http = await import('node:http');
+      const { default: WebSocket } = await import('ws');
+      const server = http.createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as net.AddressInfo).port;
+      const origin = `http://127.0.0.1:${port}`;
+      const token = randomBytes(16).toString('hex');
+      const allowedOrigin = (o: string | undefined) => o === origin;
+      // Works with both forms of attachWebSocket: an Origin check alone, and { allowedOrigin, token }.
+      attachWebSocket(
+        server,
+        m.runtime.dispatch,
+        m.runtime.clients,
+        Object.assign(allowedOrigin, { allowedOrigin, token }) as never,
+      );
+      const connect = (query: string, from = origin) =>
+        new Promise<InstanceType<typeof WebSocket> | string>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/api${query}`, { origin: from });
+          ws.once('open', () => resolve(ws));
+          ws.once('unexpected-response', (_q, res) => resolve(`refused ${res.statusCode}`));
+          ws.once('error', (e) => resolve(`error ${e.message}`));
+        });
+      const ask = (ws: InstanceType<typeof WebSocket>, text: string) =>
+        new Promise<string>((resolve) => {
+          ws.once('message', (d) => resolve(d.toString()));
+          ws.send(text);
+        });
+      try {
+        const outcome = async (query: string, from?: string) => {
+          const r = await connect(query, from);
+          if (typeof r === 'string') return r;
+          r.close();
+          return 'accepted';
+        };
+        expect(await outcome(`?token=${token}`, 'http://evil.example')).toMatch(/refused 40[13]/);
+        expect(await outcome('')).toMatch(/refused 401/);
+        expect(await outcome('?token=wrong')).toMatch(/refused 401/);
+        const ws = await connect(`?token=${token}`);
+        if (typeof ws === 'string') throw new Error(ws);
+        expect(await ask(ws, '{broken')).toMatch(/Malformed/);
+        expect(await ask(ws, '{"id":1,"method":"__proto__","params":{}}')).toMatch(
+          /unknown method/i,
+        );
+        const dropped = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+        ws.send('x'.repeat(3 * 1024 * 1024));
+        expect(await dropped).toBe(1009);
+        const again = await connect(`?token=${token}`);
+        if (typeof again === 'string') throw new Error(again);
+        expect(await ask(again, '{"id":2,"method":"app.info","params":{}}')).toMatch(/"Clave"/);
+        again.close();
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    },
+  },
+];
+
 // ---------------------------------------------------------------- what is the user's
 
 const userRows: Row[] = [
@@ -656,6 +789,7 @@ export const rows: Row[] = [
   ...connectionRows,
   ...loadRows,
   ...edgeRows,
+  ...wireRows,
   ...userRows,
   ...secretRows,
 ];
