@@ -156,6 +156,12 @@ const stepFailures: StepFailure[] = [
     settings: async (m) => ({ baseVm: await brokenBase(m, 'broken-route', IP_WRAPPER) }),
   },
   {
+    step: 'check-host-services',
+    name: 'no MySQL or Redis on the host (the app goes on without them)',
+    what: /MySQL at .* is not reachable from the VM/,
+    warns: true,
+  },
+  {
     step: 'create-ssh-tunnel',
     name: 'no free local port',
     what: /No free local port/,
@@ -720,7 +726,9 @@ const secretRows: Row[] = [
       // argv and environment of every process on this machine but the test itself.
       // The key is unique to this run (world.ts), so any process holding it got it from us.
       for (const pid of readdirSafe('/proc').filter((p) => /^\d+$/.test(p))) {
-        if (Number(pid) === process.pid) continue;
+        // This test runs a session host, which holds the key to hand it to the VM; so does a
+        // `clave serve` of the rows that kill hosts. Every other process must not have it.
+        if (Number(pid) === process.pid || Number(pid) === m.processHosts().pid) continue;
         // Processes inside a VM (another PID namespace) are the agent's: it needs the key.
         if (linkSafe(`/proc/${pid}/ns/pid`) !== linkSafe('/proc/self/ns/pid')) continue;
         const argv = readSafe(`/proc/${pid}/cmdline`);
