@@ -15,7 +15,9 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const RECORDER_SCRIPT = fileURLToPath(new URL('./recorder.sh', import.meta.url));
+export const RECORDER_SCRIPT = fileURLToPath(
+  new URL('../../../../e2e/sim/guest/recorder.sh', import.meta.url),
+);
 
 /** Everything the script calls that would touch the network, the package database or systemd. */
 export const RECORDED_PROGRAMS = [
