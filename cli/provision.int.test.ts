@@ -62,5 +62,18 @@ describe('clave provision on the simulated host', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^root curl .*nodesource-repo\.gpg\.key/));
     expect(lines).toContainEqual('root php-fpm8.4 -t');
     expect(lines).toContainEqual('root node --version');
+
+    // --update re-runs the script on the base (Composer and Claude Code are refreshed through
+    // the recorded installers) and still leaves one VM whose tools work.
+    const u = await run(CLAVE_BIN, ['provision', '--update'], { env: world.env, timeout: 90_000 });
+    expect(u.stderr).toContain('clave-base: updated');
+    const after = JSON.parse(await world.tart('list', '--format', 'json')) as typeof vms;
+    expect(after.filter((v) => v.Source === 'local').map((v) => v.Name)).toEqual(['clave-base']);
+    expect(JSON.parse(guestFile('clave-base', STAMP_PATH) ?? '{}')).toMatchObject({
+      mode: 'update',
+    });
+    expect(guestFile('clave-base', path.join(RECORDER_DIR, 'calls.log'))).toContain(
+      'https://claude.ai/install.sh',
+    );
   });
 });
