@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { build, Platform, type Configuration } from 'electron-builder';
 import yaml from 'js-yaml';
-import { releasePlan, ReleasePlanError } from './release-plan';
+import { applyPlan, releasePlan, ReleasePlanError } from './release-plan';
 
 if (process.platform !== 'darwin') {
   console.error('dist:mac: packaging for macOS runs on a Mac (codesign, notarytool, hdiutil).');
@@ -21,10 +21,6 @@ try {
 for (const line of plan.log) console.log(`dist:mac: ${line}`);
 
 const base = yaml.load(readFileSync('build/electron-builder.yml', 'utf8')) as Configuration;
-const config: Configuration = {
-  ...base,
-  ...(plan.overrides.publish === null ? { publish: null } : {}),
-  mac: { ...base.mac, ...plan.overrides.mac },
-};
+const config = applyPlan(base, plan);
 const artifacts = await build({ targets: Platform.MAC.createTarget(), config, publish: 'never' });
 for (const file of artifacts) console.log(`dist:mac: built ${file}`);

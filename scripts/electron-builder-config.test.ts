@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { releasePlan } from './release-plan';
+import { applyPlan, releasePlan } from './release-plan';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const at = (...p: string[]) => path.join(ROOT, ...p);
@@ -72,12 +72,27 @@ function nativeFiles(pkg: string): string[] {
 }
 
 describe('build/electron-builder.yml', () => {
-  it("passes the installed electron-builder's own schema", { timeout: 30_000 }, async () => {
-    const req = createRequire(require.resolve('electron-builder'));
-    const { validateConfiguration } = req('app-builder-lib/out/util/config/config');
-    const { DebugLogger } = req('builder-util');
-    await expect(validateConfiguration(raw, new DebugLogger(false))).resolves.toBeUndefined();
-  });
+  it(
+    "passes the installed electron-builder's own schema, as is and as dist:mac applies it",
+    {
+      timeout: 30_000,
+    },
+    async () => {
+      const req = createRequire(require.resolve('electron-builder'));
+      const { validateConfiguration } = req('app-builder-lib/out/util/config/config');
+      const { DebugLogger } = req('builder-util');
+      const valid = (c: unknown) => validateConfiguration(c, new DebugLogger(false));
+      await expect(valid(raw)).resolves.toBeUndefined();
+      // Without credentials (ad-hoc, no feed) and with all of them.
+      await expect(valid(applyPlan(config, releasePlan({})))).resolves.toBeUndefined();
+      const full = {
+        CSC_LINK: '/id.p12',
+        APPLE_KEYCHAIN_PROFILE: 'p',
+        CLAVE_UPDATE_URL: 'https://x',
+      };
+      await expect(valid(applyPlan(config, releasePlan(full)))).resolves.toBeUndefined();
+    },
+  );
 
   it('builds an arm64 dmg and zip of a menu-bar app', () => {
     expect(config.mac.target).toEqual([

@@ -87,3 +87,15 @@ export function releasePlan(env: NodeJS.ProcessEnv): ReleasePlan {
 
   return { signing, notarize, updateFeed: feed, overrides, log };
 }
+
+/** electron-builder's configuration with the plan applied (the YAML as parsed, plus overrides). */
+export function applyPlan<C extends { mac?: object | null; publish?: unknown }>(
+  config: C,
+  plan: ReleasePlan,
+): C {
+  return {
+    ...config,
+    ...(plan.overrides.publish === null ? { publish: null } : {}),
+    mac: { ...config.mac, ...plan.overrides.mac },
+  };
+}
