@@ -1,7 +1,9 @@
 // Composition root: builds the core, the tray, the window and the IPC transport. Thin by design;
 // behaviour lives in electron/core (plain Node) and electron/shell (Electron glue).
 import { app, dialog, safeStorage, shell } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
@@ -17,6 +19,7 @@ import { installSecurity } from './shell/security';
 import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
+import { startUpdateChecks } from './shell/updates';
 import { liveSessions } from './shell/tray-menu';
 import { createMainWindow, focusSession, showWindow } from './shell/window';
 
@@ -129,6 +132,13 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
     });
 
     windowNow();
+    startUpdateChecks({
+      updater: () => autoUpdater,
+      isPackaged: app.isPackaged,
+      feedFile: path.join(process.resourcesPath, 'app-update.yml'),
+      exists: existsSync,
+      log: (line) => console.log(line),
+    });
   });
 
   // Quit tears every session down (keeping all work) before the process goes.

@@ -1,7 +1,8 @@
 // The simulated `ghcr.io/cirruslabs/ubuntu` image, already provisioned the way Clave's base image
 // would be. A VM's "disk" is an overlay layer over the host's root file system: this module writes
 // the files that make the guest an Ubuntu box with user admin/admin, passwordless sudo, sshd,
-// a web server, and stand-ins for claude, php, composer, systemctl and the virtiofs mount.
+// a web server, stand-ins for claude, php, composer, systemctl and the virtiofs mount, and
+// recorders for the package managers and downloaders (image-recorders.ts).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -16,6 +17,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GATEWAY_IP, GUEST_REPO_DIR } from '../config';
+import { installRecorders } from './image-recorders';
 import { encodeConfig, randomMac, type VMConfig } from './vmconfig';
 
 export const GUEST_USER = 'admin';
@@ -212,6 +214,8 @@ export function buildGuestLayer(upper: string): { uid: number; gid: number } {
     put(upper, `usr/local/sbin/${p}`, shWrapper(p), 0o755);
   }
   put(upper, 'usr/local/sbin/mount', shWrapper('mount'), 0o755);
+  // Package managers and downloaders: recorders, so provisioning this image works offline.
+  installRecorders(upper, { claude: tsWrapper('claude'), composer: tsWrapper('composer') });
   for (const p of ['poweroff', 'shutdown', 'halt', 'reboot']) {
     put(upper, `usr/local/sbin/${p}`, shWrapper('poweroff', p), 0o755);
   }
