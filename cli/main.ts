@@ -40,12 +40,24 @@ async function main(argv: string[]): Promise<number> {
     return provisionCommand(paths, loadSettings(paths.settings), cmd);
   }
 
-  const conn = await connectToHost(paths);
+  // `exec` and `ssh` answer like ssh: the remote command's code, or 255 when Clave itself failed.
+  const failCode = cmd.name === 'exec' || cmd.name === 'ssh' ? 255 : 1;
   try {
-    return await run(conn.api, cmd);
-  } finally {
-    conn.end();
+    const conn = await connectToHost(paths);
+    try {
+      return await conn.untilClosed(run(conn.api, cmd));
+    } finally {
+      conn.end();
+    }
+  } catch (e) {
+    return report(e, failCode);
   }
+}
+
+function report(e: unknown, code: number): number {
+  const lines = e instanceof ApiError ? formatProblemLines(e.problem) : [(e as Error).message];
+  process.stderr.write(`clave: ${lines.join('\n')}\n`);
+  return code;
 }
 
 async function run(api: ClaveApi, cmd: Command): Promise<number> {
@@ -319,13 +331,12 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+// Every path below ends in process.exit: a run that ends because nothing is left to wait on
+// never got its answer, and must not pass for success.
+process.once('beforeExit', () =>
+  fail('the command ended without an answer from the Clave host', 70),
+);
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ApiError) {
-      process.stderr.write(`clave: ${formatProblemLines(e.problem).join('\n')}\n`);
-      process.exit(1);
-    }
-    fail((e as Error).message);
-  },
+  (e: unknown) => process.exit(report(e, 1)),
 );
