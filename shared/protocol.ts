@@ -5,11 +5,19 @@ import { events, type ClaveApi, type EventName } from './api';
 import { createEventListeners } from './event-listeners';
 import { Problem } from './session';
 
+/**
+ * The largest message either transport takes from a face (one socket line, one WebSocket frame).
+ * The largest legitimate one is a terminal.write or an exec command of MAX_TERMINAL_CHARS: at most
+ * 6 bytes a character as JSON (`\u001b`), 1.5 MiB, plus the envelope; the rest is margin.
+ */
+export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
 export const WireRequest = z.object({
   id: z.number().int(),
   method: z.string(),
   params: z.unknown(),
 });
+export type WireRequest = z.infer<typeof WireRequest>;
 
 export const WireMessage = z.union([
   z.object({ id: z.number().int(), result: z.unknown() }),
