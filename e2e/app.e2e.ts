@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { git, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
+import { appPath, git, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
 
 const harness = useHarness('app');
 
 test('the empty state invites a drop', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(appPath());
   await expect(page.getByRole('heading', { name: 'Clave' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No sessions yet' })).toBeVisible();
   await expect(page.getByText('Drop a Laravel project folder here')).toBeVisible();
@@ -18,7 +18,7 @@ test('the empty state invites a drop', async ({ page }) => {
 });
 
 test('a folder that is not a project gets the host’s problem, clearly', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(appPath());
   const field = page.getByLabel('Project folder');
 
   await field.fill(harness.folders.plain('just-notes'));
@@ -58,7 +58,7 @@ test('start → Claude’s prompt → a request edits the session copy → site 
   page,
 }) => {
   const project = harness.folders.laravel('shop');
-  await page.goto('/');
+  await page.goto(appPath());
   await page.getByLabel('Project folder').fill(project);
   await page.getByRole('button', { name: 'Start' }).click();
 
