@@ -191,7 +191,8 @@ export interface ClaveApi {
 
 /** A request as it crosses a transport; validated on arrival before dispatch. */
 export const Request = z.object({
-  method: z.string().refine((m): m is MethodName => m in methods, 'unknown method'),
+  // An own property: `__proto__`, `constructor` or `toString` is no method.
+  method: z.string().refine((m): m is MethodName => Object.hasOwn(methods, m), 'unknown method'),
   params: z.unknown(),
 });
 

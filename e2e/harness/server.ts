@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { own } from '../../shared/own';
 import { attachWebSocket } from '../../electron/core/api/ws-server';
 import { createHostRuntime, type HostRuntime } from '../../electron/core/compose';
 import { dataPaths } from '../../electron/core/config/paths';
@@ -227,7 +228,7 @@ function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerRe
   }
   res.writeHead(200, {
     ...headers,
-    'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Type': own(CONTENT_TYPES, path.extname(file)) ?? 'application/octet-stream',
   });
   res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
 }

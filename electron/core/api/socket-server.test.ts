@@ -30,14 +30,14 @@ afterAll(() => {
 });
 
 /** One request on a new connection, answered. */
-async function ask(method: string): Promise<unknown> {
+async function ask(method: string): Promise<{ id: number; result?: unknown; error?: unknown }> {
   const s = net.connect(file());
   let text = '';
   s.on('data', (d) => (text += d.toString()));
   s.write(JSON.stringify({ id: 1, method, params: {} }) + '\n');
   for (let i = 0; i < 100 && !text.includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
   s.destroy();
-  return JSON.parse(text.split('\n')[0]!);
+  return JSON.parse(text.split('\n')[0]!) as { id: number };
 }
 
 describe('socket line limit', () => {
@@ -77,6 +77,16 @@ describe('socket line limit', () => {
     expect(peak - before).toBeLessThan(MAX_MESSAGE_BYTES + 4 * 1024 * 1024);
 
     // The host goes on serving.
+    expect(await ask('app.info')).toMatchObject({ id: 1, result: { name: 'Clave' } });
+  });
+});
+
+describe('method names from the wire', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('%s is an unknown method', async (method) => {
+    expect(await ask(method)).toEqual({
+      id: 1,
+      error: { what: 'Malformed request: unknown method' },
+    });
     expect(await ask('app.info')).toMatchObject({ id: 1, result: { name: 'Clave' } });
   });
 });
