@@ -51,10 +51,16 @@ beforeAll(async () => {
     socket.on('error', () => {});
     const lines = createInterface({ input: socket });
     lines.on('line', (line) => {
-      const req = JSON.parse(line) as { id: number; method: string };
+      const req = JSON.parse(line) as { id: number; method: string; params: unknown };
       if (!Object.hasOwn(answers, req.method)) return void socket.destroy();
       socket.write(JSON.stringify({ id: req.id, result: answers[req.method] }) + '\n');
-      if (req.method !== 'sessions.get') setTimeout(() => socket.destroy(), 200);
+      if (req.method === 'sessions.get') return;
+      // `-- vm-gone`: the host stays, but the VM's side ends without an exit status.
+      if (JSON.stringify(req.params).includes('vm-gone')) {
+        const exit = { event: 'terminal.exit', payload: { terminalId: 't1', exitCode: null } };
+        return void setTimeout(() => socket.write(JSON.stringify(exit) + '\n'), 200);
+      }
+      setTimeout(() => socket.destroy(), 200);
     });
   });
   await new Promise<void>((r) => server.listen(dataPaths(home).socket, r));
@@ -100,5 +106,13 @@ describe('the host goes away before answering', () => {
     expect(r.stderr).toMatch(/why: The Clave host closed the connection before answering/);
     expect(r.stderr).toMatch(/fix: The host's logs .* say why it stopped/);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('the VM goes away while the host stays', () => {
+  it('clave exec fails with 255 and says so', { timeout: 40_000 }, async () => {
+    const r = await clave('exec', ID, '--', 'vm-gone');
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/^clave: The connection to the VM ended without an exit status/m);
   });
 });

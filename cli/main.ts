@@ -133,7 +133,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     case 'ssh': {
       await api.call('sessions.get', { id: cmd.id });
       const code = await attachTerminal(api, { sessionId: cmd.id, kind: 'shell' });
-      return code ?? 0;
+      return code ?? noExitStatus(cmd.id);
     }
     case 'exec': {
       const code = await attachTerminal(api, {
@@ -141,7 +141,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         kind: 'exec',
         command: cmd.argv,
       });
-      return code ?? 1;
+      return code ?? noExitStatus(cmd.id);
     }
     case 'stop':
       return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force);
@@ -182,6 +182,18 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     default:
       return 1;
   }
+}
+
+/** The VM's side ended without an exit status (the VM or its sshd went away): 255, as ssh. */
+function noExitStatus(id: string): number {
+  return report(
+    new ApiError({
+      what: 'The connection to the VM ended without an exit status',
+      why: 'The VM or its ssh server went away while the command ran.',
+      fix: `Check the session with \`clave sessions\`; run the command again once ${id} is running.`,
+    }),
+    255,
+  );
 }
 
 /**
