@@ -55,7 +55,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(e: unknown, code: number): number {
-  const lines = e instanceof ApiError ? formatProblemLines(e.problem) : [(e as Error).message];
+  const lines =
+    e instanceof ApiError
+      ? formatProblemLines(e.problem)
+      : [e instanceof Error ? e.message : String(e)];
   process.stderr.write(`clave: ${lines.join('\n')}\n`);
   return code;
 }
