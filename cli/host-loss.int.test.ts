@@ -86,7 +86,7 @@ describe('the session host is SIGKILLed while the CLI waits', () => {
       output: /$^/,
       then: () => {},
     });
-    expect(started.code).toBe(0);
+    expect(started.code, started.stderr).toBe(0);
     const { id } = JSON.parse(started.stdout.trim().split('\n').at(-1)!) as { id: string };
 
     const t0 = Date.now();
