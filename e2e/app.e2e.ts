@@ -17,6 +17,15 @@ test('the empty state invites a drop', async ({ page }) => {
   await screenshot(page, '01-empty-state');
 });
 
+test('the page without the printed token gets no connection to the host', async ({ page }) => {
+  for (const address of ['/#token=not-the-token', '/']) {
+    await page.goto(address);
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
+      'Not connected — retrying',
+    );
+  }
+});
+
 test('a folder that is not a project gets the host’s problem, clearly', async ({ page }) => {
   await page.goto(appPath());
   const field = page.getByLabel('Project folder');
