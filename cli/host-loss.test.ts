@@ -16,6 +16,7 @@ import { CLAVE_BIN } from '../electron/core/session/testing/sim-env';
 
 const run = promisify(execFile);
 const ID = 'a1b2c3d4';
+const VMGONE = 'vmgone01';
 const summary = {
   id: ID,
   projectDir: '/tmp/p',
@@ -55,8 +56,8 @@ beforeAll(async () => {
       if (!Object.hasOwn(answers, req.method)) return void socket.destroy();
       socket.write(JSON.stringify({ id: req.id, result: answers[req.method] }) + '\n');
       if (req.method === 'sessions.get') return;
-      // `-- vm-gone`: the host stays, but the VM's side ends without an exit status.
-      if (JSON.stringify(req.params).includes('vm-gone')) {
+      // Session VMGONE: the host stays, but the VM's side ends without an exit status.
+      if (JSON.stringify(req.params).includes(VMGONE)) {
         const exit = { event: 'terminal.exit', payload: { terminalId: 't1', exitCode: null } };
         return void setTimeout(() => socket.write(JSON.stringify(exit) + '\n'), 200);
       }
@@ -110,9 +111,13 @@ describe('the host goes away before answering', () => {
 });
 
 describe('the VM goes away while the host stays', () => {
-  it('clave exec fails with 255 and says so', { timeout: 40_000 }, async () => {
-    const r = await clave('exec', ID, '--', 'vm-gone');
-    expect(r.code).toBe(255);
-    expect(r.stderr).toMatch(/^clave: The connection to the VM ended without an exit status/m);
+  it.each([
+    [['exec', VMGONE, '--', 'true'], 255],
+    [['ssh', VMGONE], 255],
+    [['attach', VMGONE], 1],
+  ])('clave %j fails with %i and says so', { timeout: 40_000 }, async (args, code) => {
+    const r = await clave(...args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(/^clave: The terminal in the VM ended without an exit status/m);
   });
 });

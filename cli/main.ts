@@ -101,7 +101,10 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       const offExited = api.on('session.agentExited', (e) => {
         if (e.sessionId === session.id) agentExited = true;
       });
-      await attachTerminal(api, { sessionId: session.id, kind: 'agent' }).finally(offExited);
+      const code = await attachTerminal(api, { sessionId: session.id, kind: 'agent' }).finally(
+        offExited,
+      );
+      if (!agentExited && code === null) return noExitStatus(session.id, 1);
       if (!agentExited) {
         process.stderr.write(
           dim(
@@ -130,8 +133,8 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     }
     case 'attach': {
       await api.call('sessions.get', { id: cmd.id });
-      await attachTerminal(api, { sessionId: cmd.id, kind: 'agent' });
-      return 0;
+      const code = await attachTerminal(api, { sessionId: cmd.id, kind: 'agent' });
+      return code === null ? noExitStatus(cmd.id, 1) : 0;
     }
     case 'ssh': {
       await api.call('sessions.get', { id: cmd.id });
@@ -187,15 +190,19 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
   }
 }
 
-/** The VM's side ended without an exit status (the VM or its sshd went away): 255, as ssh. */
-function noExitStatus(id: string): number {
+/**
+ * The VM's side of a terminal ended without an exit status (a tmux detach, the agent's own exit
+ * and a finished command all have one): the session was stopped, or its VM or sshd went away.
+ * exec and ssh fail with 255, as ssh does.
+ */
+function noExitStatus(id: string, code = 255): number {
   return report(
     new ApiError({
-      what: 'The connection to the VM ended without an exit status',
-      why: 'The VM or its ssh server went away while the command ran.',
-      fix: `Check the session with \`clave sessions\`; run the command again once ${id} is running.`,
+      what: 'The terminal in the VM ended without an exit status',
+      why: 'The session was stopped, or its VM or ssh server went away, while this terminal was open.',
+      fix: `See \`clave sessions\` for the state of ${id}; once it runs, try again.`,
     }),
-    255,
+    code,
   );
 }
 
