@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   classifyFailure,
   classifyRunExit,
@@ -8,6 +9,7 @@ import {
   parseGet,
   parseList,
   Tart,
+  TART_INSTALL_COMMAND,
   TartError,
 } from './tart';
 import { installRecordingTool } from './testing/recording-tool';
@@ -337,8 +339,19 @@ describe('host checks', () => {
     const tart = new Tart({ logDir, platform: 'linux', env: { PATH: '/nonexistent', SHELL: '' } });
     const error = await tart.list().catch((e: unknown) => e);
     expect((error as TartError).code).toBe('tart.not-installed');
-    expect((error as TartError).fix).toMatch(/brew install/);
+    // The cirruslabs/cli tap is frozen at 2.32.1; Tart ships from openai/tools (openai/tart#1298).
+    expect((error as TartError).fix).toContain('brew install openai/tools/tart');
+    expect((error as TartError).fix).not.toContain('cirruslabs/cli');
     const missing = new Tart({ logDir, binary: '/nonexistent/tart', platform: 'linux', env: {} });
     await expect(missing.list()).rejects.toMatchObject({ code: 'tart.not-installed' });
+  });
+
+  it('the README and bin/setup install Tart from the tap that still ships it', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    for (const file of ['README.md', 'bin/setup']) {
+      const text = await readFile(path.join(root, file), 'utf8');
+      expect(text, file).toContain(TART_INSTALL_COMMAND);
+      expect(text, file).not.toMatch(/brew install cirruslabs\/cli\/tart/);
+    }
   });
 });

@@ -165,6 +165,12 @@ export interface TartOptions {
 }
 
 const HOMEBREW_BINS = ['/opt/homebrew/bin', '/usr/local/bin'];
+
+/**
+ * Tart ships from OpenAI's tap now; `cirruslabs/cli/tart` is frozen at 2.32.1
+ * (openai/tart#1298, cirruslabs/gitlab-tart-executor#149).
+ */
+export const TART_INSTALL_COMMAND = 'brew install openai/tools/tart';
 const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
 // ---------------------------------------------------------------- the adapter
@@ -478,7 +484,7 @@ export class Tart {
         code: 'tart.not-installed',
         what: 'Tart is not installed',
         why: `Clave runs each session in a Tart VM, but no \`tart\` was found (looked in ${found.searched.join(', ')}).`,
-        fix: 'Install it with `brew install cirruslabs/cli/tart` (newer: `brew install openai/tools/tart`), then try again; or set its path in Settings.',
+        fix: `Install it with \`${TART_INSTALL_COMMAND}\`, then try again; or set its path in Settings.`,
       });
     }
     return found.path;
@@ -576,7 +582,7 @@ export class Tart {
       code: 'tart.not-installed',
       what: 'Tart could not be started',
       why: `Running ${binary} failed (${reason}).`,
-      fix: 'Reinstall Tart (`brew reinstall cirruslabs/cli/tart`) or fix its path in Settings.',
+      fix: `Reinstall Tart (\`brew uninstall tart && ${TART_INSTALL_COMMAND}\`) or fix its path in Settings.`,
     });
   }
 }
