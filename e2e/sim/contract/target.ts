@@ -17,7 +17,8 @@ export interface Target {
   image: string;
   /** A fresh VM name (clave-contract-<random>-<suffix>). */
   name(suffix: string): string;
-  tart(args: string[]): Promise<ToolRun>;
+  /** `extraEnv` adds to the tool's environment (e.g. a fault, or another TART_HOME). */
+  tart(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<ToolRun>;
   herd(args: string[]): Promise<ToolRun>;
   /** `tart run <name> --no-graphics …` as a long-lived child. */
   run(
@@ -59,7 +60,8 @@ export async function contractTarget(): Promise<Target> {
   }
   const scratchRoot = mkdtempSync(join(REAL ? tmpdir() : sim!.root, 'contract-'));
   const runs: ChildProcess[] = [];
-  const tart = (args: string[]) => exec(tartBin, args, env);
+  const tart = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    exec(tartBin, args, { ...env, ...extraEnv });
   const herd = (args: string[]) => exec(herdBin, args, env);
   return {
     kind: REAL ? 'real' : 'simulated',

@@ -150,6 +150,23 @@ describe('classifying tart failures', () => {
     expect(error.fix.length).toBeGreaterThan(0);
   });
 
+  it('skips tart’s garbage-collection line when saying why (Root.swift prints it first)', () => {
+    const gc =
+      'Failed to perform garbage collection: Error Domain=NSCocoaErrorDomain Code=513 "“x” couldn’t be removed."\n';
+    const failed = classifyFailure({
+      ...base,
+      stderr: `${gc}Error: something broke\n`,
+      exitCode: 1,
+    });
+    expect(failed.code).toBe('tart.failed');
+    expect(failed.why).toBe('Error: something broke');
+    expect(failed.detail).toContain('garbage collection');
+    // Only gc's own line: the reason falls back to the exit status, not gc's words.
+    expect(classifyFailure({ ...base, stderr: gc, exitCode: 1 }).why).toBe('tart exited with 1');
+    const run = classifyRunExit('vm', 1, null, `${gc}Error: it failed to start\n`, '/l');
+    expect(run?.why).toBe('tart run exited with 1: Error: it failed to start');
+  });
+
   it('tells a crashed run from a clean stop', () => {
     expect(
       classifyRunExit('vm', 0, null, 'guest has stopped the virtual machine\n', '/l'),

@@ -678,12 +678,26 @@ export interface FailureInput {
   waitSeconds?: number | undefined;
 }
 
+/**
+ * Every tart command but pull and clone garbage-collects `$TART_HOME/tmp` first and, when that
+ * fails, prints `Failed to perform garbage collection: <error>` to stderr and carries on (openai/tart
+ * Sources/tart/Root.swift, runGarbageCollection). That line says nothing about the command's own
+ * failure, so it never becomes the reason or decides the kind; `detail` keeps it.
+ */
+export function withoutGcNoise(stderr: string): string {
+  return stderr
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('Failed to perform garbage collection: '))
+    .join('\n');
+}
+
 /** Map a failed tart call to a TartError (contract §0 exit codes and messages). */
 export function classifyFailure(f: FailureInput): TartError {
-  const text = `${f.stderr}\n${f.stdout}`;
+  const stderr = withoutGcNoise(f.stderr);
+  const text = `${stderr}\n${f.stdout}`;
   const said =
-    firstLine(f.stderr) || firstLine(f.stdout) || `tart exited with ${f.exitCode ?? 'no status'}`;
-  const detail = tail(text);
+    firstLine(stderr) || firstLine(f.stdout) || `tart exited with ${f.exitCode ?? 'no status'}`;
+  const detail = tail(`${f.stderr}\n${f.stdout}`);
   const vm = f.vm ?? 'the VM';
   const base = { what: f.what, detail };
   if (PATTERNS.limit.test(text)) {
@@ -806,7 +820,7 @@ export function classifyRunExit(
     why:
       signal !== null
         ? `tart run was killed by ${signal}.`
-        : `tart run exited with ${code ?? 'no status'}: ${firstLine(lastLines(log, 5)) || 'no output'}`,
+        : `tart run exited with ${code ?? 'no status'}: ${firstLine(lastLines(withoutGcNoise(log), 5)) || 'no output'}`,
     fix: `See the VM log (${logPath}); start the session again.`,
     detail: tail(log),
   });
