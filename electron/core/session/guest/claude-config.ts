@@ -69,7 +69,9 @@ export function launchScript(): string {
     'set -a',
     `. "$HOME"/${AUTH_ENV_FILE}`,
     'set +a',
-    'export TERM=xterm-256color COLORTERM=truecolor LANG=C.UTF-8',
+    // TERM stays tmux's own (its default-terminal): Claude draws inside tmux, not in the outer
+    // terminal, and tmux translates for whatever terminal attaches.
+    'export COLORTERM=truecolor LANG=C.UTF-8',
     `cd ${quote(PROJECT_DIR)} || exit 1`,
     `exec ${command(['claude', '--dangerously-skip-permissions'])}`,
     '',
