@@ -30,9 +30,20 @@ export function recordedPhpVersion(stampText: string): string | null {
   return parsed.success ? parsed.data.spec.php.version : null;
 }
 
-/** The nginx server block: Laravel's documented layout, PHP through the FPM socket. */
+/**
+ * The nginx site: Laravel's documented layout, PHP through the FPM socket. Herd's secure proxy
+ * (valet stubs/secure.proxy.valet.conf) ends TLS and forwards plain http with
+ * `X-Forwarded-Proto $scheme`; Laravel trusts no proxy by default, so PHP learns the request was
+ * https from the HTTPS param (Symfony's isSecure()), or asset()/route() make http:// URLs on an
+ * https:// page. The `map` sits beside the server block: sites-enabled is included in http {}.
+ */
 export function nginxSite(phpVersion: string): string {
   return `# Clave: the session's Laravel app, served from the VirtioFS share.
+# https at Herd's proxy (X-Forwarded-Proto) is https for PHP: HTTPS=on.
+map $http_x_forwarded_proto $clave_https {
+    default '';
+    https on;
+}
 server {
     listen 80 default_server;
     listen [::]:80 default_server;
@@ -60,6 +71,10 @@ server {
         include fastcgi_params;
         fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;
         fastcgi_param DOCUMENT_ROOT $realpath_root;
+        fastcgi_param HTTPS $clave_https if_not_empty;
+        # Request headers reach PHP as HTTP_*, X-Forwarded-Host/-Port/-Proto among them (the default,
+        # stated because TrustProxies relies on it when an app trusts the proxy).
+        fastcgi_pass_request_headers on;
         fastcgi_hide_header X-Powered-By;
     }
 

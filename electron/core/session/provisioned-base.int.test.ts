@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineEvent } from '../../../shared/session';
+import type { HerdProxy } from '../../../e2e/sim/herd/proxy-server';
 import { dataPaths } from '../config/paths';
 import { Settings } from '../config/settings';
 import { createHostRuntime, type HostRuntime } from '../compose';
@@ -12,6 +13,7 @@ import { createSimWorld, type SimWorld } from './testing/sim-env';
 import { provisionedBase } from './testing/provisioned-base';
 
 let world: SimWorld;
+let herd: HerdProxy;
 let runtime: HostRuntime;
 const events: PipelineEvent[] = [];
 let session: { id: string; url: string; tunnelPort: number };
@@ -19,6 +21,7 @@ let session: { id: string; url: string; tunnelPort: number };
 beforeAll(async () => {
   world = await createSimWorld();
   await provisionedBase(world, { php: { version: '8.3' } });
+  herd = await world.sim.startHerdProxy();
   runtime = await createHostRuntime({
     paths: dataPaths(world.claveHome),
     settings: Settings.parse({
@@ -58,5 +61,14 @@ describe('a session on a provisioned PHP 8.3 base', () => {
     const warnings = events.filter((e) => e.type === 'step-warning');
     expect(warnings.map((w) => JSON.stringify(w)).join('\n')).not.toMatch(/php-fpm|fpm\.service/);
     expect(events.find((e) => e.type === 'step-failed')).toBeUndefined();
+  });
+
+  it('PHP sees HTTPS=on through Herd’s secure proxy, and no HTTPS over plain http', async () => {
+    expect(session.url).toMatch(/^https:\/\/.+\.test$/);
+    const secure = await herd.fetch(`${session.url}/`);
+    expect(secure.status).toBe(200);
+    expect(secure.body).toBe('HTTPS=on proto=https\n');
+    const plain = await fetch(`http://127.0.0.1:${session.tunnelPort}/`);
+    expect(await plain.text()).toBe('HTTPS= proto=\n');
   });
 });
