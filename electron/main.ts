@@ -7,22 +7,25 @@ import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
 import { FileSecretStore } from './core/host/secret-store';
+import { appPage } from './shell/app-page';
 import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
 import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
 import { SafeStorageSecretStore } from './shell/secret-store';
-import { installSecurity } from './shell/security';
+import { installSecurity, isTrustedSender } from './shell/security';
 import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
 import { liveSessions } from './shell/tray-menu';
 import { createMainWindow, focusSession, showWindow } from './shell/window';
 
-const devServerUrl = process.env.VITE_DEV_SERVER_URL;
-const rendererDir = path.join(__dirname, '..', 'renderer');
-const appOrigin = devServerUrl ?? 'file://';
+const page = appPage({
+  isPackaged: app.isPackaged,
+  devServerUrl: process.env.VITE_DEV_SERVER_URL,
+  rendererDir: path.join(__dirname, '..', 'renderer'),
+});
 let mainWindow: Electron.BrowserWindow | undefined;
 let runtime: HostRuntime | undefined;
 let tray: TrayController | undefined;
@@ -35,17 +38,13 @@ function iconsDir(): string {
 
 function windowNow(): Electron.BrowserWindow {
   if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow({
-      preloadPath: path.join(__dirname, 'preload.cjs'),
-      rendererDir,
-      ...(devServerUrl ? { devServerUrl } : {}),
-    });
+    mainWindow = createMainWindow({ preloadPath: path.join(__dirname, 'preload.cjs'), page });
   }
   return mainWindow;
 }
 
 if (ensureSingleInstance(() => showWindow(windowNow()))) {
-  installSecurity(appOrigin);
+  installSecurity(page);
 
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide(); // a menu-bar app: no Dock icon
@@ -72,7 +71,7 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       return;
     }
     runtime = rt;
-    serveIpc(rt.dispatch, rt.clients, (sender) => sender === mainWindow?.webContents);
+    serveIpc(rt.dispatch, rt.clients, (event) => isTrustedSender(event, mainWindow, page));
     const local = createLocalApi(rt.dispatch, rt.clients);
     const recent = new RecentProjects(path.join(paths.root, 'recent-projects.json'));
 
