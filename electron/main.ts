@@ -6,11 +6,13 @@ import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
+import { probeLocalNetwork } from './core/host/local-network';
 import { FileSecretStore } from './core/host/secret-store';
 import { appPage } from './shell/app-page';
 import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
+import { watchLocalNetwork } from './shell/local-network';
 import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
 import { SafeStorageSecretStore } from './shell/secret-store';
@@ -120,6 +122,12 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
         recent.add(s.projectDir);
         tray?.render();
       }
+    });
+    watchLocalNetwork({
+      api: local.api,
+      platform: process.platform,
+      probe: (host) => probeLocalNetwork(host),
+      dialogs: dialog,
     });
     // The agent quit while nobody looks at the window: ask natively. A visible window asks itself.
     local.api.on('session.agentExited', ({ sessionId }) => {
