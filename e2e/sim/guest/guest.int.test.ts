@@ -156,6 +156,12 @@ describe('guest programs', () => {
       stderr: '',
     });
     expect(await sh('sudo service nginx restart')).toMatchObject({ code: 0 });
+    // Only the installed PHP's FPM has a unit (the image's PHP is 8.4).
+    expect(await sh('sudo systemctl restart php8.3-fpm')).toEqual({
+      code: 5,
+      stdout: '',
+      stderr: 'Failed to restart php8.3-fpm.service: Unit php8.3-fpm.service not found.\n',
+    });
     expect(await sh('sudo systemctl restart mysql')).toEqual({
       code: 5,
       stdout: '',

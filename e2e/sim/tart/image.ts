@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GATEWAY_IP, GUEST_REPO_DIR } from '../config';
+import { PHP_VERSION } from '../guest/laravel';
 import { installRecorders } from './image-recorders';
 import { encodeConfig, randomMac, type VMConfig } from './vmconfig';
 
@@ -205,6 +206,14 @@ export function buildGuestLayer(upper: string): { uid: number; gid: number } {
       '}',
       '',
     ].join('\n'),
+  );
+
+  // The PHP-FPM unit of the image's PHP (what `systemctl` knows; the web server stands in for it).
+  const php = PHP_VERSION.split('.').slice(0, 2).join('.');
+  put(
+    upper,
+    `usr/lib/systemd/system/php${php}-fpm.service`,
+    `[Unit]\nDescription=The PHP ${php} FastCGI Process Manager\n`,
   );
 
   // Provisioned tools (stand-ins) on the default PATH and on sudo's secure_path.
