@@ -26,7 +26,7 @@ beforeAll(async () => {
     paths: dataPaths(world.claveHome),
     settings: Settings.parse({
       vm: { cpus: 1, memoryMb: 1024 },
-      timeouts: { ipSeconds: 10, sshSeconds: 10, mountSeconds: 5, commandSeconds: 30 },
+      timeouts: { ipSeconds: 60, sshSeconds: 60, mountSeconds: 30, commandSeconds: 60 },
       herd: { secure: true },
     }),
     face: 'cli',
