@@ -16,6 +16,8 @@ export type AppInfo = z.infer<typeof AppInfo>;
 const NoParams = z.object({}).strict();
 const SessionId = z.string().regex(/^[a-z0-9]{8}$/, 'a session id is 8 lower-case letters/digits');
 const TerminalId = z.string().min(1).max(64);
+/** Input and exec commands cross in pieces of at most this many characters (faces split pastes). */
+export const MAX_TERMINAL_CHARS = 256 * 1024;
 const Size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) };
 
 export const ExitInfo = z.object({
@@ -125,7 +127,14 @@ export const methods = {
         sessionId: SessionId,
         kind: TerminalKind,
         /** For `exec`: the command, as an argument array (quoted for the VM's shell by the host). */
-        command: z.array(z.string().max(100_000)).max(1000).optional(),
+        command: z
+          .array(z.string().max(100_000))
+          .max(1000)
+          .refine(
+            (a) => a.join('').length <= MAX_TERMINAL_CHARS,
+            `at most ${MAX_TERMINAL_CHARS} characters in all`,
+          )
+          .optional(),
         pty: z.boolean().optional(),
         ...Size,
       })
@@ -133,7 +142,7 @@ export const methods = {
     result: z.object({ terminalId: TerminalId }),
   },
   'terminal.write': {
-    params: z.object({ terminalId: TerminalId, data: z.string().max(1_000_000) }).strict(),
+    params: z.object({ terminalId: TerminalId, data: z.string().max(MAX_TERMINAL_CHARS) }).strict(),
     result: z.null(),
   },
   'terminal.resize': {
@@ -187,7 +196,8 @@ export interface ClaveApi {
 
 /** A request as it crosses a transport; validated on arrival before dispatch. */
 export const Request = z.object({
-  method: z.string().refine((m): m is MethodName => m in methods, 'unknown method'),
+  // An own property: `__proto__`, `constructor` or `toString` is no method.
+  method: z.string().refine((m): m is MethodName => Object.hasOwn(methods, m), 'unknown method'),
   params: z.unknown(),
 });
 

@@ -22,7 +22,7 @@ describe('IPC transport', () => {
         throw new StepAbort({ what: 'x is not a git repository', why: 'no .git', fix: 'git init' });
       },
       new ClientSet(),
-      (sender) => sender === (trusted as never),
+      (event) => event.sender === (trusted as never),
     );
     const invoke = fake.ipcMain.handlers.get(IpcChannel.invoke)!;
     expect(await invoke({ sender: trusted }, { method: 'sessions.list', params: {} })).toEqual({

@@ -1,7 +1,7 @@
 // The IPC manager: one invoke channel into the core's dispatcher; events pushed to the sender.
 // Replies are envelopes, so a refusal reaches the window as the host's whole Problem
 // (what / why / fix) instead of Electron's flattened error message.
-import { ipcMain, type WebContents } from 'electron';
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Problem } from '../../shared/session';
 import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
@@ -23,11 +23,11 @@ function clientFor(wc: WebContents): Client {
 export function serveIpc(
   dispatch: Dispatch,
   broadcast: Broadcast,
-  isTrustedSender: (sender: WebContents) => boolean,
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
 ) {
   const clients = new Map<number, Client>();
   ipcMain.handle(IpcChannel.invoke, async (event, request: unknown): Promise<IpcReply> => {
-    if (!isTrustedSender(event.sender)) {
+    if (!isTrustedSender(event)) {
       return { ok: false, problem: { what: 'IPC from an untrusted frame was refused' } };
     }
     let client = clients.get(event.sender.id);

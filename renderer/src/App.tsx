@@ -3,6 +3,7 @@
 // It renders the store and forwards the user's actions; the host decides everything else.
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/api';
+import { own } from '../../shared/own';
 import { EmptyState } from './components/EmptyState';
 import { ExitDialog } from './components/ExitDialog';
 import { DropOverlay, NewSessionForm } from './components/NewSession';
@@ -91,7 +92,7 @@ export function App({ store }: { store: SessionStore }) {
               store={store}
               connection={state.connection}
               view={s}
-              tabs={state.tabs[s.id]}
+              tabs={own(state.tabs, s.id)}
               visible={s.id === selected?.id}
               searchOpen={state.searchOpen}
               now={now}

@@ -234,7 +234,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const inProject = (cmd: string) => `cd ${quote(PROJECT_DIR)} && ${cmd}`;
     if (p.kind === 'exec') {
       if (!p.command?.length) throw new StepAbort({ what: 'exec needs a command' });
-      const cmd = inProject(command(p.command));
+      // A login shell: the profile puts ~/.local/bin (where claude lives) on PATH.
+      const cmd = command(['bash', '-lc', inProject(command(p.command))]);
       if (p.pty === false) {
         const exec = new ExecChannel(ssh, cmd);
         return this.terminals.attach(p.sessionId, client, exec, { exitCode: () => exec.exitCode });
