@@ -640,13 +640,7 @@ const wireRows: Row[] = [
       const origin = `http://127.0.0.1:${port}`;
       const token = randomBytes(16).toString('hex');
       const allowedOrigin = (o: string | undefined) => o === origin;
-      // Works with both forms of attachWebSocket: an Origin check alone, and { allowedOrigin, token }.
-      attachWebSocket(
-        server,
-        m.runtime.dispatch,
-        m.runtime.clients,
-        Object.assign(allowedOrigin, { allowedOrigin, token }) as never,
-      );
+      attachWebSocket(server, m.runtime.dispatch, m.runtime.clients, { allowedOrigin, token });
       const connect = (query: string, from = origin) =>
         new Promise<InstanceType<typeof WebSocket> | string>((resolve) => {
           const ws = new WebSocket(`ws://127.0.0.1:${port}/api${query}`, { origin: from });
