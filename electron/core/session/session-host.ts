@@ -49,7 +49,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   constructor(
     private readonly deps: SessionDeps,
-    private readonly settings: Settings,
+    /** The settings now; each session takes a snapshot at its start and keeps it. */
+    private readonly settings: () => Settings,
   ) {
     super();
   }
@@ -320,7 +321,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   private async reattach(r: SessionRecord): Promise<void> {
     const live = this.adopt(r);
     const { ctx } = live;
-    const ssh = this.settings.ssh;
+    const ssh = this.settings().ssh;
     ctx.live.ssh = await this.deps.connectSsh({
       host: r.vmIp!,
       port: ssh.port,
@@ -334,7 +335,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     ctx.update({ tunnelPort: lease.port, url: ctx.live.tunnel.url });
     if (r.proxyName) {
       const url = await this.deps.proxies
-        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings.herd.secure)
+        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings().herd.secure)
         .catch(() => null);
       if (url) ctx.update({ url });
     }
@@ -442,7 +443,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       projectDir,
       projectName: state.projectName,
       names,
-      settings: this.settings,
+      settings: this.settings(),
       projectConfig: { bootstrap: { composer: true, migrate: true } },
       deps,
       signal,
