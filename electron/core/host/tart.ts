@@ -478,7 +478,8 @@ export class Tart {
         code: 'tart.not-installed',
         what: 'Tart is not installed',
         why: `Clave runs each session in a Tart VM, but no \`tart\` was found (looked in ${found.searched.join(', ')}).`,
-        fix: 'Install it with `brew install cirruslabs/cli/tart` (newer: `brew install openai/tools/tart`), then try again; or set its path in Settings.',
+        // cirruslabs/cli/tart is frozen at 2.32.1; Tart ships from openai/tools (openai/tart#1298).
+        fix: 'Install it with `brew install openai/tools/tart`, then try again; or set its path in Settings.',
       });
     }
     return found.path;
@@ -576,7 +577,7 @@ export class Tart {
       code: 'tart.not-installed',
       what: 'Tart could not be started',
       why: `Running ${binary} failed (${reason}).`,
-      fix: 'Reinstall Tart (`brew reinstall cirruslabs/cli/tart`) or fix its path in Settings.',
+      fix: 'Reinstall Tart (`brew reinstall openai/tools/tart`) or fix its path in Settings.',
     });
   }
 }
