@@ -8,7 +8,7 @@ import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
 import { FileSecretStore } from './core/host/secret-store';
 import { endSessionWithDialog } from './shell/exit-dialog';
-import { serveIpc } from './shell/ipc';
+import { serveDesktopIpc, serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
 import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
@@ -18,7 +18,7 @@ import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
 import { liveSessions } from './shell/tray-menu';
-import { createMainWindow, focusSession, showWindow } from './shell/window';
+import { createMainWindow, focusSession, showSettings, showWindow } from './shell/window';
 
 const devServerUrl = process.env.VITE_DEV_SERVER_URL;
 const rendererDir = path.join(__dirname, '..', 'renderer');
@@ -72,7 +72,8 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       return;
     }
     runtime = rt;
-    serveIpc(rt.dispatch, rt.clients, (sender) => sender === mainWindow?.webContents);
+    const trusted = (sender: Electron.WebContents) => sender === mainWindow?.webContents;
+    serveIpc(rt.dispatch, rt.clients, trusted);
     const local = createLocalApi(rt.dispatch, rt.clients);
     const recent = new RecentProjects(path.join(paths.root, 'recent-projects.json'));
 
@@ -80,9 +81,9 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       void provisionFromTray({
         api: local.api,
         dialogs: dialog,
-        baseVm: settings.baseVm,
-        baseImage: settings.baseImage,
-        baseExists: () => rt.tart.exists(settings.baseVm),
+        baseVm: rt.settings.current().baseVm,
+        baseImage: rt.settings.current().baseImage,
+        baseExists: () => rt.tart.exists(rt.settings.current().baseVm),
         showLogs: () => void shell.openPath(paths.logs),
         onProgress: (p) => tray?.setProvisioning(p),
       });
@@ -98,15 +99,17 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
         ),
       platform: process.platform,
       settingsFile: paths.settings,
-      editor: () => settings.editor,
+      editor: () => rt.settings.current().editor,
       addRecent: (dir) => recent.add(dir),
       liveSessionCount: () =>
         liveSessions(tray?.sessions() ?? []).filter((s) => s.state !== 'failed').length,
       showWindow: () => showWindow(windowNow()),
       focusSession: (id) => focusSession(windowNow(), id),
+      showSettings: () => showSettings(windowNow()),
       provision: runProvision,
       changed: () => tray?.render(),
     });
+    serveDesktopIpc(trusted, { openSettingsFile: () => actions.openSettingsFile() });
     tray = createTray({
       iconPath: path.join(iconsDir(), 'trayTemplate.png'),
       api: local.api,

@@ -116,6 +116,24 @@ describe('SettingsScreen', () => {
     await expect.element(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
   });
 
+  it('offers settings.json itself in the app, where the window can open it', async () => {
+    const { api } = hostWithSettings();
+    const opened: string[] = [];
+    window.claveDesktop = {
+      pathForFile: () => '',
+      onFocusSession: () => () => {},
+      onShowSettings: () => () => {},
+      openSettingsFile: () => void opened.push('open'),
+    };
+    try {
+      const screen = await render(<SettingsScreen api={api} onClose={() => {}} />);
+      await userEvent.click(screen.getByRole('button', { name: 'Open settings.json' }));
+      expect(opened).toEqual(['open']);
+    } finally {
+      delete window.claveDesktop;
+    }
+  });
+
   it('says which field the environment decides', async () => {
     const { api } = hostWithSettings({}, [{ env: 'CLAVE_VM_CPUS', path: 'vm.cpus' }]);
     const screen = await render(<SettingsScreen api={api} onClose={() => {}} />);
