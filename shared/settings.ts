@@ -41,7 +41,7 @@ export const Settings = z
       }),
     baseImage: z.string().min(1).default('ghcr.io/cirruslabs/ubuntu:latest').meta({
       title: 'Base image',
-      description: 'The OCI image `clave provision` builds the base VM from.',
+      description: 'The OCI image Provision builds the base VM from.',
     }),
     vm: z
       .object({
@@ -59,7 +59,7 @@ export const Settings = z
           .default('none')
           .meta({
             title: 'Display',
-            description: '`none` for headless VMs, or a window size such as 1280x800.',
+            description: 'none for headless VMs, or a window size such as 1280x800.',
           }),
       })
       .default({ cpus: 4, memoryMb: 8192, display: 'none' })
@@ -125,7 +125,7 @@ export const Settings = z
       .object({
         mode: z.enum(['host', 'vm']).default('host').meta({
           title: 'MySQL and Redis',
-          description: '`host`: Herd’s services on the Mac; `vm`: inside each VM.',
+          description: 'host: Herd’s services on the Mac; vm: inside each VM.',
         }),
         mysqlPort: z.number().int().min(1).max(65535).default(3306).meta({
           title: 'MySQL port',

@@ -125,7 +125,14 @@ export function App({ store }: { store: SessionStore }) {
           ))}
         </main>
         {settings.open && (
-          <SettingsScreen api={store.api} onClose={settings.close} onDoctor={doctor.update} />
+          // A new connection (epoch) reads the settings and runs the doctor afresh.
+          <SettingsScreen
+            key={state.connection.epoch}
+            api={store.api}
+            online={online}
+            onClose={settings.close}
+            onDoctor={doctor.update}
+          />
         )}
       </div>
       <DropOverlay

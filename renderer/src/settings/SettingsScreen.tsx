@@ -8,18 +8,22 @@ import { SettingsForm } from './SettingsForm';
 
 export function SettingsScreen({
   api,
+  online = true,
   onClose,
   onDoctor,
 }: {
   api: ClaveApi;
+  /** Whether the host is reachable; nothing is asked of it before. */
+  online?: boolean;
   onClose(): void;
   onDoctor?(checks: DoctorCheck[]): void;
 }) {
   const [view, setView] = useState<SettingsView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.call('settings.get', {}).then(setView, (e: unknown) => setError(problemOf(e).what));
-  }, [api]);
+    if (online)
+      api.call('settings.get', {}).then(setView, (e: unknown) => setError(problemOf(e).what));
+  }, [api, online]);
   const openFile =
     typeof window !== 'undefined' ? window.claveDesktop?.openSettingsFile : undefined;
 
@@ -53,8 +57,9 @@ export function SettingsScreen({
           Could not read the settings: {error}
         </p>
       )}
+      {!online && <p className="dim">Connecting to the Clave host…</p>}
       {view && <SettingsForm api={api} view={view} onSaved={setView} />}
-      <DoctorPanel api={api} {...(onDoctor ? { onResult: onDoctor } : {})} />
+      {online && <DoctorPanel api={api} {...(onDoctor ? { onResult: onDoctor } : {})} />}
     </section>
   );
 }
