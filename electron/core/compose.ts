@@ -169,6 +169,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           gateway: TART_GATEWAY,
           vmAddresses: async () =>
             host.list().flatMap((s) => (s.state === 'running' && s.vmIp ? [s.vmIp] : [])),
+          reachableFromVm: (h, port) => host.reachableFromVm(h, port),
           macFiles: MAC_DHCP_FILES,
           now: () => Date.now(),
         }),

@@ -35,6 +35,8 @@ export interface DoctorContext {
   gateway: string;
   /** Addresses of the session VMs running now. */
   vmAddresses(): Promise<string[]>;
+  /** Whether host:port answers from inside a running session VM; null when none runs. */
+  reachableFromVm(host: string, port: number): Promise<boolean | null>;
   /** macOS files, overridable so the checks run against files a test made. */
   macFiles: { dhcpPlist: string; dhcpLeases: string };
   now(): number;

@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function doctorIn(world: SimWorld, env = world.env): Promise<Record<string, DoctorCheck>> {
+async function runtimeIn(world: SimWorld, env = world.env): Promise<HostRuntime> {
   const paths = dataPaths(world.claveHome);
   const rt = await createHostRuntime({
     paths,
@@ -36,6 +36,15 @@ async function doctorIn(world: SimWorld, env = world.env): Promise<Record<string
     env,
   });
   runtimes.push(rt);
+  return rt;
+}
+
+async function doctorIn(
+  world: SimWorld,
+  env = world.env,
+  runtime?: HostRuntime,
+): Promise<Record<string, DoctorCheck>> {
+  const rt = runtime ?? (await runtimeIn(world, env));
   const checks = (await rt.dispatch({ method: 'doctor.run', params: {} }, client)) as DoctorCheck[];
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
@@ -140,5 +149,27 @@ describe('doctor on the simulated host', () => {
       status: 'warn',
       fix: expect.stringMatching(/herd\.laravel\.com/),
     });
+  });
+
+  it('asks from inside a running session’s VM when there is one', async () => {
+    const rt = await runtimeIn(world);
+    const session = await rt.host.start({ projectDir: world.project('doctor-app'), wait: true });
+    const services = await world.sim.startServices({ mysql: mysqlPort, redis: redisPort });
+    try {
+      const c = await doctorIn(world, world.env, rt);
+      expect(c.services).toMatchObject({
+        status: 'ok',
+        detail: `MySQL (port ${mysqlPort}) answers at 192.168.64.1 from inside a running session VM. Redis (port ${redisPort}) answers at 192.168.64.1 from inside a running session VM.`,
+      });
+      await services.close();
+      const after = await doctorIn(world, world.env, rt);
+      expect(after.services!.status).toBe('warn');
+      expect(after.services!.detail).toContain(
+        `MySQL (port ${mysqlPort}) does not answer at 192.168.64.1 from inside a running session VM`,
+      );
+    } finally {
+      await services.close();
+      await rt.host.stop(session.id, 'discard', true);
+    }
   });
 });

@@ -1,7 +1,8 @@
 // Herd Pro's MySQL and Redis as a session VM sees them: at the VM network's gateway. A service
-// bound to 127.0.0.1 (Herd's default unless told otherwise) is invisible to the VMs. When the VM
-// network exists, connect to the gateway address itself — the address the VMs use; when it does
-// not (no VM running), compare loopback with another address of this Mac to read the bind address.
+// bound to 127.0.0.1 (Herd's default unless told otherwise) is invisible to the VMs. With a
+// session running, ask from inside its VM; else, when the VM network exists, connect to the
+// gateway address the VMs use; when it does not (no VM running), compare loopback with another
+// address of this Mac to read the bind address.
 import type { Check, CheckOutcome } from './check';
 import { isLocalAddress, otherLocalAddresses, tcpProbe } from './net-probe';
 
@@ -22,9 +23,35 @@ function bindFix(s: Service): string {
   }. Or set services.mode to vm to run it inside each VM.`;
 }
 
-export async function probeService(s: Service, gateway: string): Promise<CheckOutcome> {
+export async function probeService(
+  s: Service,
+  gateway: string,
+  fromVm: (host: string, port: number) => Promise<boolean | null> = async () => null,
+): Promise<CheckOutcome> {
   const where = `${s.name} (port ${s.port})`;
-  const onLoopback = await reachable('127.0.0.1', s.port);
+  const [inVm, onLoopback] = await Promise.all([
+    fromVm(gateway, s.port),
+    reachable('127.0.0.1', s.port),
+  ]);
+  if (inVm === true)
+    return {
+      status: 'ok',
+      detail: `${where} answers at ${gateway} from inside a running session VM.`,
+    };
+  if (inVm === false && onLoopback) {
+    return {
+      status: 'fail',
+      detail: `${where} does not answer at ${gateway} from inside a running session VM; it listens on 127.0.0.1 only.`,
+      fix: bindFix(s),
+    };
+  }
+  if (inVm === false) {
+    return {
+      status: 'warn',
+      detail: `${where} does not answer at ${gateway} from inside a running session VM, nor on this Mac.`,
+      fix: `Start ${s.name} in Herd → Settings → Services (Herd Pro), or set services.mode to vm.`,
+    };
+  }
   if (isLocalAddress(gateway)) {
     if (await reachable(gateway, s.port))
       return { status: 'ok', detail: `${where} answers at ${gateway}, where the VMs connect.` };
@@ -66,6 +93,7 @@ export const servicesCheck: Check = {
       probeService(
         { name: 'MySQL', port: svc.mysqlPort, setting: 'bind-address = 0.0.0.0 under [mysqld]' },
         ctx.gateway,
+        (h, p) => ctx.reachableFromVm(h, p),
       ),
       probeService(
         {
@@ -74,6 +102,7 @@ export const servicesCheck: Check = {
           setting: 'bind 0.0.0.0 and a password (or protected-mode no)',
         },
         ctx.gateway,
+        (h, p) => ctx.reachableFromVm(h, p),
       ),
     ]);
     const status = WORST.find((w) => results.some((r) => r.status === w)) ?? 'ok';

@@ -13,6 +13,7 @@ import { toSummary, type SessionRecord } from '../store/sessions-repository';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { agentAliveCommand, attachTmuxCommand, PROJECT_DIR } from './guest/claude-config';
+import { tcpProbeCommand } from './guest/tcp-probe';
 import { newSessionId, projectSlug, sessionNames } from './naming';
 import { PipelineFailure, runPipeline } from './pipeline';
 import { preflightSteps, sessionSteps } from './pipelines';
@@ -147,6 +148,19 @@ export class SessionHost extends EventEmitter<HostEvents> {
     if (to !== r.state) this.deps.sessions.transition(ctx.id, to);
     this.deps.sessions.update(ctx.id, { error: error ?? result.teardownProblems[0]! });
     this.publish(ctx.id);
+  }
+
+  /**
+   * Whether host:port answers from inside a running session's VM (the doctor's view of Herd's
+   * services as a VM sees them); null when no session runs.
+   */
+  async reachableFromVm(host: string, port: number): Promise<boolean | null> {
+    const running = [...this.live.values()].find(
+      (l) => l.ctx.live.ssh && this.deps.sessions.get(l.ctx.id)?.state === 'running',
+    );
+    if (!running) return null;
+    const r = await running.ctx.live.ssh!.exec(tcpProbeCommand(host, port), { timeoutMs: 10_000 });
+    return r.code === 0;
   }
 
   async exitInfo(id: string): Promise<ExitInfo> {

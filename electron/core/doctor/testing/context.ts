@@ -23,6 +23,7 @@ export function doctorContext(over: Partial<DoctorContext> = {}): DoctorContext 
     auth: { status: () => Promise.resolve({ method: 'none', source: 'none' }) },
     gateway: '192.168.64.1',
     vmAddresses: () => Promise.resolve([]),
+    reachableFromVm: () => Promise.resolve(null),
     macFiles: { dhcpPlist: '/nonexistent/plist', dhcpLeases: '/nonexistent/leases' },
     now: () => Date.now(),
     ...over,
