@@ -25,6 +25,11 @@ export function SettingsForm({
   const [status, setStatus] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   useEffect(() => setValues(initial), [initial]);
+  // A refused save brings the first refused field into view (Save sits below the form).
+  useEffect(() => {
+    const first = errors.find((e) => FIELDS.some((f) => f.path === e.path));
+    if (first) document.getElementById(inputId(first.path))?.focus();
+  }, [errors]);
 
   const patch = changedPatch(FIELDS, initial, values);
   const dirty = Object.keys(patch).length > 0;

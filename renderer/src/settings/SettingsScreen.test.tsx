@@ -85,6 +85,7 @@ describe('SettingsScreen', () => {
     const field = screen.getByRole('group', { name: 'Session VMs' }).getByText(/Too small/);
     await expect.element(field).toHaveTextContent('Use at least 1.');
     await expect.element(cpus).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(cpus).toHaveFocus();
     await expect
       .element(screen.getByRole('status', { name: 'Save status' }))
       .toHaveTextContent('Not saved');
