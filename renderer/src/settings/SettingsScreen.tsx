@@ -5,6 +5,7 @@ import type { ClaveApi, DoctorCheck, SettingsView } from '../../../shared/api';
 import { problemOf } from '../store/problem';
 import { DoctorPanel } from './DoctorPanel';
 import { SettingsForm } from './SettingsForm';
+import './settings.css';
 
 export function SettingsScreen({
   api,
