@@ -27,6 +27,7 @@ describe('runChecks', () => {
         run: (_ctx, signal) =>
           new Promise(() => signal.addEventListener('abort', () => (aborted = true))),
       },
+      { id: 'bug', name: 'Bug', run: () => Promise.reject(new TypeError('x is undefined')) },
       {
         id: 'throws',
         name: 'Throws',
@@ -53,6 +54,13 @@ describe('runChecks', () => {
         status: 'fail',
         detail: 'No answer within 0.5 s.',
         fix: expect.stringMatching(/again/),
+      },
+      {
+        id: 'bug',
+        name: 'Bug',
+        status: 'fail',
+        detail: 'x is undefined',
+        fix: expect.stringMatching(/report it/),
       },
       {
         id: 'throws',

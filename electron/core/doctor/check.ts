@@ -59,8 +59,10 @@ export function outcomeOfError(e: unknown): CheckOutcome {
   const detail = [text(p.what) ?? text(p.message) ?? String(e), text(p.why)]
     .filter(Boolean)
     .join(': ');
-  const fix = text(p.fix);
-  return { status: 'fail', detail, ...(fix ? { fix } : {}) };
+  // Adapters' errors carry their fix; anything else is unexpected and worth a report.
+  const fix =
+    text(p.fix) ?? 'Run the doctor again; if it fails the same way, report it with this message.';
+  return { status: 'fail', detail, fix };
 }
 
 export async function runChecks(
