@@ -2,6 +2,7 @@
 // the real doctor runs its checks on the simulated VM host.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import type { SettingsView } from '../shared/api';
 import { screenshot, useHarness } from './harness/testing';
 
 const harness = useHarness('settings');
@@ -45,6 +46,10 @@ test('an invalid value is refused next to its field and nothing is saved; a vali
   expect(readFileSync(file, 'utf8')).toBe(original);
   await screenshot(page, '20-settings-invalid');
 
+  // Every other face hears of the save.
+  const changed = new Promise<SettingsView>((resolve) => {
+    const off = harness.api.on('settings.changed', (v) => (off(), resolve(v)));
+  });
   await cpus.fill('2');
   await screen.getByLabel('Editor').fill('Cursor');
   await screen.getByRole('button', { name: 'Save' }).click();
@@ -59,6 +64,7 @@ test('an invalid value is refused next to its field and nothing is saved; a vali
   expect(saved.vm).toEqual({ cpus: 2, memoryMb: 1024 });
   expect(saved.editor).toBe('Cursor');
   expect((await harness.api.call('settings.get', {})).settings.vm.cpus).toBe(2);
+  expect((await changed).settings.vm.cpus).toBe(2);
 
   await page.reload();
   const again = page.getByRole('region', { name: 'Settings and doctor' });

@@ -205,6 +205,8 @@ export const events = {
   'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
   'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
   'provision.progress': ProvisionEvent,
+  /** A face saved settings: every face shows the new ones. */
+  'settings.changed': SettingsView,
 } as const;
 
 export type MethodName = keyof typeof methods;

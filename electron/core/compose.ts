@@ -148,6 +148,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   host.on('session.updated', (s) => clients.send('session.updated', s));
   host.on('session.progress', (p) => clients.send('session.progress', p));
   host.on('session.agentExited', (p) => clients.send('session.agentExited', p));
+  settings.onChange(() => clients.send('settings.changed', settings.view()));
 
   const version = o.version ?? packageVersion();
   const serve = createDispatcher(

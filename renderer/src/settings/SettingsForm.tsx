@@ -1,10 +1,16 @@
 // Every setting, grouped as the schema groups them, each input with its description and, after a
 // refused save, the host's message and fix right beside it. Saves only what changed.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ClaveApi, SettingsView } from '../../../shared/api';
 import { settingsFields, type FieldError, type SettingsField } from '../../../shared/settings';
 import { problemOf } from '../store/problem';
-import { changedPatch, initialValues, type FormValues, type InputValue } from './form-state';
+import {
+  changedPatch,
+  initialValues,
+  keepEdits,
+  type FormValues,
+  type InputValue,
+} from './form-state';
 
 const FIELDS = settingsFields();
 const GROUPS = [...new Set(FIELDS.map((f) => f.group))];
@@ -24,7 +30,13 @@ export function SettingsForm({
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  useEffect(() => setValues(initial), [initial]);
+  // New settings (a save here or elsewhere) replace what the inputs show, except unsaved edits.
+  const shown = useRef(initial);
+  useEffect(() => {
+    const before = shown.current;
+    shown.current = initial;
+    setValues((v) => keepEdits(before, initial, v));
+  }, [initial]);
   // A refused save brings the first refused field into view (Save sits below the form).
   useEffect(() => {
     const first = errors.find((e) => FIELDS.some((f) => f.path === e.path));
@@ -46,6 +58,9 @@ export function SettingsForm({
     try {
       const r = await api.call('settings.update', { patch });
       if (r.ok) {
+        // What was saved is what the inputs show now, as the host stored it (e.g. trimmed).
+        shown.current = initialValues(FIELDS, r.view);
+        setValues(shown.current);
         setErrors([]);
         setStatus('Saved. New sessions use these settings; running sessions keep theirs.');
         onSaved(r.view);

@@ -111,6 +111,7 @@ describe('SettingsScreen', () => {
       { patch: { vm: { cpus: 2 }, editor: null, services: { mode: 'vm' } } },
     ]);
     expect(host.values()).toEqual({ vm: { cpus: 2 }, services: { mode: 'vm' } });
+    await expect.element(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
     await userEvent.fill(screen.getByLabelText('Memory (MB)'), '2048');
     await userEvent.click(screen.getByRole('button', { name: 'Revert' }));
     await expect.element(screen.getByLabelText('Memory (MB)')).toHaveValue('8192');
@@ -133,6 +134,21 @@ describe('SettingsScreen', () => {
     } finally {
       delete window.claveDesktop;
     }
+  });
+
+  it('shows a save made elsewhere, keeping unsaved edits here', async () => {
+    const host = hostWithSettings();
+    const screen = await render(<SettingsScreen api={host.api} onClose={() => {}} />);
+    await userEvent.fill(screen.getByLabelText('Memory (MB)'), '2048');
+    host.api.emit('settings.changed', {
+      file: '/x/settings.json',
+      settings: Settings.parse({ vm: { cpus: 3 } }),
+      fileValues: { vm: { cpus: 3 } },
+      overrides: [],
+    });
+    await expect.element(screen.getByLabelText('CPUs')).toHaveValue('3');
+    await expect.element(screen.getByLabelText('Memory (MB)')).toHaveValue('2048');
+    await expect.element(screen.getByRole('button', { name: 'Save' })).toBeEnabled();
   });
 
   it('says which field the environment decides', async () => {

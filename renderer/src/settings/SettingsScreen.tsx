@@ -21,6 +21,8 @@ export function SettingsScreen({
 }) {
   const [view, setView] = useState<SettingsView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Saves from another face (another window, the demo in a second tab) show here too.
+  useEffect(() => api.on('settings.changed', setView), [api]);
   useEffect(() => {
     if (online)
       api.call('settings.get', {}).then(setView, (e: unknown) => setError(problemOf(e).what));

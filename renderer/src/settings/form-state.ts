@@ -47,3 +47,10 @@ export function changedPatch(
   }
   return patch;
 }
+
+/** The inputs for `next` settings, keeping what the person changed from `before` and not saved. */
+export function keepEdits(before: FormValues, next: FormValues, current: FormValues): FormValues {
+  const out = { ...next };
+  for (const [path, v] of Object.entries(current)) if (v !== before[path]) out[path] = v;
+  return out;
+}
