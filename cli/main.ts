@@ -179,11 +179,12 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     }
     case 'doctor': {
       const checks = await api.call('doctor.run', {});
+      const mark = { ok: '✓', warn: '!', fail: '✗', skip: '–' } as const;
       for (const c of checks) {
-        process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
-        if (!c.ok && c.fix) process.stdout.write(`    fix: ${c.fix}\n`);
+        process.stdout.write(`${mark[c.status]} ${c.name}: ${c.detail}\n`);
+        if (c.fix && c.status !== 'ok') process.stdout.write(`    fix: ${c.fix}\n`);
       }
-      return checks.every((c) => c.ok) ? 0 : 1;
+      return checks.some((c) => c.status === 'fail') ? 1 : 0;
     }
     default:
       return 1;

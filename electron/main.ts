@@ -8,11 +8,11 @@ import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
-import { probeLocalNetwork } from './core/host/local-network';
+import { probeLocalNetwork } from './core/host/net-probe';
 import { FileSecretStore } from './core/host/secret-store';
 import { appPage } from './shell/app-page';
 import { endSessionWithDialog } from './shell/exit-dialog';
-import { serveIpc } from './shell/ipc';
+import { serveDesktopIpc, serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
 import { watchLocalNetwork } from './shell/local-network';
 import { provisionFromTray } from './shell/provision';
@@ -24,7 +24,7 @@ import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
 import { startUpdateChecks } from './shell/updates';
 import { liveSessions } from './shell/tray-menu';
-import { createMainWindow, focusSession, showWindow } from './shell/window';
+import { createMainWindow, focusSession, showSettings, showWindow } from './shell/window';
 
 const page = appPage({
   isPackaged: app.isPackaged,
@@ -76,7 +76,9 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       return;
     }
     runtime = rt;
-    serveIpc(rt.dispatch, rt.clients, (event) => isTrustedSender(event, mainWindow, page));
+    const trusted = (event: Electron.IpcMainInvokeEvent) =>
+      isTrustedSender(event, mainWindow, page);
+    serveIpc(rt.dispatch, rt.clients, trusted);
     const local = createLocalApi(rt.dispatch, rt.clients);
     const recent = new RecentProjects(path.join(paths.root, 'recent-projects.json'));
 
@@ -84,9 +86,9 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       void provisionFromTray({
         api: local.api,
         dialogs: dialog,
-        baseVm: settings.baseVm,
-        baseImage: settings.baseImage,
-        baseExists: () => rt.tart.exists(settings.baseVm),
+        baseVm: rt.settings.current().baseVm,
+        baseImage: rt.settings.current().baseImage,
+        baseExists: () => rt.tart.exists(rt.settings.current().baseVm),
         showLogs: () => void shell.openPath(paths.logs),
         onProgress: (p) => tray?.setProvisioning(p),
       });
@@ -102,15 +104,17 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
         ),
       platform: process.platform,
       settingsFile: paths.settings,
-      editor: () => settings.editor,
+      editor: () => rt.settings.current().editor,
       addRecent: (dir) => recent.add(dir),
       liveSessionCount: () =>
         liveSessions(tray?.sessions() ?? []).filter((s) => s.state !== 'failed').length,
       showWindow: () => showWindow(windowNow()),
       focusSession: (id) => focusSession(windowNow(), id),
+      showSettings: () => showSettings(windowNow()),
       provision: runProvision,
       changed: () => tray?.render(),
     });
+    serveDesktopIpc(trusted, { openSettingsFile: () => actions.openSettingsFile() });
     tray = createTray({
       iconPath: path.join(iconsDir(), 'trayTemplate.png'),
       api: local.api,

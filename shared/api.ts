@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CONTROL_CHARS } from './text';
 import { OnExit, PipelineEvent, Problem, SessionSummary } from './session';
+import { FieldError, Settings, SettingsPatch } from './settings';
 
 export const AppInfo = z.object({
   name: z.literal('Clave'),
@@ -55,13 +56,38 @@ export const CleanupReport = z.object({
 });
 export type CleanupReport = z.infer<typeof CleanupReport>;
 
+/** ok; warn: works, but something will bite; fail: Clave cannot work so; skip: not applicable here. */
+export const DoctorStatus = z.enum(['ok', 'warn', 'fail', 'skip']);
+export type DoctorStatus = z.infer<typeof DoctorStatus>;
+
 export const DoctorCheck = z.object({
+  id: z.string(),
   name: z.string(),
-  ok: z.boolean(),
+  status: DoctorStatus,
   detail: z.string(),
+  /** The exact fix, for warn and fail. */
   fix: z.string().optional(),
 });
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
+
+export const SettingsView = z.object({
+  /** Where the settings live (settings.json in the data dir). */
+  file: z.string(),
+  /** What a session started now gets: the file, defaults, then environment overrides. */
+  settings: Settings,
+  /** What the file itself holds (unset fields take their defaults). */
+  fileValues: z.record(z.string(), z.unknown()),
+  /** Environment variables that win over the file for a field. */
+  overrides: z.array(z.object({ env: z.string(), path: z.string() })),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const SettingsUpdateResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), view: SettingsView }),
+  /** Nothing was written. */
+  z.object({ ok: z.literal(false), errors: z.array(FieldError) }),
+]);
+export type SettingsUpdateResult = z.infer<typeof SettingsUpdateResult>;
 
 /** Progress of building the base VM (mirrors the core's ProvisionEvent). */
 export const ProvisionEvent = z.discriminatedUnion('type', [
@@ -158,6 +184,19 @@ export const methods = {
   'auth.status': { params: NoParams, result: AuthStatus },
   'auth.clear': { params: NoParams, result: z.null() },
   'doctor.run': { params: NoParams, result: z.array(DoctorCheck) },
+  'settings.get': { params: NoParams, result: SettingsView },
+  /** Applies to sessions started afterwards; running sessions keep the settings they began with. */
+  'settings.update': {
+    params: z
+      .object({
+        patch: SettingsPatch.refine(
+          (p) => JSON.stringify(p).length <= 64_000,
+          'a settings change is at most 64 kB',
+        ),
+      })
+      .strict(),
+    result: SettingsUpdateResult,
+  },
   /** Builds (or with force, rebuilds; with update, upgrades) the base VM; progress as events. */
   'provision.start': {
     params: z
@@ -180,6 +219,8 @@ export const events = {
   'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
   'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
   'provision.progress': ProvisionEvent,
+  /** A face saved settings: every face shows the new ones. */
+  'settings.changed': SettingsView,
 } as const;
 
 export type MethodName = keyof typeof methods;

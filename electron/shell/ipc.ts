@@ -7,6 +7,7 @@ import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
 import { toProblem } from '../core/session/problem';
+import { DesktopChannel } from './desktop-channels';
 
 export type IpcReply = { ok: true; result: unknown } | { ok: false; problem: Problem };
 
@@ -48,4 +49,17 @@ export function serveIpc(
     }
   });
   return () => ipcMain.removeHandler(IpcChannel.invoke);
+}
+
+/** The window's desktop requests (no arguments, no host): only from the trusted window. */
+export function serveDesktopIpc(
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
+  handlers: { openSettingsFile(): void },
+) {
+  ipcMain.handle(DesktopChannel.openSettingsFile, (event) => {
+    if (!isTrustedSender(event)) return false;
+    handlers.openSettingsFile();
+    return true;
+  });
+  return () => ipcMain.removeHandler(DesktopChannel.openSettingsFile);
 }

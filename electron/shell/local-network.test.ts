@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localNetworkProblem, type LocalNetworkProbe } from '../core/host/local-network';
+import { localNetworkProblem } from '../core/host/local-network';
+import type { LocalNetworkProbe } from '../core/host/net-probe';
 import { createFakeApi, summary } from './testing/fake-api';
 import { FakeDialog } from './testing/fake-electron';
 import { watchLocalNetwork } from './local-network';

@@ -1,10 +1,10 @@
 // macOS 15+ asks before an app may reach local networks, and the VMs are on one. As soon as the
 // first VM of this run has an address (before Clave's ssh needs it), one harmless connection to
-// it (core: probeLocalNetwork) raises that prompt; if the answer was no, the person hears at once
+// it (core: host/net-probe.ts probeLocalNetwork) raises that prompt; if the answer was no, the person hears at once
 // what to do instead of waiting for ssh to give up. The CLI from Terminal is exempt (TN3179).
 import type { MessageBoxOptions, MessageBoxReturnValue } from 'electron';
 import type { ClaveApi } from '../../shared/api';
-import type { LocalNetworkProbe } from '../core/host/local-network';
+import type { LocalNetworkProbe } from '../core/host/net-probe';
 
 export interface LocalNetworkWatchOptions {
   api: ClaveApi;

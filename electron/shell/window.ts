@@ -52,3 +52,9 @@ export function focusSession(win: BrowserWindow, sessionId: string): void {
   showWindow(win);
   win.webContents.send(DesktopChannel.focusSession, sessionId);
 }
+
+/** The tray's "Settings…": show the window on its settings screen. */
+export function showSettings(win: BrowserWindow): void {
+  showWindow(win);
+  win.webContents.send(DesktopChannel.showSettings);
+}

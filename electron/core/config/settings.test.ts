@@ -33,8 +33,8 @@ describe('settings', () => {
     const cases: [() => unknown, RegExp, RegExp][] = [
       [
         () => loadSettings(file('b.json', JSON.stringify({ ports: { from: 9000, to: 8000 } })), {}),
-        /b\.json: invalid ports/,
-        /Set ports in .*b\.json to a valid value \(ports\.from must not be above ports\.to\)/,
+        /b\.json: invalid ports\.to/,
+        /Set ports\.to in .*b\.json to a valid value \(ports\.from must not be above ports\.to\)/,
       ],
       [
         () => loadSettings(file('c.json', JSON.stringify({ vm: { cpus: 'four' } })), {}),

@@ -5,7 +5,6 @@
 // from Terminal or over ssh, and their child processes (TN3179 "macOS considerations"), so the
 // `clave` CLI in Terminal running its own host is never refused; other terminal apps (VS Code's,
 // iTerm) count as that app and need the permission themselves.
-import net from 'node:net';
 import type { Problem } from '../../../shared/session';
 
 /** Where the person allows it. */
@@ -32,41 +31,4 @@ export function localNetworkProblem(host: string, code = 'EHOSTUNREACH'): Requir
       'started from Terminal (or over ssh) does not need this: macOS lets command-line tools run ' +
       'there reach local networks. Other terminal apps (VS Code, iTerm) need the permission too.',
   };
-}
-
-export type LocalNetworkProbe =
-  | { state: 'allowed' }
-  | { state: 'refused'; problem: Required<Problem> }
-  | { state: 'unknown'; reason: string };
-
-/**
- * One harmless TCP connection attempt to `host` (closed at once): on a Mac that has not decided
- * yet this raises the Local Network prompt, and its result says whether connections get through.
- * An answer of any kind (connected, or refused by the port) means the network is reachable.
- */
-export function probeLocalNetwork(
-  host: string,
-  options: { port?: number; timeoutMs?: number } = {},
-): Promise<LocalNetworkProbe> {
-  const { port = 22, timeoutMs = 3000 } = options;
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (result: LocalNetworkProbe) => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(timeoutMs, () =>
-      done({ state: 'unknown', reason: `no answer in ${timeoutMs} ms` }),
-    );
-    socket.once('connect', () => done({ state: 'allowed' }));
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      if (isLocalNetworkRefusal(error)) {
-        done({ state: 'refused', problem: localNetworkProblem(host, error.code) });
-      } else if (error.code === 'ECONNREFUSED') {
-        done({ state: 'allowed' });
-      } else {
-        done({ state: 'unknown', reason: error.code ?? error.message });
-      }
-    });
-  });
 }

@@ -893,7 +893,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, label: string): z
   return r.data;
 }
 
-async function appleSiliconUnderRosetta(): Promise<boolean> {
+export async function appleSiliconUnderRosetta(): Promise<boolean> {
   const r = await runTool('/usr/sbin/sysctl', ['-n', 'hw.optional.arm64'], {
     env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
     timeoutMs: 5000,

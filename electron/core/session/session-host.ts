@@ -13,6 +13,7 @@ import { toSummary, type SessionRecord } from '../store/sessions-repository';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { agentAliveCommand, attachTmuxCommand, PROJECT_DIR } from './guest/claude-config';
+import { tcpProbeCommand } from './guest/tcp-probe';
 import { newSessionId, projectSlug, sessionNames } from './naming';
 import { PipelineFailure, runPipeline } from './pipeline';
 import { preflightSteps, sessionSteps } from './pipelines';
@@ -52,7 +53,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   constructor(
     private readonly deps: SessionDeps,
-    private readonly settings: Settings,
+    /** The settings now; each session takes a snapshot at its start and keeps it. */
+    private readonly settings: () => Settings,
   ) {
     super();
   }
@@ -150,6 +152,19 @@ export class SessionHost extends EventEmitter<HostEvents> {
     if (to !== r.state) this.deps.sessions.transition(ctx.id, to);
     this.deps.sessions.update(ctx.id, { error: error ?? result.teardownProblems[0]! });
     this.publish(ctx.id);
+  }
+
+  /**
+   * Whether host:port answers from inside a running session's VM (the doctor's view of Herd's
+   * services as a VM sees them); null when no session runs.
+   */
+  async reachableFromVm(host: string, port: number): Promise<boolean | null> {
+    const running = [...this.live.values()].find(
+      (l) => l.ctx.live.ssh && this.deps.sessions.get(l.ctx.id)?.state === 'running',
+    );
+    if (!running) return null;
+    const r = await running.ctx.live.ssh!.exec(tcpProbeCommand(host, port), { timeoutMs: 10_000 });
+    return r.code === 0;
   }
 
   async exitInfo(id: string): Promise<ExitInfo> {
@@ -268,7 +283,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   private keepConnected(live: Live): void {
     const { ctx } = live;
-    const ssh = this.settings.ssh;
+    const ssh = ctx.settings.ssh;
     live.keeper = new ConnectionKeeper({
       ctx,
       signal: live.abort.signal,
@@ -352,7 +367,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   private async reattach(r: SessionRecord): Promise<void> {
     const live = this.adopt(r);
     const { ctx } = live;
-    const ssh = this.settings.ssh;
+    const ssh = this.settings().ssh;
     ctx.live.ssh = await this.deps.connectSsh({
       host: r.vmIp!,
       port: ssh.port,
@@ -366,7 +381,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     ctx.update({ tunnelPort: lease.port, url: ctx.live.tunnel.url });
     if (r.proxyName) {
       const url = await this.deps.proxies
-        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings.herd.secure)
+        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings().herd.secure)
         .catch(() => null);
       if (url) ctx.update({ url });
     }
@@ -475,7 +490,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       projectDir,
       projectName: state.projectName,
       names,
-      settings: this.settings,
+      settings: this.settings(),
       projectConfig: { bootstrap: { composer: true, migrate: true } },
       deps,
       signal,

@@ -1,6 +1,6 @@
 // Run inside a network namespace whose routes refuse the VMs' subnet (local-network.int.test.ts):
 // what the ssh adapter and the Local Network probe make of a real "no route to host".
-import { probeLocalNetwork } from '../local-network';
+import { probeLocalNetwork } from '../net-probe';
 import { connectSsh, SshError } from '../ssh';
 
 const [vmIp = '', unroutable = ''] = process.argv.slice(2);
