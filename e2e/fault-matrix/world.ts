@@ -157,24 +157,34 @@ export class Matrix implements MatrixWorld {
   }
 
   /** What the user owns, as text: their proxies' lines in `herd proxies`, their VM's config. */
-  private async userItems(): Promise<string> {
-    const proxies = (await this.world.herd('proxies'))
-      .split('\n')
-      .filter((l) => USER_PROXIES.some(([n]) => l.includes(`${n}.`)));
-    const vm = await this.world.tart('get', USER_VM, '--format', 'json').catch((e) => String(e));
+  private async userItems(host?: HostState): Promise<string> {
+    const { proxies } = host ?? (await this.hostState());
     const vmDir = path.join(this.world.sim.env.TART_HOME!, 'vms', USER_VM);
     const config = existsSync(vmDir) ? readFileSync(path.join(vmDir, 'config.json'), 'utf8') : '';
-    return JSON.stringify({ proxies, vm, config });
+    return JSON.stringify({
+      proxies: proxies.split('\n').filter((l) => USER_PROXIES.some(([n]) => l.includes(`${n}.`))),
+      config,
+    });
+  }
+
+  /** One `tart list` and one `herd proxies` per check: every tool call costs on a loaded machine. */
+  private async hostState(): Promise<HostState> {
+    const list = await this.world.tart('list', '--source', 'local', '--format', 'json');
+    return {
+      vms: (JSON.parse(list) as { Name: string }[]).map((v) => v.Name),
+      proxies: await this.world.herd('proxies'),
+    };
   }
 
   /** After a row: the three questions, then whatever the row left is cleared for the next one. */
   async check(outcome: RowOutcome): Promise<RowCheck> {
     for (const rt of this.extras.splice(0)) await rt.shutdown().catch(() => {});
     const workLost = (outcome.work ?? []).filter((w) => !this.survives(w)).map(describeWork);
-    const leftovers = await this.leftovers(new Set(outcome.kept ?? []));
-    const now = await this.userItems();
+    const host = await this.hostState();
+    const leftovers = this.leftovers(new Set(outcome.kept ?? []), host);
+    const now = await this.userItems(host);
     const userItemsTouched = now === this.userSnapshot ? [] : [`user items changed: ${now}`];
-    await this.clearRow();
+    await this.clearRow(host);
     // Put back what a failing row took, so the next row is judged on its own.
     if (userItemsTouched.length) {
       await this.world.tart('delete', USER_VM).catch(() => {});
@@ -201,15 +211,11 @@ export class Matrix implements MatrixWorld {
     return false;
   }
 
-  private async leftovers(kept: Set<string>): Promise<string[]> {
+  private leftovers(kept: Set<string>, host: HostState): string[] {
     const out: string[] = simLeftovers(this.world.sim.env.TART_HOME!);
-    const vms = JSON.parse(await this.world.tart('list', '--source', 'local', '--format', 'json'));
-    for (const { Name } of vms as { Name: string }[])
-      if (Name !== BASE_VM && Name !== USER_VM && !this.fixtures.has(Name)) out.push(`VM ${Name}`);
-    for (const line of (await this.world.herd('proxies')).split('\n')) {
-      const site = /\b([a-z0-9-]+-[a-z0-9]{8})\.test\b/.exec(line)?.[1];
-      if (site && !USER_PROXIES.some(([n]) => n === site)) out.push(`proxy ${site}`);
-    }
+    for (const vm of host.vms)
+      if (vm !== BASE_VM && vm !== USER_VM && !this.fixtures.has(vm)) out.push(`VM ${vm}`);
+    for (const site of claveLikeProxies(host.proxies)) out.push(`proxy ${site}`);
     for (const s of this.runtime.host.list())
       if (!kept.has(s.id)) out.push(`record ${s.id} (${s.state})`);
     for (const project of this.rowProjects) {
@@ -224,20 +230,15 @@ export class Matrix implements MatrixWorld {
   }
 
   /** Leaves the next row a clean host: this row's projects, VMs, proxies and records go. */
-  private async clearRow(): Promise<void> {
+  private async clearRow(host: HostState): Promise<void> {
     for (const s of this.runtime.host.list())
       await this.runtime.host.stop(s.id, 'discard', true).catch(() => {});
     for (const name of this.world.sim.runningVMs())
       if (name !== USER_VM) await this.world.tart('stop', name).catch(() => {});
-    const vms = JSON.parse(await this.world.tart('list', '--source', 'local', '--format', 'json'));
-    for (const { Name } of vms as { Name: string }[])
-      if (Name !== BASE_VM && Name !== USER_VM)
-        await this.world.tart('delete', Name).catch(() => {});
-    for (const line of (await this.world.herd('proxies')).split('\n')) {
-      const site = /\b([a-z0-9-]+-[a-z0-9]{8})\.test\b/.exec(line)?.[1];
-      if (site && !USER_PROXIES.some(([n]) => n === site))
-        await this.world.herd('unproxy', site).catch(() => {});
-    }
+    for (const vm of host.vms)
+      if (vm !== BASE_VM && vm !== USER_VM) await this.world.tart('delete', vm).catch(() => {});
+    for (const site of claveLikeProxies(host.proxies))
+      await this.world.herd('unproxy', site).catch(() => {});
     for (const b of this.blockers.splice(0)) b.close();
     for (const p of this.rowProjects.splice(0)) rmSync(p, { recursive: true, force: true });
     for (const h of this.homes.splice(0)) rmSync(h, { recursive: true, force: true });
@@ -249,6 +250,19 @@ export class Matrix implements MatrixWorld {
     await this.runtime.shutdown().catch(() => {});
     await this.world.cleanup();
   }
+}
+
+interface HostState {
+  vms: string[];
+  proxies: string;
+}
+
+/** Proxies named like Clave's (`<name>-<8 letters/digits>`) that are not the user's. */
+function claveLikeProxies(herdProxies: string): string[] {
+  return herdProxies
+    .split('\n')
+    .map((line) => /\b([a-z0-9-]+-[a-z0-9]{8})\.test\b/.exec(line)?.[1])
+    .filter((site): site is string => !!site && !USER_PROXIES.some(([n]) => n === site));
 }
 
 async function plantUserItems(world: SimWorld): Promise<void> {
