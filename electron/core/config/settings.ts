@@ -2,6 +2,7 @@
 // (the seed's CLAVE_* variables). A bad file is an error that names the file and the field.
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { Timeouts } from './timeouts';
 
 const PortRange = z
   .object({
@@ -36,14 +37,7 @@ export const Settings = z
       })
       .default({ user: 'admin', password: 'admin', port: 22 }),
     ports: PortRange.default({ from: 8081, to: 8199 }),
-    timeouts: z
-      .object({
-        ipSeconds: z.number().int().positive().default(90),
-        sshSeconds: z.number().int().positive().default(90),
-        mountSeconds: z.number().int().positive().default(30),
-        commandSeconds: z.number().int().positive().default(600),
-      })
-      .default({ ipSeconds: 90, sshSeconds: 90, mountSeconds: 30, commandSeconds: 600 }),
+    timeouts: Timeouts.prefault({}),
     herd: z
       .object({ enabled: z.boolean().default(true), secure: z.boolean().default(true) })
       .default({
