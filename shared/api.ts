@@ -60,7 +60,7 @@ export const DoctorCheck = z.object({
 });
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
-/** Progress of building the base VM (mirrors the core's ProvisionEvent). */
+/** Progress of building the base VM (the core's ProvisionEvent is this type). */
 export const ProvisionEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('phase'),

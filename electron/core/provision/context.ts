@@ -4,7 +4,7 @@
 // (and remembers it, so cleanup can wait for it before deleting what it may still create).
 import { randomBytes } from 'node:crypto';
 import type { GuestEndpoint, GuestShell, VmInstance } from '../vm/runtime';
-import { settlesWithin } from '../vm/retry';
+import { settlesWithin } from '../host/retry';
 import { VmStoppedError } from './errors';
 import type { ProvisionEvent, ProvisionHooks, ProvisionOptionsParsed } from './options';
 import type { ProvisionDeps } from './ports';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { PipelineEvent } from '../../../shared/session';
 import { tail } from '../host/errors';
 import { PipelineFailure, runPipeline } from '../session/pipeline';
-import { settlesWithin } from '../vm/retry';
+import { settlesWithin } from '../host/retry';
 import { ProvisionContext } from './context';
 import {
   ProvisionError,

@@ -3,6 +3,7 @@
 // the rest) and only acts on what the session actually made, so it is safe to run after a failed
 // step, twice, or after a crash from the record alone.
 import type { StopResult } from '../../../shared/api';
+import { settlesWithin } from '../host/retry';
 import type { OnExit, Problem } from '../../../shared/session';
 import type { SessionContext } from './context';
 import { applyExitDecision } from './exit-decision';
@@ -52,7 +53,7 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     live.vm?.stop();
     if (listedRunning) await deps.vms.stop(state.vmName);
     // `tart run` ends when the guest is off; do not leave it behind as a zombie of this process.
-    if (live.vm) await Promise.race([live.vm.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (live.vm) await settlesWithin(live.vm.exited, 15_000);
     live.vm = null;
   });
   await part(problems, 'Delete the VM', async () => {

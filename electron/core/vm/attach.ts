@@ -1,7 +1,7 @@
 // Attaching a host folder inside a booted guest, retried until a deadline: a VirtioFS share is not
 // always ready the moment sshd is. Written once for the session copy and the provision script.
 import { firstLine } from '../host/errors';
-import { retryUntilDeadline } from './retry';
+import { retryUntilDeadline } from '../host/retry';
 import type { GuestShell, HostFolder, VmRuntime } from './runtime';
 
 export interface AttachOptions {

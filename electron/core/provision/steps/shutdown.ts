@@ -2,7 +2,7 @@
 // cut for the guest), then with `stop` when it does not go in time.
 import { firstLine } from '../../host/errors';
 import { command } from '../../host/shell-quote';
-import { settlesWithin } from '../../vm/retry';
+import { settlesWithin } from '../../host/retry';
 import { ProvisionError, messageOf } from '../errors';
 import type { ProvisionStep } from './step';
 

@@ -1,4 +1,5 @@
-// Retry-until-deadline, written once for every "keep trying while the guest comes up" loop.
+// Retry-until-deadline and bounded waits on timers/promises, written once for every "keep trying
+// while the guest comes up" loop and every "wait for this, but not forever".
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RetryOptions {
@@ -31,7 +32,12 @@ export async function retryUntilDeadline(
     if (why === null) return { ok: true };
     options.onFailedAttempt?.(n, why);
     if (Date.now() >= deadline) return { ok: false, why, attempts: n };
-    await sleep(delay(n), undefined, options.signal ? { signal: options.signal } : {});
+    await sleep(delay(n), undefined, options.signal ? { signal: options.signal } : {}).catch(
+      (error: unknown) => {
+        options.signal?.throwIfAborted(); // the signal's own reason, not a generic AbortError
+        throw error;
+      },
+    );
   }
 }
 
