@@ -1,9 +1,11 @@
-// Teardown, in the seed's order: unproxy → close tunnel → stop VM → delete VM → worktree
-// decision → delete record. Each part runs whatever happened before it (one failure never skips
-// the rest) and only acts on what the session actually made, so it is safe to run after a failed
-// step, twice, or after a crash from the record alone.
+// Teardown, in the seed's order: unproxy → close tunnel → (collect the guest's work, for runtimes
+// whose VM does not share this Mac's folder) → stop VM → delete VM → worktree decision → delete
+// record. Each part runs whatever happened before it (one failure never skips the rest) and only
+// acts on what the session actually made, so it is safe to run after a failed step, twice, or
+// after a crash from the record alone.
 import type { StopResult } from '../../../shared/api';
 import { settlesWithin } from '../host/retry';
+import { projectFolder } from '../vm/guest';
 import type { OnExit, Problem } from '../../../shared/session';
 import type { SessionContext } from './context';
 import { applyExitDecision } from './exit-decision';
@@ -37,6 +39,11 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     await live.portLease?.release();
     live.tunnel = null;
     live.portLease = null;
+  });
+  await part(problems, "Bring the session's work back from the VM", async () => {
+    if (live.ssh && state.worktreeDir) {
+      await deps.vms.collect(live.ssh, projectFolder(state.worktreeDir));
+    }
   });
   await part(problems, 'Close the SSH connection', async () => {
     live.stopAgentWatch?.();

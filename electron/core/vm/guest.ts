@@ -1,4 +1,5 @@
 // The guest's layout that sessions, the image and the runtimes agree on.
+import type { HostFolder } from './runtime';
 
 /** Where the session copy appears inside every VM (the nginx site root is its `public/`). */
 export const PROJECT_DIR = '/srv/project';
@@ -7,3 +8,8 @@ export const PROJECT_DIR = '/srv/project';
  * without `tag=` is exposed as), which the image's fstab mounts at PROJECT_DIR.
  */
 export const PROJECT_MOUNT_TAG = 'com.apple.virtio-fs.automount';
+
+/** The session copy on this Mac as the folder every VM sees at PROJECT_DIR. */
+export function projectFolder(worktreeDir: string): HostFolder {
+  return { path: worktreeDir, guestPath: PROJECT_DIR, tag: PROJECT_MOUNT_TAG, readOnly: false };
+}

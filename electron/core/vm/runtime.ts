@@ -114,6 +114,11 @@ export interface VmRuntime {
   ): Promise<GuestEndpoint>;
   /** One attempt to make a folder given to `start` appear at its guest path. */
   attach(shell: GuestShell, folder: HostFolder, signal?: AbortSignal): Promise<GuestExecResult>;
+  /**
+   * Brings what the guest changed in an attached folder back to this Mac, before the session's
+   * work is judged (keep / merge / discard). A share already is this Mac's folder: nothing to do.
+   */
+  collect(shell: GuestShell, folder: HostFolder): Promise<void>;
   /** `guestPort` of the VM served by `server` on this Mac (locally: through the ssh connection). */
   forwardPort(
     ssh: TunnelCarrier,

@@ -146,6 +146,7 @@ export class FakeHost {
           timeoutMs: 30_000,
           ...(signal ? { signal } : {}),
         }),
+      collect: async () => {},
       forwardPort: () => Promise.reject(new Error('provisioning forwards no ports')),
       stop: async (name) => {
         await this.enter('stop', [name]);

@@ -5,7 +5,7 @@
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
-import { PROJECT_DIR, PROJECT_MOUNT_TAG } from '../../vm/guest';
+import { PROJECT_DIR, projectFolder } from '../../vm/guest';
 import { attachFolder } from '../../vm/attach';
 import { waitForEndpoint } from '../../vm/wait';
 
@@ -16,12 +16,7 @@ export const bootVm: Step<SessionContext> = {
     const { vms } = ctx.deps;
     const name = ctx.names.vmName;
     const t = ctx.settings.timeouts;
-    const project = {
-      path: ctx.state.worktreeDir!,
-      guestPath: PROJECT_DIR,
-      tag: PROJECT_MOUNT_TAG,
-      readOnly: false,
-    };
+    const project = projectFolder(ctx.state.worktreeDir!);
     ctx.live.vm = await vms.start(name, { folders: [project] });
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 

@@ -52,6 +52,8 @@ export function localTartRuntime(tart: Tart): VmRuntime {
       ].join(' && ');
       return shell.exec(mount, { timeoutMs: 30_000, ...(signal ? { signal } : {}) });
     },
+    // A VirtioFS share is the session copy itself: the guest's changes are already here.
+    collect: async () => {},
     forwardPort: (ssh, { server, guestPort }) => ssh.openTunnel({ server, remotePort: guestPort }),
     async stop(name, timeoutSeconds) {
       await ignoreMissing(tart.stop(name, timeoutSeconds === undefined ? {} : { timeoutSeconds }));
