@@ -19,11 +19,16 @@ export async function attachFolder(
   folder: HostFolder,
   options: AttachOptions,
 ): Promise<{ ok: true } | { ok: false; why: string }> {
-  return retryUntilDeadline(
+  const result = await retryUntilDeadline<true, string>(
     async () => {
       const r = await runtime.attach(shell, folder, options.signal);
-      if (r.code !== 0) return firstLine(r.stderr) || firstLine(r.stdout) || `exit ${r.code}`;
-      return options.verify ? options.verify() : null;
+      const why =
+        r.code !== 0
+          ? firstLine(r.stderr) || firstLine(r.stdout) || `exit ${r.code}`
+          : options.verify
+            ? await options.verify()
+            : null;
+      return why === null ? { ok: true, value: true } : { ok: false, failure: why };
     },
     {
       deadlineMs: options.deadlineMs,
@@ -31,4 +36,5 @@ export async function attachFolder(
       ...(options.onFailedAttempt ? { onFailedAttempt: options.onFailedAttempt } : {}),
     },
   );
+  return result.ok ? { ok: true } : { ok: false, why: result.failure };
 }
