@@ -3,7 +3,12 @@
 import type { DataPaths } from '../electron/core/config/paths';
 import type { Settings } from '../electron/core/config/settings';
 import { Tart } from '../electron/core/host/tart';
-import { createTerminalProgress, provision, ProvisionError } from '../electron/core/provision';
+import {
+  createTerminalProgress,
+  provision,
+  provisionOptionsFrom,
+  ProvisionError,
+} from '../electron/core/provision';
 import { hostDeps } from '../electron/core/provision/host-binding';
 import { formatProblemLines, red } from './progress';
 
@@ -18,26 +23,11 @@ export async function provisionCommand(
   process.once('SIGTERM', onSignal);
   const bar = createTerminalProgress(process.stderr);
   try {
-    const result = await provision(
-      {
-        dataDir: paths.root,
-        logDir: paths.logs,
-        baseVm: settings.baseVm,
-        image: cmd.image ?? settings.baseImage,
-        force: cmd.force,
-        update: cmd.update,
-        cpus: settings.vm.cpus,
-        memoryMb: settings.vm.memoryMb,
-        ssh: { user: settings.ssh.user, password: settings.ssh.password, port: settings.ssh.port },
-        // In-VM services mode bakes MySQL and Redis into the base image.
-        spec: settings.services.mode === 'vm' ? { services: { mysql: true, redis: true } } : {},
-      },
-      {
-        onProgress: (e) => bar.onProgress(e),
-        signal: ac.signal,
-        deps: hostDeps({ tart: new Tart({ logDir: paths.vmLogs }) }),
-      },
-    );
+    const result = await provision(provisionOptionsFrom(paths, settings, cmd), {
+      onProgress: (e) => bar.onProgress(e),
+      signal: ac.signal,
+      deps: hostDeps({ tart: new Tart({ logDir: paths.vmLogs }) }),
+    });
     bar.finish(`${settings.baseVm}: ${result.outcome}`);
     return 0;
   } catch (e) {

@@ -89,7 +89,7 @@ export const SettingsUpdateResult = z.discriminatedUnion('ok', [
 ]);
 export type SettingsUpdateResult = z.infer<typeof SettingsUpdateResult>;
 
-/** Progress of building the base VM (mirrors the core's ProvisionEvent). */
+/** Progress of building the base VM (the core's ProvisionEvent is this type). */
 export const ProvisionEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('phase'),

@@ -29,6 +29,36 @@ const PortRange = z
     params: { fix: 'Make the last port at least the first port.' },
   });
 
+/** How long Clave waits for a VM: one schema, one set of defaults, for sessions and provisioning
+ * (chosen for a first boot of a freshly pulled image on a busy Mac). */
+export const Timeouts = z.object({
+  ipSeconds: z.number().int().positive().max(3600).default(120).meta({
+    title: 'IP address (s)',
+    description: 'How long a booting VM may take to get an address.',
+  }),
+  sshSeconds: z.number().int().positive().max(3600).default(120).meta({
+    title: 'SSH (s)',
+    description: 'How long sshd in the VM may take to answer.',
+  }),
+  mountSeconds: z.number().int().positive().max(3600).default(30).meta({
+    title: 'Project mount (s)',
+    description: 'How long mounting the session copy in the VM may take.',
+  }),
+  commandSeconds: z.number().int().positive().max(86400).default(600).meta({
+    title: 'Bootstrap commands (s)',
+    description: 'How long composer install and migrations may take.',
+  }),
+  scriptSeconds: z.number().int().positive().max(86400).default(3600).meta({
+    title: 'Provisioning script (s)',
+    description: 'How long building the base image may take.',
+  }),
+  shutdownSeconds: z.number().int().positive().max(3600).default(60).meta({
+    title: 'VM shutdown (s)',
+    description: 'How long a VM may take to power off when asked, before it is stopped.',
+  }),
+});
+export type Timeouts = z.output<typeof Timeouts>;
+
 export const Settings = z
   .object({
     baseVm: z
@@ -87,27 +117,7 @@ export const Settings = z
       .default({ user: 'admin', password: 'admin', port: 22 })
       .meta({ title: 'SSH into the VMs' }),
     ports: PortRange.default({ from: 8081, to: 8199 }).meta({ title: 'Tunnel ports' }),
-    timeouts: z
-      .object({
-        ipSeconds: z.number().int().positive().max(3600).default(90).meta({
-          title: 'IP address (s)',
-          description: 'How long a booting VM may take to get an address.',
-        }),
-        sshSeconds: z.number().int().positive().max(3600).default(90).meta({
-          title: 'SSH (s)',
-          description: 'How long sshd in the VM may take to answer.',
-        }),
-        mountSeconds: z.number().int().positive().max(3600).default(30).meta({
-          title: 'Project mount (s)',
-          description: 'How long mounting the session copy in the VM may take.',
-        }),
-        commandSeconds: z.number().int().positive().max(86400).default(600).meta({
-          title: 'Bootstrap commands (s)',
-          description: 'How long composer install and migrations may take.',
-        }),
-      })
-      .default({ ipSeconds: 90, sshSeconds: 90, mountSeconds: 30, commandSeconds: 600 })
-      .meta({ title: 'Timeouts' }),
+    timeouts: Timeouts.prefault({}).meta({ title: 'Timeouts' }),
     herd: z
       .object({
         enabled: z.boolean().default(true).meta({

@@ -18,46 +18,17 @@ import { Herd } from './host/herd';
 import { PortAllocator } from './host/ports';
 import { FileSecretStore, type SecretStore } from './host/secret-store';
 import { connectSsh } from './host/ssh';
-import { Tart, unsharablePath } from './host/tart';
-import type { AuthSource, ProxyHost, SessionDeps, VmHost } from './session/deps';
+import { Tart } from './host/tart';
+import type { AuthSource, ProxyHost, SessionDeps } from './session/deps';
 import { SessionHost } from './session/session-host';
-import { provision } from './provision';
+import { provision, provisionOptionsFrom } from './provision';
 import { hostDeps } from './provision/host-binding';
-import { specFromSettings, writeBaseRecord } from './provision/record';
 import { openDatabase } from './store/database';
+import { localTartRuntime } from './vm/local-tart/runtime';
 import { SessionsRepository } from './store/sessions-repository';
 
 /** Tart's NAT network: the Mac is 192.168.64.1 to every VM (contracts/herd.md §5). */
 const TART_GATEWAY = '192.168.64.1';
-
-export function tartVmHost(tart: Tart): VmHost {
-  return {
-    exists: (name) => tart.exists(name),
-    clone: (source, name) => tart.clone(source, name),
-    configure: (name, c) =>
-      tart.set(name, {
-        cpu: c.cpus,
-        memoryMb: c.memoryMb,
-        randomMac: true,
-        ...(c.display === 'none' ? {} : { display: c.display }),
-      }),
-    unsharable: unsharablePath,
-    start: async (name, sharedDir) => {
-      const h = await tart.run(name, { dirs: [{ path: sharedDir }], noGraphics: true });
-      return {
-        pid: h.pid,
-        logFile: h.logPath,
-        exited: h.exited.then((e) => e.code),
-        stop: () => h.stop(),
-      };
-    },
-    waitForIp: (name, seconds, signal) =>
-      tart.ip(name, { waitSeconds: seconds, ...(signal ? { signal } : {}) }),
-    stop: async (name) => void (await tart.stop(name)),
-    delete: (name) => tart.delete(name),
-    list: async () => (await tart.list()).map((v) => ({ name: v.name, running: v.running })),
-  };
-}
 
 export function herdProxyHost(herd: Herd): ProxyHost {
   return {
@@ -133,9 +104,10 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
     home: env.HOME,
   });
   const authSource = claudeAuthSource(auth);
+  const vms = localTartRuntime(tart);
   const deps: SessionDeps = {
     git: new Git({ env }),
-    vms: tartVmHost(tart),
+    vms,
     proxies: herdProxyHost(herd),
     auth: authSource,
     ports: new PortAllocator({ range: o.settings.ports }),
@@ -177,30 +149,10 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
         }),
       settings,
       provision: async (p) => {
-        const current = settings.current();
-        const image = p.image ?? current.baseImage;
-        const r = await provision(
-          {
-            dataDir: o.paths.root,
-            logDir: o.paths.logs,
-            baseVm: current.baseVm,
-            image,
-            force: p.force ?? false,
-            update: p.update ?? false,
-            cpus: current.vm.cpus,
-            memoryMb: current.vm.memoryMb,
-            ssh: { user: current.ssh.user, password: current.ssh.password, port: current.ssh.port },
-            spec: specFromSettings(current),
-          },
-          { onProgress: (e) => clients.send('provision.progress', e), deps: hostDeps({ tart }) },
-        );
-        if (r.outcome !== 'exists') {
-          await writeBaseRecord(o.paths.root, r.baseVm, {
-            image: r.source,
-            specHash: r.specHash,
-            provisionedAt: new Date().toISOString(),
-          });
-        }
+        const r = await provision(provisionOptionsFrom(o.paths, settings.current(), p), {
+          onProgress: (e) => clients.send('provision.progress', e),
+          deps: hostDeps({ tart }),
+        });
         return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
       },
     }),

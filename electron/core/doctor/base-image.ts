@@ -1,5 +1,6 @@
 // The base VM every session clones: present, how old, and built for the current settings.
-import { readBaseRecord, specFromSettings } from '../provision/record';
+import { specFromSettings } from '../provision/from-settings';
+import { readBaseRecord } from '../provision/record';
 import { parseSpec, specHash } from '../provision/spec';
 import type { Check } from './check';
 

@@ -3,6 +3,7 @@ import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from
 import { z } from 'zod';
 import { HostError, firstLine, tail } from './errors';
 import { isLocalNetworkRefusal, localNetworkProblem } from './local-network';
+import { retryUntilDeadline, type RetryResult } from './retry';
 import { command, quote } from './shell-quote';
 
 /**
@@ -126,29 +127,28 @@ export async function connectSsh(options: SshConnectOptions): Promise<SshConnect
   if (o.password === undefined && o.privateKey === undefined) o.password = DEFAULT_PASSWORD;
   const target = `${o.username}@${o.host}:${o.port}`;
   const started = Date.now();
-  const deadline = started + o.deadlineMs;
-  let attempt = 0;
-  let lastError: Error | undefined;
-  for (;;) {
+  let result: RetryResult<Client, Error>;
+  try {
+    result = await retryUntilDeadline<Client, Error>(
+      (_n, remaining) =>
+        attemptConnect(o, options, Math.max(1000, Math.min(o.attemptTimeoutMs, remaining))).then(
+          (client) => ({ ok: true, value: client }),
+          (error: unknown) => ({ ok: false, failure: error as Error }),
+        ),
+      {
+        deadlineMs: o.deadlineMs,
+        delayMs: () => o.retryDelayMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onAttemptFailed ? { onFailedAttempt: options.onAttemptFailed } : {}),
+      },
+    );
+  } catch (error) {
     if (isAborted(options.signal)) throw aborted(target);
-    attempt++;
-    const remaining = deadline - Date.now();
-    try {
-      const client = await attemptConnect(
-        o,
-        options,
-        Math.max(1000, Math.min(o.attemptTimeoutMs, remaining)),
-      );
-      return new SshConnection(client, target);
-    } catch (error) {
-      lastError = error as Error;
-      options.onAttemptFailed?.(attempt, lastError);
-    }
-    const wait = Math.min(o.retryDelayMs, deadline - Date.now());
-    if (wait <= 0 || Date.now() + wait >= deadline) break;
-    await delay(wait, options.signal);
+    throw error;
   }
+  if (result.ok) return new SshConnection(result.value, target);
   if (isAborted(options.signal)) throw aborted(target);
+  const { attempts: attempt, failure: lastError } = result;
   const seconds = Math.round((Date.now() - started) / 1000);
   if (isAuthFailure(lastError)) {
     throw new SshError({
@@ -836,16 +836,4 @@ function aborted(target: string): SshError {
 
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createSimHost, type SimHost } from '../../../e2e/sim/harness';
 import { connectSsh } from './ssh';
 import { Tart, TartError, type RunHandle } from './tart';
+import { localTartRuntime, toVmInstance } from '../vm/local-tart/runtime';
+import { waitForEndpoint } from '../vm/wait';
 
 const IMAGE = 'ghcr.io/cirruslabs/ubuntu:latest';
 let sim: SimHost;
@@ -37,11 +39,17 @@ async function expectTartError(promise: Promise<unknown>, code: string): Promise
   return error as TartError;
 }
 
+/** The VM seam's "wait for an address unless the VM died", over this adapter. */
+async function waitForIp(handle: RunHandle, waitSeconds: number): Promise<string> {
+  const vm = toVmInstance(handle);
+  return (await waitForEndpoint(localTartRuntime(tart), vm, 22, { waitSeconds })).host;
+}
+
 async function boot(name: string): Promise<{ handle: RunHandle; ip: string }> {
   if (!(await tart.exists(name))) await tart.clone(IMAGE, name);
   const handle = await tart.run(name);
   handles.push(handle);
-  return { handle, ip: await tart.waitForIp(handle, 30) };
+  return { handle, ip: await waitForIp(handle, 30) };
 }
 
 describe('tart on the simulated host', () => {
@@ -142,7 +150,7 @@ process.exit(0);
     await expectTartError(tart.clone('clave-ghost', 'clave-ghost3'), 'tart.vm-missing');
     const handle = await tart.run('clave-ghost');
     const started = Date.now();
-    await expectTartError(tart.waitForIp(handle, 30), 'tart.vm-missing');
+    await expectTartError(waitForIp(handle, 30), 'tart.vm-missing');
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
@@ -176,7 +184,7 @@ process.exit(0);
         handles.push(h);
         return { handle: h };
       })();
-      const error = await expectTartError(tart.waitForIp(handle, 2), 'tart.no-ip');
+      const error = await expectTartError(waitForIp(handle, 2), 'tart.no-ip');
       expect(error.why).toContain('2 s');
       await tart.stop('clave-noip', { timeoutSeconds: 10 });
     } finally {
@@ -194,7 +202,7 @@ process.exit(0);
       const second = await tart.run('clave-lim2');
       handles.push(second);
       const started = Date.now();
-      const error = await expectTartError(tart.waitForIp(second, 30), 'tart.vm-limit');
+      const error = await expectTartError(waitForIp(second, 30), 'tart.vm-limit');
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(error.fix).toMatch(/Stop another/);
       expect((await second.exited).error?.code).toBe('tart.vm-limit');
@@ -210,7 +218,7 @@ process.exit(0);
       await tart.clone(IMAGE, 'clave-nostart');
       const handle = await tart.run('clave-nostart');
       const started = Date.now();
-      const error = await expectTartError(tart.waitForIp(handle, 30), 'tart.vm-exited');
+      const error = await expectTartError(waitForIp(handle, 30), 'tart.vm-exited');
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(error.why).toMatch(/exited with 1.*failed to start/);
       expect(error.fix).toContain(handle.logPath);
@@ -231,7 +239,7 @@ process.exit(0);
       expect(shrink.why).toMatch(/should be larger than the current disk size/);
       expect(shrink.detail).toContain('Failed to perform garbage collection');
       const handle = await tart.run('clave-gcfail');
-      const error = await expectTartError(tart.waitForIp(handle, 30), 'tart.vm-exited');
+      const error = await expectTartError(waitForIp(handle, 30), 'tart.vm-exited');
       expect(error.why).toMatch(/exited with 1.*failed to start/);
     } finally {
       sim.clearFaults();

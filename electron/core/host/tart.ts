@@ -387,38 +387,6 @@ export class Tart {
     return ip;
   }
 
-  /**
-   * Wait for a booting VM's IP, but fail at once (with the reason from its log) if its
-   * `tart run` ends first: a VM-count limit or a crash should not look like a slow DHCP.
-   */
-  async waitForIp(handle: RunHandle, waitSeconds: number): Promise<string> {
-    const controller = new AbortController();
-    const exitedFirst = handle.exited.then((exit) => {
-      controller.abort();
-      throw (
-        exit.error ??
-        new TartError({
-          code: 'tart.vm-exited',
-          what: `The VM ${handle.name} stopped while booting`,
-          why: `tart run ended (exit ${exit.code ?? exit.signal ?? 'unknown'}) before the VM had an IP address.`,
-          fix: `Open the VM log (${handle.logPath}) for details, then start the session again.`,
-        })
-      );
-    });
-    try {
-      return await Promise.race([
-        this.ip(handle.name, { waitSeconds, signal: controller.signal }),
-        exitedFirst,
-      ]);
-    } catch (error) {
-      // The ip call was cancelled because tart run ended: report why the VM ended instead.
-      if (controller.signal.aborted) return exitedFirst;
-      throw error;
-    } finally {
-      exitedFirst.catch(() => {});
-    }
-  }
-
   /** `tart stop`; `was-not-running` when it had already stopped (exit 2, contract §9). */
   async stop(
     name: string,

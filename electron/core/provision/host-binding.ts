@@ -1,9 +1,10 @@
-// The provision flow's ports bound to the real host adapters: Tart (host/tart.ts) for the VMs,
+// The provision flow's ports bound to the real host adapters: the local Tart runtime for the VMs,
 // ssh2 (host/ssh.ts) for the guest shell.
 import path from 'node:path';
 import { connectSsh } from '../host/ssh';
-import { Tart, TartError } from '../host/tart';
-import type { ProvisionDeps, RunningVm } from './ports';
+import { Tart } from '../host/tart';
+import { localTartRuntime } from '../vm/local-tart/runtime';
+import type { ProvisionDeps } from './ports';
 
 export interface HostDepsOptions {
   /** An existing adapter (the app's, with the user's tart path); else one is made. */
@@ -22,55 +23,7 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
       ...(options.env === undefined ? {} : { env: options.env }),
     });
   return {
-    vms: {
-      async list() {
-        return (await tart.list()).map((v) => ({ name: v.name, running: v.running }));
-      },
-      pull: (ref, { onOutput }) => tart.pull(ref, { onProgress: onOutput }),
-      clone: (source, target, { signal, onOutput }) =>
-        tart.clone(source, target, { signal, onProgress: onOutput }),
-      configure: (name, config) =>
-        tart.set(name, {
-          cpu: config.cpus,
-          memoryMb: config.memoryMb,
-          randomMac: true,
-          ...(config.diskGb === undefined ? {} : { diskSizeGb: config.diskGb }),
-        }),
-      async run(name, { shares }): Promise<RunningVm> {
-        const handle = await tart.run(name, {
-          dirs: shares.map((s) => ({ path: s.path, tag: s.tag, readOnly: s.readOnly })),
-          noGraphics: true,
-        });
-        return {
-          logFile: handle.logPath,
-          exited: handle.exited.then(
-            (exit) => ({
-              code: exit.code,
-              ...(exit.error === null ? {} : { why: `${exit.error.what}: ${exit.error.why}` }),
-            }),
-            () => ({ code: null }),
-          ),
-          // Tart turns SIGUSR2 into a shutdown request to the guest OS (contracts/tart.md §6).
-          requestShutdown() {
-            if (!handle.running) return false;
-            try {
-              process.kill(handle.pid, 'SIGUSR2');
-              return true;
-            } catch {
-              return false;
-            }
-          },
-        };
-      },
-      waitForIp: (name, seconds, signal) => tart.ip(name, { waitSeconds: seconds, signal }),
-      async stop(name, seconds) {
-        await ignoreMissing(tart.stop(name, { timeoutSeconds: seconds }));
-      },
-      async delete(name) {
-        await ignoreMissing(tart.delete(name));
-      },
-      rename: (from, to) => tart.rename(from, to),
-    },
+    vms: localTartRuntime(tart),
     async connect(login) {
       const connection = await connectSsh({
         host: login.host,
@@ -96,14 +49,4 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
       };
     },
   };
-}
-
-/** Stop and delete are "make it gone": a VM that does not exist already is. */
-async function ignoreMissing(call: Promise<unknown>): Promise<void> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TartError && error.code === 'tart.vm-missing') return;
-    throw error;
-  }
 }

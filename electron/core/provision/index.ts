@@ -33,4 +33,5 @@ export {
 } from './spec';
 export { parseMarker, type Marker } from './markers';
 export { hostDeps, type HostDepsOptions } from './host-binding';
+export { provisionOptionsFrom, type ProvisionRequest } from './from-settings';
 export type { ProvisionDeps } from './ports';

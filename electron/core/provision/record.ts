@@ -4,8 +4,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Settings } from '../config/settings';
-import type { ProvisionSpecInput } from './spec';
 
 const BaseRecord = z.object({
   image: z.string(),
@@ -41,9 +39,4 @@ export async function writeBaseRecord(
   const temp = `${fileOf(dataDir)}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
   await rename(temp, fileOf(dataDir));
-}
-
-/** The provisioning spec the settings ask for (one place, for provision and the doctor). */
-export function specFromSettings(settings: Settings): ProvisionSpecInput {
-  return settings.services.mode === 'vm' ? { services: { mysql: true, redis: true } } : {};
 }

@@ -8,10 +8,7 @@ import { z } from 'zod';
 /** Bumped whenever the generated script changes in a way that matters for existing bases. */
 export const GENERATOR_VERSION = 1;
 
-/** Where the session copy appears inside every VM (the nginx site root is its `public/`). */
-export const PROJECT_DIR = '/srv/project';
-/** Tart's default VirtioFS tag: what a `--dir` share without `tag=` is exposed as. */
-export const PROJECT_MOUNT_TAG = 'com.apple.virtio-fs.automount';
+export { PROJECT_DIR, PROJECT_MOUNT_TAG } from '../vm/guest';
 
 /** The extensions the issue asks for; Laravel needs most of them, the rest are common. */
 export const DEFAULT_PHP_EXTENSIONS = [

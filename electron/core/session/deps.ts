@@ -1,40 +1,12 @@
 // Everything a session needs from the outside world, composed once per host (compose.ts).
-// `VmHost` is the seam the design names: Tart on this Mac today, an Orchard worker later.
+// `vms` is the VM seam (vm/runtime.ts): Tart on this Mac today, an Orchard worker later.
 import type { DataPaths } from '../config/paths';
 import type { Git } from '../host/git';
 import type { PortAllocator } from '../host/ports';
 import type { SshConnection, SshConnectOptions } from '../host/ssh';
 import type { SessionsRepository } from '../store/sessions-repository';
+import type { VmRuntime } from '../vm/runtime';
 import type { ClaudeAuth } from './guest/claude-config';
-
-export interface VmProcess {
-  pid: number | undefined;
-  /** Settles when the VM's process ends (exit code, or null if unknown). */
-  exited: Promise<number | null>;
-  logFile: string;
-  /** Ends this VM's run process (SIGINT to `tart run`), even while it is still booting. */
-  stop(): void;
-}
-
-export interface VmSummary {
-  name: string;
-  running: boolean;
-}
-
-export interface VmHost {
-  exists(name: string): Promise<boolean>;
-  clone(source: string, name: string): Promise<void>;
-  /** CPU, memory, display and a fresh random MAC (clones share the base's MAC otherwise). */
-  configure(name: string, cfg: { cpus: number; memoryMb: number; display: string }): Promise<void>;
-  /** Why `start` could not share this folder with a VM, or null when it can. */
-  unsharable(dir: string): string | null;
-  /** Boots the VM detached from this process with `sharedDir` shared for /srv/project. */
-  start(name: string, sharedDir: string): Promise<VmProcess>;
-  waitForIp(name: string, timeoutSeconds: number, signal?: AbortSignal): Promise<string>;
-  stop(name: string): Promise<void>;
-  delete(name: string): Promise<void>;
-  list(): Promise<VmSummary[]>;
-}
 
 export type HerdStatus = { available: true } | { available: false; reason: string };
 
@@ -53,7 +25,7 @@ export interface AuthSource {
 
 export interface SessionDeps {
   git: Git;
-  vms: VmHost;
+  vms: VmRuntime;
   proxies: ProxyHost;
   auth: AuthSource;
   ports: PortAllocator;

@@ -1,10 +1,10 @@
 // The live resources one session holds in this process; teardown releases each of them.
 import type { PortLease } from '../host/ports';
 import type { SshConnection, Tunnel } from '../host/ssh';
-import type { VmProcess } from './deps';
+import type { VmInstance } from '../vm/runtime';
 
 export interface LiveResources {
-  vm: VmProcess | null;
+  vm: VmInstance | null;
   ssh: SshConnection | null;
   portLease: PortLease | null;
   tunnel: Tunnel | null;

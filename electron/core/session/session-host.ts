@@ -377,7 +377,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
     });
     const lease = await this.deps.ports.allocate();
     ctx.live.portLease = lease;
-    ctx.live.tunnel = await ctx.live.ssh.openTunnel({ server: lease.server, remotePort: 80 });
+    ctx.live.tunnel = await this.deps.vms.forwardPort(ctx.live.ssh, {
+      server: lease.server,
+      guestPort: 80,
+    });
     ctx.update({ tunnelPort: lease.port, url: ctx.live.tunnel.url });
     if (r.proxyName) {
       const url = await this.deps.proxies

@@ -1,8 +1,11 @@
-// Teardown, in the seed's order: unproxy → close tunnel → stop VM → delete VM → worktree
-// decision → delete record. Each part runs whatever happened before it (one failure never skips
-// the rest) and only acts on what the session actually made, so it is safe to run after a failed
-// step, twice, or after a crash from the record alone.
+// Teardown, in the seed's order: unproxy → close tunnel → (collect the guest's work, for runtimes
+// whose VM does not share this Mac's folder) → stop VM → delete VM → worktree decision → delete
+// record. Each part runs whatever happened before it (one failure never skips the rest) and only
+// acts on what the session actually made, so it is safe to run after a failed step, twice, or
+// after a crash from the record alone.
 import type { StopResult } from '../../../shared/api';
+import { settlesWithin } from '../host/retry';
+import { projectFolder } from '../vm/guest';
 import type { OnExit, Problem } from '../../../shared/session';
 import type { SessionContext } from './context';
 import { applyExitDecision } from './exit-decision';
@@ -37,6 +40,11 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     live.tunnel = null;
     live.portLease = null;
   });
+  await part(problems, "Bring the session's work back from the VM", async () => {
+    if (live.ssh && state.worktreeDir) {
+      await deps.vms.collect(live.ssh, projectFolder(state.worktreeDir));
+    }
+  });
   await part(problems, 'Close the SSH connection', async () => {
     live.stopAgentWatch?.();
     live.stopAgentWatch = null;
@@ -52,7 +60,7 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     live.vm?.stop();
     if (listedRunning) await deps.vms.stop(state.vmName);
     // `tart run` ends when the guest is off; do not leave it behind as a zombie of this process.
-    if (live.vm) await Promise.race([live.vm.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (live.vm) await settlesWithin(live.vm.exited, 15_000);
     live.vm = null;
   });
   await part(problems, 'Delete the VM', async () => {

@@ -1,22 +1,22 @@
 // Test helper: an in-memory VM host and guest shell for the provision flow's logic (ordering,
 // failure handling, interruption, cleanup). Real processes are covered by the integration tests
-// on the simulated VM host; this fake follows the same contract (ports.ts) and Tart's rules:
+// on the simulated VM host; this fake follows the same contract (vm/runtime.ts) and Tart's rules:
 // clone onto an existing name replaces it, rename refuses an existing target, delete refuses a
 // running VM, stop of a stopped VM is fine.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { HostError } from '../../host/errors';
 import type {
   GuestExecResult,
-  GuestLogin,
   GuestShell,
-  ProvisionDeps,
-  ProvisionVms,
-  RunningVm,
+  HostFolder,
   VmExit,
-  VmShare,
+  VmInstance,
+  VmRuntime,
   VmSummary,
-} from '../ports';
+} from '../../vm/runtime';
+import type { GuestLogin, ProvisionDeps } from '../ports';
 import { scriptSteps } from '../script';
 
 type Method =
@@ -65,7 +65,7 @@ export class FakeHost {
   supportsShutdownRequest = true;
   /** The guest powers off by itself this long into the script (simulates a VM crash). */
   crashDuringScript = false;
-  lastShares: VmShare[] = [];
+  lastShares: Array<Pick<HostFolder, 'path' | 'tag' | 'readOnly'>> = [];
   lastScript = '';
   lastScriptCommand = '';
   lastLogin: GuestLogin | null = null;
@@ -88,21 +88,24 @@ export class FakeHost {
   }
 
   deps(): ProvisionDeps {
-    const vms: ProvisionVms = {
+    const vms: VmRuntime = {
       list: async () => {
         await this.enter('list', []);
         return [...this.vms].map(([name, vm]): VmSummary => ({ name, running: vm.running }));
       },
-      pull: async (ref, { signal, onOutput }) => {
+      // Provisioning shares nothing from the project: every folder is fine here.
+      unsharable: () => null,
+      exists: async (name) => this.vms.has(name),
+      pull: async (ref, { signal, onOutput } = {}) => {
         await this.enter('pull', [ref], signal);
-        onOutput(`pulling ${ref}`);
+        onOutput?.(`pulling ${ref}`);
       },
-      clone: async (source, target, { signal, onOutput }) => {
+      clone: async (source, target, { signal, onOutput } = {}) => {
         await this.enter('clone', [source, target], signal);
         const src = this.vms.get(source);
         const disk = src ? src.disk : `image:${source}`;
-        onOutput('pulling manifest...');
-        onOutput('100%');
+        onOutput?.('pulling manifest...');
+        onOutput?.('100%');
         this.vms.set(target, { disk: `${disk}+copy`, running: false, config: { macs: 0 } });
       },
       configure: async (name, config, signal) => {
@@ -110,20 +113,23 @@ export class FakeHost {
         const vm = this.must(name);
         vm.config = { ...vm.config, ...config, macs: vm.config.macs + 1 };
       },
-      run: async (name, { shares }) => {
+      start: async (name, { folders }) => {
         await this.enter('run', [name]);
         const vm = this.must(name);
         if (vm.running) throw new Error(`VM "${name}" is already running!`);
         vm.running = true;
-        this.lastShares = shares;
-        const share = shares[0];
+        this.lastShares = folders.map(({ path, tag, readOnly }) => ({ path, tag, readOnly }));
+        const share = folders[0];
         if (share) this.lastScript = readFileSync(path.join(share.path, 'provision.sh'), 'utf8');
         let resolve!: (exit: VmExit) => void;
         const exited = new Promise<VmExit>((r) => (resolve = r));
         this.running.set(name, { resolve });
-        const handle: RunningVm = {
+        const handle: VmInstance = {
+          name,
+          pid: undefined,
           exited,
           logFile: `/fake/logs/${name}.log`,
+          stop: () => this.powerOff(name, null),
           requestShutdown: () => {
             if (!this.supportsShutdownRequest) return false;
             setTimeout(() => this.powerOff(name, 0), 5);
@@ -132,11 +138,18 @@ export class FakeHost {
         };
         return handle;
       },
-      waitForIp: async (name, _timeout, signal) => {
+      endpoint: async (name, port, { signal }) => {
         await this.enter('waitForIp', [name], signal);
         this.must(name);
-        return '192.168.64.7';
+        return { host: '192.168.64.7', port };
       },
+      attach: (shell, folder, signal) =>
+        shell.exec(`sudo -n mount -t virtiofs ${folder.tag} ${folder.guestPath}`, {
+          timeoutMs: 30_000,
+          ...(signal ? { signal } : {}),
+        }),
+      collect: async () => {},
+      forwardPort: () => Promise.reject(new Error('provisioning forwards no ports')),
       stop: async (name) => {
         await this.enter('stop', [name]);
         const vm = this.vms.get(name);
@@ -201,6 +214,9 @@ export class FakeHost {
         this.mountFailures--;
         return { code: 32, stdout: '', stderr: 'mount: wrong fs type' };
       }
+      return { code: 0, stdout: '', stderr: '' };
+    }
+    if (cmd.startsWith('sha256sum ')) {
       const hash = createHash('sha256').update(this.lastScript).digest('hex');
       return { code: 0, stdout: `${hash}  /mnt/clave-provision/provision.sh\n`, stderr: '' };
     }
@@ -251,10 +267,16 @@ export class FakeHost {
     return { code: 0, stdout: '', stderr: '' };
   }
 
+  /** `why` is "what: why", as a runtime reports a failed VM. */
   private powerOff(name: string, code: number | null, why?: string): void {
     const vm = this.vms.get(name);
     if (vm) vm.running = false;
-    this.running.get(name)?.resolve({ code, ...(why === undefined ? {} : { why }) });
+    const [what = '', reason = ''] = why?.split(': ') ?? [];
+    const error =
+      why === undefined
+        ? null
+        : new HostError({ code: 'vm.crashed', what, why: reason, fix: 'Start it again.' });
+    this.running.get(name)?.resolve({ code, error });
     this.running.delete(name);
   }
 

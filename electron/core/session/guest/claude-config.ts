@@ -2,8 +2,9 @@
 // onboarding and trust pre-answered, the bypass warning suppressed, exactly one credential in a
 // 0600 env file that the launch script sources — never on a command line.
 import { command, quote } from '../../host/shell-quote';
+import { PROJECT_DIR } from '../../vm/guest';
 
-export const PROJECT_DIR = '/srv/project';
+export { PROJECT_DIR };
 export const TMUX_SESSION = 'claude';
 
 export type ClaudeAuth =

@@ -1,14 +1,14 @@
-// Session 3: boot with the session copy shared, wait for an address, then for sshd (which comes
-// up after the address), then mount the share at /srv/project — retried, since VirtioFS is not
-// always ready the moment sshd is, with diagnostics when it never works.
+// Session 3: boot with the session copy attached, wait for an address (failing at once if the VM
+// dies), then for sshd (which comes up after the address), then attach the copy at /srv/project —
+// retried, since a share is not always ready the moment sshd is, with diagnostics when it never
+// works. How the copy reaches the guest is the VM runtime's business (vm/runtime.ts).
 import { LOCAL_NETWORK_SETTINGS, isLocalNetworkRefusal } from '../../host/local-network';
-import { command } from '../../host/shell-quote';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
-import { PROJECT_DIR } from '../guest/claude-config';
-
-export const MOUNT_TAG = 'com.apple.virtio-fs.automount';
+import { PROJECT_DIR, projectFolder } from '../../vm/guest';
+import { attachFolder } from '../../vm/attach';
+import { waitForEndpoint } from '../../vm/wait';
 
 export const bootVm: Step<SessionContext> = {
   name: 'boot-vm',
@@ -17,32 +17,23 @@ export const bootVm: Step<SessionContext> = {
     const { vms } = ctx.deps;
     const name = ctx.names.vmName;
     const t = ctx.settings.timeouts;
-    ctx.live.vm = await vms.start(name, ctx.state.worktreeDir!);
-    const logFile = ctx.live.vm.logFile;
+    const project = projectFolder(ctx.state.worktreeDir!);
+    ctx.live.vm = await vms.start(name, { folders: [project] });
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 
     progress.hint('waiting for an IP address');
-    // A VM that stops while booting ends the wait too: no `tart ip --wait` outlives the step.
-    const vmGone = new AbortController();
-    const ip = await Promise.race([
-      vms.waitForIp(name, t.ipSeconds, AbortSignal.any([ctx.signal, vmGone.signal])),
-      ctx.live.vm.exited.then((code) => {
-        vmGone.abort();
-        throw new StepAbort({
-          what: `The VM ${name} stopped while booting (exit ${code ?? 'unknown'})`,
-          why: '`tart run` ended before the VM had an address.',
-          fix: `See its log: ${logFile}`,
-        });
-      }),
-    ]);
-    ctx.update({ vmIp: ip });
-
-    progress.hint(`waiting for SSH on ${ip}`);
     let askedForLocalNetwork = false;
     const ssh = ctx.settings.ssh;
+    const endpoint = await waitForEndpoint(vms, ctx.live.vm, ssh.port, {
+      waitSeconds: t.ipSeconds,
+      signal: ctx.signal,
+    });
+    ctx.update({ vmIp: endpoint.host });
+
+    progress.hint(`waiting for SSH on ${endpoint.host}`);
     ctx.live.ssh = await ctx.deps.connectSsh({
-      host: ip,
-      port: ssh.port,
+      host: endpoint.host,
+      port: endpoint.port,
       username: ssh.user,
       password: ssh.password,
       deadlineMs: t.sshSeconds * 1000,
@@ -51,45 +42,30 @@ export const bootVm: Step<SessionContext> = {
         if (isLocalNetworkRefusal(error) && !askedForLocalNetwork) {
           askedForLocalNetwork = true;
           progress.hint(
-            `no route to ${ip}: allow Clave in ${LOCAL_NETWORK_SETTINGS} if macOS asks`,
+            `no route to ${endpoint.host}: allow Clave in ${LOCAL_NETWORK_SETTINGS} if macOS asks`,
           );
         }
       },
     });
 
     progress.hint(`mounting the project at ${PROJECT_DIR}`);
-    await mountProject(ctx, t.mountSeconds * 1000);
-  },
-};
-
-async function mountProject(ctx: SessionContext, deadlineMs: number): Promise<void> {
-  const ssh = ctx.live.ssh!;
-  const mountpoint = command(['mountpoint', '-q', PROJECT_DIR]);
-  const mount = command(['sudo', 'mount', '-t', 'virtiofs', MOUNT_TAG, PROJECT_DIR]);
-  const deadline = Date.now() + deadlineMs;
-  let last: string;
-  for (let attempt = 1; ; attempt++) {
-    const r = await ssh.exec(`${mountpoint} || ${mount}`, {
-      timeoutMs: 15_000,
+    const shell = ctx.live.ssh;
+    const attached = await attachFolder(vms, shell, project, {
+      deadlineMs: t.mountSeconds * 1000,
       signal: ctx.signal,
     });
-    if (r.code === 0) return;
-    last = (r.stderr || r.stdout).trim();
-    if (Date.now() > deadline) break;
-    await new Promise((res) => setTimeout(res, Math.min(500 * attempt, 3000)));
-  }
-  const diag = await ssh
-    .exec(
-      `lsmod | grep -i virtio; ls -ld ${PROJECT_DIR}; dmesg 2>/dev/null | grep -i virtio | tail -5`,
-      {
-        timeoutMs: 10_000,
-      },
-    )
-    .then((r) => (r.stdout + r.stderr).trim())
-    .catch(() => '');
-  throw new StepAbort({
-    what: `Could not mount the project into the VM at ${PROJECT_DIR}`,
-    why: last || 'mount kept failing',
-    fix: `Check that the base image has virtiofs support (re-provision with \`clave provision --force\`). Diagnostics: ${diag || 'none'}`,
-  });
-}
+    if (attached.ok) return;
+    const diag = await shell
+      .exec(
+        `lsmod | grep -i virtio; ls -ld ${PROJECT_DIR}; dmesg 2>/dev/null | grep -i virtio | tail -5`,
+        { timeoutMs: 10_000 },
+      )
+      .then((r) => (r.stdout + r.stderr).trim())
+      .catch(() => '');
+    throw new StepAbort({
+      what: `Could not mount the project into the VM at ${PROJECT_DIR}`,
+      why: attached.why || 'mount kept failing',
+      fix: `Check that the base image has virtiofs support (re-provision with \`clave provision --force\`). Diagnostics: ${diag || 'none'}`,
+    });
+  },
+};

@@ -10,7 +10,10 @@ export const createSshTunnel: Step<SessionContext> = {
     const lease = await ctx.deps.ports.allocate();
     ctx.live.portLease = lease;
     ctx.update({ tunnelPort: lease.port });
-    ctx.live.tunnel = await ctx.live.ssh!.openTunnel({ server: lease.server, remotePort: 80 });
+    ctx.live.tunnel = await ctx.deps.vms.forwardPort(ctx.live.ssh!, {
+      server: lease.server,
+      guestPort: 80,
+    });
     ctx.update({ url: ctx.live.tunnel.url });
     progress.hint(ctx.live.tunnel.url);
   },
