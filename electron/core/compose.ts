@@ -21,6 +21,7 @@ import { SessionHost } from './session/session-host';
 import { provision } from './provision';
 import { hostDeps } from './provision/host-binding';
 import { openDatabase } from './store/database';
+import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
 export function tartVmHost(tart: Tart): VmHost {
@@ -63,7 +64,11 @@ export function herdProxyHost(herd: Herd): ProxyHost {
     unproxy: async (name) => {
       if ((await herd.availability()).available) await herd.unproxy(name);
     },
-    proxies: async () => (await herd.proxies()).map((p) => p.site.replace(/\.[a-z0-9-]+$/, '')),
+    proxies: async () =>
+      (await herd.proxies()).map((p) => ({
+        name: p.site.replace(/\.[a-z0-9-]+$/, ''),
+        target: p.target,
+      })),
   };
 }
 
@@ -129,6 +134,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
     ports: new PortAllocator({ range: o.settings.ports }),
     connectSsh,
     sessions: new SessionsRepository(db),
+    ledger: new LedgerRepository(db),
     paths: o.paths,
   };
   const host = new SessionHost(deps, o.settings);

@@ -2,6 +2,7 @@
 // decision → delete record. Each part runs whatever happened before it (one failure never skips
 // the rest) and only acts on what the session actually made, so it is safe to run after a failed
 // step, twice, or after a crash from the record alone.
+import { existsSync } from 'node:fs';
 import type { StopResult } from '../../../shared/api';
 import type { OnExit, Problem } from '../../../shared/session';
 import type { SessionContext } from './context';
@@ -61,13 +62,22 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
 
   let outcome: Pick<StopResult, 'outcome' | 'problem'> = { outcome: 'kept', problem: null };
   await part(problems, 'Handle the session copy', async () => {
-    if (!state.worktreeDir || !state.branch) return;
+    // The ledger entry of a copy goes with the copy (a kept copy stays on it).
+    const copy = deps.git.sessionPath(ctx.projectDir, ctx.id);
+    const branch = deps.git.sessionBranch(ctx.id);
+    const forgetIfGone = async () => {
+      if (existsSync(copy) || !deps.ledger.list({ kind: 'copy', name: copy }).length) return;
+      if ((await deps.git.resolve(ctx.projectDir, `refs/heads/${branch}`)) === null)
+        deps.ledger.remove('copy', copy);
+    };
+    if (!state.worktreeDir || !state.branch) return forgetIfGone();
     outcome = await applyExitDecision(
       deps.git,
       { repo: ctx.projectDir, id: ctx.id, branch: state.branch, baseBranch: state.baseBranch },
       options.decision,
       options.force ?? false,
     );
+    await forgetIfGone();
   });
 
   return { ...outcome, teardownProblems: problems };

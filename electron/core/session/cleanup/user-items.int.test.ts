@@ -36,7 +36,8 @@ beforeAll(async () => {
   world = await createSimWorld();
   await provisionBase(world);
   hosts = new HostProcesses(world);
-  for (const [name, target] of Object.entries(USER_PROXIES)) await world.herd('proxy', name, target);
+  for (const [name, target] of Object.entries(USER_PROXIES))
+    await world.herd('proxy', name, target);
   await world.tart('clone', 'clave-base', USER_VM);
 });
 
