@@ -1,0 +1,107 @@
+// Cleanup decides from the ledger: a VM and a proxy whose making a host crash cut short (the
+// entry still says "intended") are found and removed; a proxy the person re-pointed elsewhere is
+// left alone; a dry run says, for each thing, why it is Clave's and changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataPaths } from '../../config/paths';
+import { parseProxies } from '../../host/herd';
+import { openDatabase } from '../../store/database';
+import { LedgerRepository } from '../../store/ledger-repository';
+import { HostProcesses } from '../testing/host-process';
+import { createSimWorld, provisionBase, type SimWorld } from '../testing/sim-env';
+
+let world: SimWorld;
+let hosts: HostProcesses;
+
+async function proxies(): Promise<Record<string, string>> {
+  const rows = parseProxies(await world.herd('proxies'));
+  return Object.fromEntries(rows.map((p) => [p.site, p.target]));
+}
+
+async function vms(): Promise<string[]> {
+  const list = JSON.parse(await world.tart('list', '--source', 'local', '--format', 'json')) as {
+    Name: string;
+  }[];
+  return list.map((v) => v.Name);
+}
+
+beforeAll(async () => {
+  world = await createSimWorld();
+  await provisionBase(world);
+  hosts = new HostProcesses(world);
+});
+
+afterAll(async () => {
+  await hosts.stopAll();
+  await world.cleanup();
+});
+
+describe('cleanup from the ledger', () => {
+  it('removes what a crash left half-made, spares a re-pointed proxy, and says why', async () => {
+    // What a host killed mid-create leaves: the entry written first says "intended", and the
+    // thing exists (the tool finished, the host did not live to mark it made).
+    const db = openDatabase(dataPaths(world.claveHome).database);
+    const ledger = new LedgerRepository(db);
+    const vm = ledger.intend({
+      kind: 'vm',
+      name: 'clave-cut0ff01',
+      sessionId: 'cut0ff01',
+      detail: { source: 'clave-base' },
+    });
+    await world.tart('clone', 'clave-base', 'clave-cut0ff01');
+    const proxy = ledger.intend({
+      kind: 'proxy',
+      name: 'shop-cut0ff01',
+      sessionId: 'cut0ff01',
+      detail: { target: 'http://127.0.0.1:8150' },
+    });
+    await world.herd('proxy', 'shop-cut0ff01', 'http://127.0.0.1:8150');
+    // A proxy Clave made, later pointed by the person at their own server: theirs now.
+    const moved = ledger.intend({
+      kind: 'proxy',
+      name: 'shop-m0ved001',
+      sessionId: 'm0ved001',
+      detail: { target: 'http://127.0.0.1:8151' },
+    });
+    ledger.created(moved.id);
+    await world.herd('proxy', 'shop-m0ved001', 'http://192.168.1.50:8080');
+    // A VM the ledger knows, deleted by hand since: only the entry goes.
+    const gone = ledger.intend({ kind: 'vm', name: 'clave-g0ne0001', sessionId: 'g0ne0001' });
+    ledger.created(gone.id);
+    db.close();
+
+    const host = await hosts.start();
+    const dry = await host.api.call('sessions.cleanup', { dryRun: true });
+    expect(dry.problems).toEqual([]);
+    const byName = Object.fromEntries(dry.items.map((i) => [i.name, i]));
+    expect(byName['clave-cut0ff01']).toMatchObject({ kind: 'vm', action: 'remove' });
+    expect(byName['clave-cut0ff01']!.reason).toMatch(
+      new RegExp(
+        `was being created by session cut0ff01 at .+ when it stopped, ledger entry #${vm.id}; the VM still exists`,
+      ),
+    );
+    expect(byName['shop-cut0ff01']).toMatchObject({ kind: 'proxy', action: 'remove' });
+    expect(byName['shop-cut0ff01']!.reason).toMatch(
+      new RegExp(`ledger entry #${proxy.id}; proxy points at 127\\.0\\.0\\.1:8150`),
+    );
+    expect(byName['shop-m0ved001']).toMatchObject({ action: 'keep' });
+    expect(byName['shop-m0ved001']!.reason).toMatch(
+      /created by session m0ved001 .+; it now points at http:\/\/192\.168\.1\.50:8080/,
+    );
+    expect(byName['clave-g0ne0001']).toMatchObject({ action: 'forget' });
+    // A dry run changes nothing.
+    expect(await vms()).toContain('clave-cut0ff01');
+    expect(Object.keys(await proxies())).toContain('shop-cut0ff01');
+
+    const real = await host.api.call('sessions.cleanup', { dryRun: false });
+    expect(real.problems).toEqual([]);
+    expect(await vms()).not.toContain('clave-cut0ff01');
+    const after = await proxies();
+    expect(Object.keys(after)).not.toContain('shop-cut0ff01');
+    expect(after['shop-m0ved001']).toBe('http://192.168.1.50:8080');
+
+    // Nothing left on the ledger to act on: the re-pointed proxy is no longer Clave's business.
+    const again = await host.api.call('sessions.cleanup', { dryRun: true });
+    expect(again.items).toEqual([]);
+    host.end();
+  });
+});
