@@ -2,6 +2,7 @@
 // rebuilt whenever a source file under e2e/sim is newer, kept in $TART_SIM_RUN_DIR/bin (default
 // /run/tart-sim/bin). Falls back to tsx when the bundle cannot be built or stored.
 // Usage: node launch.mjs <entry.ts relative to e2e/sim> [args…]
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,7 +28,10 @@ function newestSource(dir) {
 async function bundle() {
   const runDir = process.env.TART_SIM_RUN_DIR || '/run/tart-sim';
   const name = relative(sim, source).replace(/[/.]/g, '_');
-  const out = join(runDir, 'bin', `cli-${Buffer.from(sim).toString('hex').slice(-16)}-${name}.mjs`);
+  // Keyed by a hash of the whole sim path: every checkout's path ends in `/e2e/sim`, so the tail
+  // of the path alone made worktrees run each other's bundles.
+  const key = createHash('sha256').update(sim).digest('hex').slice(0, 16);
+  const out = join(runDir, 'bin', `cli-${key}-${name}.mjs`);
   const newest = newestSource(sim);
   if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
   const { buildSync } = await import(
