@@ -5,6 +5,8 @@ import type { Settings } from '../electron/core/config/settings';
 import { Tart } from '../electron/core/host/tart';
 import { createTerminalProgress, provision, ProvisionError } from '../electron/core/provision';
 import { hostDeps } from '../electron/core/provision/host-binding';
+import { openDatabase } from '../electron/core/store/database';
+import { LedgerRepository } from '../electron/core/store/ledger-repository';
 import { formatProblemLines, red } from './progress';
 
 export async function provisionCommand(
@@ -17,6 +19,8 @@ export async function provisionCommand(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const bar = createTerminalProgress(process.stderr);
+  // The temporary VM goes on Clave's ledger, so a crash mid-provision leaves nothing unknown.
+  const db = openDatabase(paths.database);
   try {
     const result = await provision(
       {
@@ -35,7 +39,10 @@ export async function provisionCommand(
       {
         onProgress: (e) => bar.onProgress(e),
         signal: ac.signal,
-        deps: hostDeps({ tart: new Tart({ logDir: paths.vmLogs }) }),
+        deps: hostDeps({
+          tart: new Tart({ logDir: paths.vmLogs }),
+          ledger: new LedgerRepository(db),
+        }),
       },
     );
     bar.finish(`${settings.baseVm}: ${result.outcome}`);
@@ -48,6 +55,7 @@ export async function provisionCommand(
     }
     throw e;
   } finally {
+    db.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

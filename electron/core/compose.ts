@@ -169,7 +169,10 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
             spec:
               o.settings.services.mode === 'vm' ? { services: { mysql: true, redis: true } } : {},
           },
-          { onProgress: (e) => clients.send('provision.progress', e), deps: hostDeps({ tart }) },
+          {
+            onProgress: (e) => clients.send('provision.progress', e),
+            deps: hostDeps({ tart, ledger: deps.ledger }),
+          },
         );
         return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
       },

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { connectSsh } from '../host/ssh';
 import { Tart, TartError } from '../host/tart';
+import type { LedgerRepository } from '../store/ledger-repository';
 import type { ProvisionDeps, RunningVm } from './ports';
 
 export interface HostDepsOptions {
@@ -12,6 +13,11 @@ export interface HostDepsOptions {
   vmLogDir?: string;
   /** Environment for tart when no adapter is given (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the temporary VM goes on record before it is cloned, so `clave cleanup` may remove it
+   * if a crash leaves it. Only clones: the base and a base moved aside are never cleanup's.
+   */
+  ledger?: LedgerRepository;
 }
 
 export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
@@ -27,8 +33,16 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
         return (await tart.list()).map((v) => ({ name: v.name, running: v.running }));
       },
       pull: (ref, { onOutput }) => tart.pull(ref, { onProgress: onOutput }),
-      clone: (source, target, { signal, onOutput }) =>
-        tart.clone(source, target, { signal, onProgress: onOutput }),
+      async clone(source, target, { signal, onOutput }) {
+        const entry = options.ledger?.intend({
+          kind: 'vm',
+          name: target,
+          sessionId: null,
+          detail: { source },
+        });
+        await tart.clone(source, target, { signal, onProgress: onOutput });
+        if (entry) options.ledger?.created(entry.id);
+      },
       configure: (name, config) =>
         tart.set(name, {
           cpu: config.cpus,
@@ -68,8 +82,13 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
       },
       async delete(name) {
         await ignoreMissing(tart.delete(name));
+        options.ledger?.remove('vm', name);
       },
-      rename: (from, to) => tart.rename(from, to),
+      async rename(from, to) {
+        await tart.rename(from, to);
+        // The temporary VM became the base: no longer anything cleanup may remove.
+        options.ledger?.remove('vm', from);
+      },
     },
     async connect(login) {
       const connection = await connectSsh({

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../config/paths';
 import { parseProxies } from '../../host/herd';
+import { Tart } from '../../host/tart';
+import { hostDeps } from '../../provision/host-binding';
 import { openDatabase } from '../../store/database';
 import { LedgerRepository } from '../../store/ledger-repository';
 import { HostProcesses } from '../testing/host-process';
@@ -17,7 +19,7 @@ async function proxies(): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((p) => [p.site, p.target]));
 }
 
-async function vms(): Promise<string[]> {
+async function vmNames(): Promise<string[]> {
   const list = JSON.parse(await world.tart('list', '--source', 'local', '--format', 'json')) as {
     Name: string;
   }[];
@@ -89,12 +91,12 @@ describe('cleanup from the ledger', () => {
     );
     expect(byName['clave-g0ne0001']).toMatchObject({ action: 'forget' });
     // A dry run changes nothing.
-    expect(await vms()).toContain('clave-cut0ff01');
+    expect(await vmNames()).toContain('clave-cut0ff01');
     expect(Object.keys(await proxies())).toContain('shop-cut0ff01');
 
     const real = await host.api.call('sessions.cleanup', { dryRun: false });
     expect(real.problems).toEqual([]);
-    expect(await vms()).not.toContain('clave-cut0ff01');
+    expect(await vmNames()).not.toContain('clave-cut0ff01');
     const after = await proxies();
     expect(Object.keys(after)).not.toContain('shop-cut0ff01');
     expect(after['shop-m0ved001']).toBe('http://192.168.1.50:8080');
@@ -102,6 +104,38 @@ describe('cleanup from the ledger', () => {
     // Nothing left on the ledger to act on: the re-pointed proxy is no longer Clave's business.
     const again = await host.api.call('sessions.cleanup', { dryRun: true });
     expect(again.items).toEqual([]);
+    host.end();
+  });
+
+  it("removes a provision's temporary VM a crash left, never the base it was building", async () => {
+    // The provision binding clones its temporary VM under a ledger entry; the run then dies
+    // before its own cleanup (a crash), leaving the clone.
+    const db = openDatabase(dataPaths(world.claveHome).database);
+    const tart = new Tart({ logDir: dataPaths(world.claveHome).vmLogs, env: world.env });
+    const vms = hostDeps({ tart, ledger: new LedgerRepository(db) }).vms;
+    await vms.clone('clave-base', 'clave-base-tmp-crashed1', {
+      signal: new AbortController().signal,
+      onOutput: () => {},
+    });
+    db.close();
+
+    const host = await hosts.start();
+    const dry = await host.api.call('sessions.cleanup', { dryRun: true });
+    expect(dry.items).toEqual([
+      expect.objectContaining({
+        kind: 'vm',
+        name: 'clave-base-tmp-crashed1',
+        sessionId: null,
+        action: 'remove',
+        reason: expect.stringMatching(
+          /^created by Clave at .+, ledger entry #\d+; the VM still exists/,
+        ),
+      }),
+    ]);
+    await host.api.call('sessions.cleanup', { dryRun: false });
+    const left = await vmNames();
+    expect(left).not.toContain('clave-base-tmp-crashed1');
+    expect(left).toContain('clave-base');
     host.end();
   });
 });
