@@ -7,7 +7,7 @@ import type { LedgerEntry } from '../../store/ledger-repository';
 import type { SessionDeps } from '../deps';
 import { StepAbort, toProblem } from '../problem';
 import { reconcile, type SessionOwner } from './reconcile';
-import { gatherFacts, isClaveTarget, judge } from './survey';
+import { gatherFacts, isClaveTarget, judge, type Facts } from './survey';
 
 export async function cleanup(
   deps: SessionDeps,
@@ -26,11 +26,10 @@ export async function cleanup(
   for (const e of deps.ledger.list()) {
     if (e.sessionId && owner.isLive(e.sessionId)) continue;
     const item = await judge(e, deps, facts);
-    if (!item) continue;
     items.push(item);
     if (dryRun) continue;
     try {
-      await carryOut(e, item, deps);
+      await carryOut(e, item, deps, facts);
     } catch (err) {
       const p = toProblem(err);
       problems.push({ ...p, what: `${e.kind} ${e.name}: ${p.what}` });
@@ -39,11 +38,17 @@ export async function cleanup(
   return { items, staleRecords, dryRun, problems };
 }
 
-async function carryOut(e: LedgerEntry, item: CleanupItem, deps: SessionDeps): Promise<void> {
+async function carryOut(
+  e: LedgerEntry,
+  item: CleanupItem,
+  deps: SessionDeps,
+  facts: Facts,
+): Promise<void> {
   if (item.action === 'forget') return deps.ledger.removeEntry(e.id);
   if (item.action === 'keep') {
-    // A proxy someone re-pointed is theirs now; a kept copy stays on the ledger.
-    if (e.kind === 'proxy') deps.ledger.removeEntry(e.id);
+    // A proxy someone re-pointed is theirs now; a kept copy, or a proxy Herd could not be
+    // asked about, stays on the ledger.
+    if (e.kind === 'proxy' && facts.proxies?.has(e.name)) deps.ledger.removeEntry(e.id);
     return;
   }
   switch (e.kind) {

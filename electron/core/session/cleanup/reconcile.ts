@@ -51,7 +51,7 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
     for (const e of deps.ledger.list({ kind: 'vm' })) {
       if (e.sessionId && owner.isLive(e.sessionId)) continue;
       const item = await judge(e, deps, facts);
-      if (item?.action === 'remove') orphanVms.push(e.name);
+      if (item.action === 'remove') orphanVms.push(e.name);
     }
   }
   return { reattached, tornDown, orphanVms };

@@ -40,11 +40,7 @@ export function isClaveTarget(target: string, range: PortRange): boolean {
   return url.hostname === '127.0.0.1' && port >= range.from && port <= range.to;
 }
 
-export async function judge(
-  e: LedgerEntry,
-  deps: SessionDeps,
-  facts: Facts,
-): Promise<CleanupItem | null> {
+export async function judge(e: LedgerEntry, deps: SessionDeps, facts: Facts): Promise<CleanupItem> {
   const item = (action: CleanupItem['action'], reason: string): CleanupItem => ({
     kind: e.kind,
     name: e.name,
@@ -59,7 +55,8 @@ export async function judge(
         ? item('remove', `the VM still exists under that name`)
         : item('forget', 'the VM is gone already');
     case 'proxy': {
-      if (!facts.proxies) return null; // Herd is not there: nothing to check or remove now
+      if (!facts.proxies)
+        return item('keep', 'Herd is not available to check it now; cleanup looks again next time');
       const target = facts.proxies.get(e.name);
       if (target === undefined) return item('forget', 'Herd no longer serves it');
       const range = deps.ports.range;
