@@ -6,7 +6,6 @@ import type { OnExit } from '../../../../shared/session';
 import type { SessionRecord } from '../../store/sessions-repository';
 import type { SessionDeps } from '../deps';
 import { toProblem } from '../problem';
-import { gatherFacts, judge } from './survey';
 
 /** What reconciliation and cleanup need from the host that runs the sessions. */
 export interface SessionOwner {
@@ -45,14 +44,10 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
     await owner.stop(r.id, decision).catch(() => {});
     tornDown.push(r.id);
   }
-  const orphanVms: string[] = [];
-  const facts = await gatherFacts(deps).catch(() => null);
-  if (facts) {
-    for (const e of deps.ledger.list({ kind: 'vm' })) {
-      if (e.sessionId && owner.isLive(e.sessionId)) continue;
-      const item = await judge(e, deps, facts);
-      if (item.action === 'remove') orphanVms.push(e.name);
-    }
-  }
+  const existing = new Set(vms.map((v) => v.name));
+  const orphanVms = deps.ledger
+    .list({ kind: 'vm' })
+    .filter((e) => existing.has(e.name) && !(e.sessionId && owner.isLive(e.sessionId)))
+    .map((e) => e.name);
   return { reattached, tornDown, orphanVms };
 }
