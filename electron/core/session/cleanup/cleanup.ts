@@ -48,7 +48,7 @@ async function carryOut(
   if (item.action === 'keep') {
     // A proxy someone re-pointed is theirs now; a kept copy, or a proxy Herd could not be
     // asked about, stays on the ledger.
-    if (e.kind === 'proxy' && facts.proxies?.has(e.name)) deps.ledger.removeEntry(e.id);
+    if (e.kind === 'proxy' && facts.proxies?.get(e.name)) deps.ledger.removeEntry(e.id);
     return;
   }
   switch (e.kind) {

@@ -59,6 +59,11 @@ export async function judge(e: LedgerEntry, deps: SessionDeps, facts: Facts): Pr
         return item('keep', 'Herd is not available to check it now; cleanup looks again next time');
       const target = facts.proxies.get(e.name);
       if (target === undefined) return item('forget', 'Herd no longer serves it');
+      if (target === '')
+        return item(
+          'keep',
+          `Herd does not say where it points, so it cannot be proven Clave's now; if it is, run: herd unproxy ${e.name}`,
+        );
       const range = deps.ports.range;
       return isClaveTarget(target, range)
         ? item('remove', `proxy points at ${target.replace(/^https?:\/\//, '')}`)
