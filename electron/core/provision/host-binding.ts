@@ -38,7 +38,7 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
           kind: 'vm',
           name: target,
           sessionId: null,
-          detail: { source },
+          detail: { source, pid: process.pid },
         });
         await tart.clone(source, target, { signal, onProgress: onOutput });
         if (entry) options.ledger?.created(entry.id);

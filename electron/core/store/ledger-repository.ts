@@ -11,6 +11,8 @@ export interface LedgerDetail {
   source?: string;
   /** proxy: where it forwards to, e.g. http://127.0.0.1:8081. */
   target?: string;
+  /** A provision's VM: the process building it; while that process lives, the VM is in use. */
+  pid?: number;
   /** copy: the repository and the session branch. */
   repo?: string;
   branch?: string;

@@ -1,6 +1,8 @@
 // Cleanup decides from the ledger: a VM and a proxy whose making a host crash cut short (the
 // entry still says "intended") are found and removed; a proxy the person re-pointed elsewhere is
 // left alone; a dry run says, for each thing, why it is Clave's and changes nothing.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../config/paths';
 import { parseProxies } from '../../host/herd';
@@ -107,35 +109,61 @@ describe('cleanup from the ledger', () => {
     host.end();
   });
 
-  it("removes a provision's temporary VM a crash left, never the base it was building", async () => {
-    // The provision binding clones its temporary VM under a ledger entry; the run then dies
-    // before its own cleanup (a crash), leaving the clone.
+  it("removes a provision's temporary VM a crash left, not one a live provision uses, never the base", async () => {
+    // A provision process clones its temporary VM through the real binding, under a ledger
+    // entry, and dies before its own cleanup (the child process exits: a crash, as far as the
+    // VM is concerned).
+    const cloneTemp = (name: string) => `
+      import { dataPaths } from ${JSON.stringify(path.resolve('electron/core/config/paths.ts'))};
+      import { Tart } from ${JSON.stringify(path.resolve('electron/core/host/tart.ts'))};
+      import { hostDeps } from ${JSON.stringify(path.resolve('electron/core/provision/host-binding.ts'))};
+      import { openDatabase } from ${JSON.stringify(path.resolve('electron/core/store/database.ts'))};
+      import { LedgerRepository } from ${JSON.stringify(path.resolve('electron/core/store/ledger-repository.ts'))};
+      const paths = dataPaths(process.env.CLAVE_HOME);
+      const ledger = new LedgerRepository(openDatabase(paths.database));
+      const vms = hostDeps({ tart: new Tart({ logDir: paths.vmLogs }), ledger }).vms;
+      await vms.clone('clave-base', ${JSON.stringify(name)}, {
+        signal: new AbortController().signal,
+        onOutput: () => {},
+      });`;
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', cloneTemp('clave-base-tmp-crashed1')],
+      {
+        env: world.env,
+      },
+    );
+    // …while this process stands for a provision still running.
     const db = openDatabase(dataPaths(world.claveHome).database);
     const tart = new Tart({ logDir: dataPaths(world.claveHome).vmLogs, env: world.env });
-    const vms = hostDeps({ tart, ledger: new LedgerRepository(db) }).vms;
-    await vms.clone('clave-base', 'clave-base-tmp-crashed1', {
-      signal: new AbortController().signal,
-      onOutput: () => {},
-    });
+    await hostDeps({ tart, ledger: new LedgerRepository(db) }).vms.clone(
+      'clave-base',
+      'clave-base-tmp-running1',
+      { signal: new AbortController().signal, onOutput: () => {} },
+    );
     db.close();
 
     const host = await hosts.start();
     const dry = await host.api.call('sessions.cleanup', { dryRun: true });
-    expect(dry.items).toEqual([
-      expect.objectContaining({
-        kind: 'vm',
-        name: 'clave-base-tmp-crashed1',
-        sessionId: null,
-        action: 'remove',
-        reason: expect.stringMatching(
-          /^created by Clave at .+, ledger entry #\d+; the VM still exists/,
-        ),
-      }),
-    ]);
+    const byName = Object.fromEntries(dry.items.map((i) => [i.name, i]));
+    expect(byName['clave-base-tmp-crashed1']).toMatchObject({
+      kind: 'vm',
+      sessionId: null,
+      action: 'remove',
+      reason: expect.stringMatching(
+        /^created by Clave at .+, ledger entry #\d+; the VM still exists/,
+      ),
+    });
+    expect(byName['clave-base-tmp-running1']).toMatchObject({
+      action: 'keep',
+      reason: expect.stringContaining(`(process ${process.pid}) is still running`),
+    });
     await host.api.call('sessions.cleanup', { dryRun: false });
     const left = await vmNames();
     expect(left).not.toContain('clave-base-tmp-crashed1');
+    expect(left).toContain('clave-base-tmp-running1');
     expect(left).toContain('clave-base');
+    await world.tart('delete', 'clave-base-tmp-running1');
     host.end();
   });
 });

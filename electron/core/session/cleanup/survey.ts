@@ -51,6 +51,8 @@ export async function judge(e: LedgerEntry, deps: SessionDeps, facts: Facts): Pr
   });
   switch (e.kind) {
     case 'vm':
+      if (e.detail.pid !== undefined && facts.vms.has(e.name) && isAlive(e.detail.pid))
+        return item('keep', `the provision building it (process ${e.detail.pid}) is still running`);
       return facts.vms.has(e.name)
         ? item('remove', `the VM still exists under that name`)
         : item('forget', 'the VM is gone already');
@@ -110,4 +112,13 @@ async function judgeCopy(
   return work
     ? item('keep', 'it holds work found nowhere else; merge it by hand or delete it yourself')
     : item('remove', 'no session owns it and it holds no unmerged work');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
