@@ -76,4 +76,34 @@ describe('cleanup and the user’s own proxies and VMs', () => {
     expect(Object.keys(await proxies())).not.toContain(s.proxyName);
     second.end();
   });
+
+  it('a session proxy its owner re-pointed after a crash survives the teardown and cleanup', async () => {
+    const first = await hosts.start();
+    const s = await first.api.call('sessions.start', {
+      projectDir: world.project('repointed'),
+      wait: true,
+    });
+    await hosts.crash();
+    // While no host runs, the VM dies and the person points the name at their own server.
+    world.sim.crashVm(s.vmName!, 'kill');
+    for (let i = 0; i < 100 && world.sim.runningVMs().includes(s.vmName!); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(world.sim.runningVMs()).not.toContain(s.vmName);
+    await world.herd('proxy', s.proxyName!, 'http://192.168.1.50:8080');
+
+    const second = await hosts.start();
+    expect(await second.api.call('sessions.get', { id: s.id })).toMatchObject({ state: 'kept' });
+    expect((await proxies())[s.proxyName!]).toBe('http://192.168.1.50:8080');
+    const dry = await second.api.call('sessions.cleanup', { dryRun: true });
+    expect(dry.items.find((i) => i.name === s.proxyName)).toMatchObject({
+      action: 'keep',
+      reason: expect.stringMatching(/it now points at http:\/\/192\.168\.1\.50:8080/),
+    });
+    await second.api.call('sessions.cleanup', { dryRun: false });
+    expect((await proxies())[s.proxyName!]).toBe('http://192.168.1.50:8080');
+    await expectUserItemsIntact();
+    await second.api.call('sessions.stop', { id: s.id, onExit: 'discard', force: true });
+    expect((await proxies())[s.proxyName!]).toBe('http://192.168.1.50:8080');
+    second.end();
+  });
 });
