@@ -13,6 +13,7 @@ import { toSummary, type SessionRecord } from '../store/sessions-repository';
 import { cleanup } from './cleanup/cleanup';
 import { recordingDeps } from './cleanup/recording';
 import { reconcile, type Reconciled } from './cleanup/reconcile';
+import { repointed } from './cleanup/survey';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { agentAliveCommand, attachTmuxCommand, PROJECT_DIR } from './guest/claude-config';
@@ -336,7 +337,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
     ctx.live.portLease = lease;
     ctx.live.tunnel = await ctx.live.ssh.openTunnel({ server: lease.server, remotePort: 80 });
     ctx.update({ tunnelPort: lease.port, url: ctx.live.tunnel.url });
-    if (r.proxyName) {
+    if (r.proxyName && (await repointed(ctx.deps, r.proxyName))) {
+      // Its owner pointed the name elsewhere while no host ran: it is theirs now, not ours.
+      ctx.update({ proxyName: null, urlNote: `${r.proxyName} now points elsewhere in Herd` });
+    } else if (r.proxyName) {
       const url = await ctx.deps.proxies
         .proxy(r.proxyName, ctx.live.tunnel.url, this.settings.herd.secure)
         .catch(() => null);

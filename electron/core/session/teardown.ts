@@ -5,9 +5,8 @@
 import { existsSync } from 'node:fs';
 import type { StopResult } from '../../../shared/api';
 import type { OnExit, Problem } from '../../../shared/session';
-import { isClaveTarget } from './cleanup/survey';
+import { isClaveTarget, servedTarget } from './cleanup/survey';
 import type { SessionContext } from './context';
-import type { SessionDeps } from './deps';
 import { applyExitDecision } from './exit-decision';
 import { toProblem } from './problem';
 
@@ -35,7 +34,10 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     if (!state.proxyName) return;
     // Torn down from a record (a previous host died): the proxy may have been re-pointed by its
     // owner since; remove it only while it still points at one of Clave's tunnels.
-    if (!live.tunnel && !(await stillClaves(deps, state.proxyName))) return;
+    if (!live.tunnel) {
+      const target = await servedTarget(deps, state.proxyName);
+      if (!target || !isClaveTarget(target, deps.ports.range)) return;
+    }
     await deps.proxies.unproxy(state.proxyName);
   });
   await part(problems, 'Close the tunnel', async () => {
@@ -87,10 +89,4 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
   });
 
   return { ...outcome, teardownProblems: problems };
-}
-
-async function stillClaves(deps: SessionDeps, name: string): Promise<boolean> {
-  if (!(await deps.proxies.status()).available) return false;
-  const served = (await deps.proxies.proxies()).find((p) => p.name === name);
-  return served !== undefined && isClaveTarget(served.target, deps.ports.range);
 }

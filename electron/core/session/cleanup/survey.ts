@@ -40,6 +40,21 @@ export function isClaveTarget(target: string, range: PortRange): boolean {
   return url.hostname === '127.0.0.1' && port >= range.from && port <= range.to;
 }
 
+/** Where Herd says `name` points now: undefined when it does not serve it, null without Herd. */
+export async function servedTarget(
+  deps: SessionDeps,
+  name: string,
+): Promise<string | null | undefined> {
+  if (!(await deps.proxies.status()).available) return null;
+  return (await deps.proxies.proxies()).find((p) => p.name === name)?.target;
+}
+
+/** The proxy is served but no longer at a Clave tunnel: someone re-pointed it. */
+export async function repointed(deps: SessionDeps, name: string): Promise<boolean> {
+  const target = await servedTarget(deps, name).catch(() => null);
+  return target ? !isClaveTarget(target, deps.ports.range) : false;
+}
+
 export async function judge(e: LedgerEntry, deps: SessionDeps, facts: Facts): Promise<CleanupItem> {
   const item = (action: CleanupItem['action'], reason: string): CleanupItem => ({
     kind: e.kind,

@@ -106,4 +106,24 @@ describe('cleanup and the user’s own proxies and VMs', () => {
     expect((await proxies())[s.proxyName!]).toBe('http://192.168.1.50:8080');
     second.end();
   });
+
+  it('re-attaching after a crash does not take back a proxy its owner re-pointed', async () => {
+    const first = await hosts.start();
+    const s = await first.api.call('sessions.start', {
+      projectDir: world.project('reattach-repointed'),
+      wait: true,
+    });
+    await hosts.crash();
+    await world.herd('proxy', s.proxyName!, 'http://192.168.1.51:8080');
+
+    const second = await hosts.start();
+    const after = await second.api.call('sessions.get', { id: s.id });
+    expect(after).toMatchObject({ state: 'running', proxyName: null });
+    expect(after.url).toBe(`http://127.0.0.1:${after.tunnelPort}`);
+    expect((await proxies())[s.proxyName!]).toBe('http://192.168.1.51:8080');
+    await second.api.call('sessions.stop', { id: s.id, onExit: 'discard', force: true });
+    await second.api.call('sessions.cleanup', { dryRun: false });
+    expect((await proxies())[s.proxyName!]).toBe('http://192.168.1.51:8080');
+    second.end();
+  });
 });

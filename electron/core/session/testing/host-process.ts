@@ -15,8 +15,9 @@ export class HostProcesses {
     return path.join(this.world.claveHome, 'host.sock');
   }
 
-  /** Starts a host and connects to it once its socket answers. */
+  /** Starts a host (ending any earlier one: one host per data dir) and connects to it. */
   async start(): Promise<SocketConnection> {
+    await this.stopAll();
     const child = spawn(CLAVE_BIN, ['serve'], {
       env: this.world.env,
       stdio: 'ignore',
