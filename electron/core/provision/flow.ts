@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, open, readFile, rm, unlink, writeFile, chmod } from 'no
 import path from 'node:path';
 import { z } from 'zod';
 import { HostError, firstLine, tail } from '../host/errors';
+import { isAlive } from '../host/process-alive';
 import { command } from '../host/shell-quote';
 import { hostDeps } from './host-binding';
 import { LineSplitter } from './lines';
@@ -935,13 +936,4 @@ function isRemoteImage(image: string): boolean {
 function messageOf(error: unknown): string {
   if (error instanceof HostError) return `${error.what}: ${error.why}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

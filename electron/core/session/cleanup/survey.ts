@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { CleanupItem } from '../../../../shared/api';
 import type { PortRange } from '../../host/ports';
+import { isAlive } from '../../host/process-alive';
 import type { LedgerEntry } from '../../store/ledger-repository';
 import type { SessionDeps, ServedProxy } from '../deps';
 import { hasUnmergedWork } from '../unmerged-work';
@@ -127,13 +128,4 @@ async function judgeCopy(
   return work
     ? item('keep', 'it holds work found nowhere else; merge it by hand or delete it yourself')
     : item('remove', 'no session owns it and it holds no unmerged work');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
