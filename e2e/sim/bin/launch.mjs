@@ -28,10 +28,10 @@ function newestSource(dir) {
 async function bundle() {
   const runDir = process.env.TART_SIM_RUN_DIR || '/run/tart-sim';
   const name = relative(sim, source).replace(/[/.]/g, '_');
-  // Keyed by a hash of the whole sim path: every checkout's path ends in `/e2e/sim`, so the tail
-  // of the path alone made worktrees run each other's bundles.
-  const key = createHash('sha256').update(sim).digest('hex').slice(0, 16);
-  const out = join(runDir, 'bin', `cli-${key}-${name}.mjs`);
+  // Keyed by the whole checkout path: every worktree on this host shares the run dir, and a
+  // name from the path's tail (…/e2e/sim) made one checkout run another's newer bundle.
+  const checkout = createHash('sha256').update(sim).digest('hex').slice(0, 16);
+  const out = join(runDir, 'bin', `cli-${checkout}-${name}.mjs`);
   const newest = newestSource(sim);
   if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
   const { buildSync } = await import(
