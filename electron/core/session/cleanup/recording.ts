@@ -63,8 +63,15 @@ export function recordingDeps(deps: SessionDeps, sessionId: string | null): Sess
         const lease = await ports.allocate();
         const entry = ledger.intend({ kind: 'port', name: String(lease.port), sessionId });
         ledger.created(entry.id);
-        lease.server.once('close', () => ledger.removeEntry(entry.id));
-        if (!lease.server.listening) ledger.removeEntry(entry.id);
+        const forget = () => {
+          try {
+            ledger.removeEntry(entry.id);
+          } catch {
+            // The database closed first (the host is exiting): the next cleanup forgets it.
+          }
+        };
+        lease.server.once('close', forget);
+        if (!lease.server.listening) forget();
         return lease;
       },
     },
