@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
 
@@ -9,6 +10,9 @@ import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
 // put in the environment so the worker processes, which load this file again, agree.
 process.env.E2E_PORT ??= String(freePort());
 process.env.E2E_HERD_PORTS ??= `${freePort()},${freePort()}`;
+// The harness's WebSocket access token for this run: the harness takes it from here, the tests
+// open the app with it (e2e/harness/testing.ts).
+process.env.CLAVE_DEMO_TOKEN ??= randomBytes(32).toString('base64url');
 const port = Number(process.env.E2E_PORT);
 const [herdHttp, herdHttps] = process.env.E2E_HERD_PORTS.split(',').map(Number);
 const herd = { http: herdHttp!, https: herdHttps! };

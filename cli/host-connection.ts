@@ -15,7 +15,9 @@ export async function connectToHost(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await connectSocket(paths.socket);
+      return await connectSocket(paths.socket, {
+        lostFix: `The host's logs (${paths.logs}) say why it stopped. \`clave sessions\` starts a new host and shows what survived; then try again.`,
+      });
     } catch (e) {
       if (Date.now() > deadline) {
         throw new Error(

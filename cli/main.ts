@@ -41,12 +41,27 @@ async function main(argv: string[]): Promise<number> {
     return provisionCommand(paths, loadSettings(paths.settings), cmd);
   }
 
-  const conn = await connectToHost(paths);
+  // `exec` and `ssh` answer like ssh: the remote command's code, or 255 when Clave itself failed.
+  const failCode = cmd.name === 'exec' || cmd.name === 'ssh' ? 255 : 1;
   try {
-    return await run(conn.api, cmd);
-  } finally {
-    conn.end();
+    const conn = await connectToHost(paths);
+    try {
+      return await conn.untilClosed(run(conn.api, cmd));
+    } finally {
+      conn.end();
+    }
+  } catch (e) {
+    return report(e, failCode);
   }
+}
+
+function report(e: unknown, code: number): number {
+  const lines =
+    e instanceof ApiError
+      ? formatProblemLines(e.problem)
+      : [e instanceof Error ? e.message : String(e)];
+  process.stderr.write(`clave: ${lines.join('\n')}\n`);
+  return code;
 }
 
 async function run(api: ClaveApi, cmd: Command): Promise<number> {
@@ -87,7 +102,10 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       const offExited = api.on('session.agentExited', (e) => {
         if (e.sessionId === session.id) agentExited = true;
       });
-      await attachTerminal(api, { sessionId: session.id, kind: 'agent' }).finally(offExited);
+      const code = await attachTerminal(api, { sessionId: session.id, kind: 'agent' }).finally(
+        offExited,
+      );
+      if (!agentExited && code === null) return noExitStatus(session.id, 1);
       if (!agentExited) {
         process.stderr.write(
           dim(
@@ -117,13 +135,13 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     }
     case 'attach': {
       await api.call('sessions.get', { id: cmd.id });
-      await attachTerminal(api, { sessionId: cmd.id, kind: 'agent' });
-      return 0;
+      const code = await attachTerminal(api, { sessionId: cmd.id, kind: 'agent' });
+      return code === null ? noExitStatus(cmd.id, 1) : 0;
     }
     case 'ssh': {
       await api.call('sessions.get', { id: cmd.id });
       const code = await attachTerminal(api, { sessionId: cmd.id, kind: 'shell' });
-      return code ?? 0;
+      return code ?? noExitStatus(cmd.id);
     }
     case 'exec': {
       const code = await attachTerminal(api, {
@@ -131,7 +149,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         kind: 'exec',
         command: cmd.argv,
       });
-      return code ?? 1;
+      return code ?? noExitStatus(cmd.id);
     }
     case 'stop':
       return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force);
@@ -158,15 +176,32 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
     }
     case 'doctor': {
       const checks = await api.call('doctor.run', {});
+      const mark = { ok: '✓', warn: '!', fail: '✗', skip: '–' } as const;
       for (const c of checks) {
-        process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
-        if (!c.ok && c.fix) process.stdout.write(`    fix: ${c.fix}\n`);
+        process.stdout.write(`${mark[c.status]} ${c.name}: ${c.detail}\n`);
+        if (c.fix && c.status !== 'ok') process.stdout.write(`    fix: ${c.fix}\n`);
       }
-      return checks.every((c) => c.ok) ? 0 : 1;
+      return checks.some((c) => c.status === 'fail') ? 1 : 0;
     }
     default:
       return 1;
   }
+}
+
+/**
+ * The VM's side of a terminal ended without an exit status (a tmux detach, the agent's own exit
+ * and a finished command all have one): the session was stopped, or its VM or sshd went away.
+ * exec and ssh fail with 255, as ssh does.
+ */
+function noExitStatus(id: string, code = 255): number {
+  return report(
+    new ApiError({
+      what: 'The terminal in the VM ended without an exit status',
+      why: 'The session was stopped, or its VM or ssh server went away, while this terminal was open.',
+      fix: `See \`clave sessions\` for the state of ${id}; once it runs, try again.`,
+    }),
+    code,
+  );
 }
 
 /**
@@ -316,13 +351,12 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+// Every path below ends in process.exit: a run that ends because nothing is left to wait on
+// never got its answer, and must not pass for success.
+process.once('beforeExit', () =>
+  fail('the command ended without an answer from the Clave host', 70),
+);
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ApiError) {
-      process.stderr.write(`clave: ${formatProblemLines(e.problem).join('\n')}\n`);
-      process.exit(1);
-    }
-    fail((e as Error).message);
-  },
+  (e: unknown) => process.exit(report(e, 1)),
 );

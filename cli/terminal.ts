@@ -1,6 +1,7 @@
 // Attaches this process's terminal to a terminal in a session's VM: raw input goes to the VM,
 // output is written here and acknowledged only once written (flow control back to the ssh channel).
 import type { ClaveApi, TerminalKind } from '../shared/api';
+import { inputPieces } from '../shared/terminal-input';
 
 export interface AttachOptions {
   sessionId: string;
@@ -41,10 +42,9 @@ export async function attachTerminal(
       );
     };
     const onInput = (chunk: Buffer) => {
-      if (terminalId)
-        void api
-          .call('terminal.write', { terminalId, data: chunk.toString('utf8') })
-          .catch(() => {});
+      if (!terminalId) return;
+      for (const data of inputPieces(chunk.toString('utf8')))
+        void api.call('terminal.write', { terminalId, data }).catch(() => {});
     };
     const onResize = () => {
       if (terminalId) void api.call('terminal.resize', { terminalId, ...size() }).catch(() => {});

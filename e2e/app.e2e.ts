@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { git, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
+import { appPath, git, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
 
 const harness = useHarness('app');
 
 test('the empty state invites a drop', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(appPath());
   await expect(page.getByRole('heading', { name: 'Clave' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No sessions yet' })).toBeVisible();
   await expect(page.getByText('Drop a Laravel project folder here')).toBeVisible();
@@ -17,8 +17,17 @@ test('the empty state invites a drop', async ({ page }) => {
   await screenshot(page, '01-empty-state');
 });
 
+test('the page without the printed token gets no connection to the host', async ({ page }) => {
+  for (const address of ['/#token=not-the-token', '/']) {
+    await page.goto(address);
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
+      'Not connected — retrying',
+    );
+  }
+});
+
 test('a folder that is not a project gets the host’s problem, clearly', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(appPath());
   const field = page.getByLabel('Project folder');
 
   await field.fill(harness.folders.plain('just-notes'));
@@ -58,7 +67,7 @@ test('start → Claude’s prompt → a request edits the session copy → site 
   page,
 }) => {
   const project = harness.folders.laravel('shop');
-  await page.goto('/');
+  await page.goto(appPath());
   await page.getByLabel('Project folder').fill(project);
   await page.getByRole('button', { name: 'Start' }).click();
 

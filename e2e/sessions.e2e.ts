@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
+  appPath,
   git,
   screenshot,
   sessionFor,
@@ -33,7 +34,7 @@ async function typeInTerminal(page: Page, text: string) {
 test('two sessions side by side, each with its own agent and copy', async ({ page }) => {
   const alpha = harness.folders.laravel('alpha');
   const beta = harness.folders.laravel('beta');
-  await page.goto('/');
+  await page.goto(appPath());
   const a = await startSession(page, alpha, 'alpha');
   const b = await startSession(page, beta, 'beta');
   expect(a.s.tunnelPort).not.toBe(b.s.tunnelPort);
@@ -86,7 +87,7 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
   page,
 }) => {
   const project = harness.folders.laravel('reattach');
-  await page.goto('/');
+  await page.goto(appPath());
   const { s, detail } = await startSession(page, project, 'reattach');
   await typeInTerminal(page, 'create before.txt with written before the reload');
   await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to before.txt');
@@ -169,7 +170,7 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
 
 test('an agent that quits by itself asks keep / merge / discard', async ({ page }) => {
   const project = harness.folders.laravel('quitter');
-  await page.goto('/');
+  await page.goto(appPath());
   const { s } = await startSession(page, project, 'quitter');
   await typeInTerminal(page, 'create notes.md with remember this');
   await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to notes.md');

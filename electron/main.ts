@@ -1,28 +1,36 @@
 // Composition root: builds the core, the tray, the window and the IPC transport. Thin by design;
 // behaviour lives in electron/core (plain Node) and electron/shell (Electron glue).
 import { app, dialog, safeStorage, shell } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, dataPaths } from './core/config/paths';
 import { loadSettings, type Settings } from './core/config/settings';
 import { createHostRuntime, type HostRuntime } from './core/compose';
+import { probeLocalNetwork } from './core/host/net-probe';
 import { FileSecretStore } from './core/host/secret-store';
+import { appPage } from './shell/app-page';
 import { endSessionWithDialog } from './shell/exit-dialog';
-import { serveIpc } from './shell/ipc';
+import { serveDesktopIpc, serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
+import { watchLocalNetwork } from './shell/local-network';
 import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
 import { SafeStorageSecretStore } from './shell/secret-store';
-import { installSecurity } from './shell/security';
+import { installSecurity, isTrustedSender } from './shell/security';
 import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
+import { startUpdateChecks } from './shell/updates';
 import { liveSessions } from './shell/tray-menu';
-import { createMainWindow, focusSession, showWindow } from './shell/window';
+import { createMainWindow, focusSession, showSettings, showWindow } from './shell/window';
 
-const devServerUrl = process.env.VITE_DEV_SERVER_URL;
-const rendererDir = path.join(__dirname, '..', 'renderer');
-const appOrigin = devServerUrl ?? 'file://';
+const page = appPage({
+  isPackaged: app.isPackaged,
+  devServerUrl: process.env.VITE_DEV_SERVER_URL,
+  rendererDir: path.join(__dirname, '..', 'renderer'),
+});
 let mainWindow: Electron.BrowserWindow | undefined;
 let runtime: HostRuntime | undefined;
 let tray: TrayController | undefined;
@@ -35,17 +43,13 @@ function iconsDir(): string {
 
 function windowNow(): Electron.BrowserWindow {
   if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow({
-      preloadPath: path.join(__dirname, 'preload.cjs'),
-      rendererDir,
-      ...(devServerUrl ? { devServerUrl } : {}),
-    });
+    mainWindow = createMainWindow({ preloadPath: path.join(__dirname, 'preload.cjs'), page });
   }
   return mainWindow;
 }
 
 if (ensureSingleInstance(() => showWindow(windowNow()))) {
-  installSecurity(appOrigin);
+  installSecurity(page);
 
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide(); // a menu-bar app: no Dock icon
@@ -72,7 +76,9 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       return;
     }
     runtime = rt;
-    serveIpc(rt.dispatch, rt.clients, (sender) => sender === mainWindow?.webContents);
+    const trusted = (event: Electron.IpcMainInvokeEvent) =>
+      isTrustedSender(event, mainWindow, page);
+    serveIpc(rt.dispatch, rt.clients, trusted);
     const local = createLocalApi(rt.dispatch, rt.clients);
     const recent = new RecentProjects(path.join(paths.root, 'recent-projects.json'));
 
@@ -80,9 +86,9 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       void provisionFromTray({
         api: local.api,
         dialogs: dialog,
-        baseVm: settings.baseVm,
-        baseImage: settings.baseImage,
-        baseExists: () => rt.tart.exists(settings.baseVm),
+        baseVm: rt.settings.current().baseVm,
+        baseImage: rt.settings.current().baseImage,
+        baseExists: () => rt.tart.exists(rt.settings.current().baseVm),
         showLogs: () => void shell.openPath(paths.logs),
         onProgress: (p) => tray?.setProvisioning(p),
       });
@@ -98,15 +104,17 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
         ),
       platform: process.platform,
       settingsFile: paths.settings,
-      editor: () => settings.editor,
+      editor: () => rt.settings.current().editor,
       addRecent: (dir) => recent.add(dir),
       liveSessionCount: () =>
         liveSessions(tray?.sessions() ?? []).filter((s) => s.state !== 'failed').length,
       showWindow: () => showWindow(windowNow()),
       focusSession: (id) => focusSession(windowNow(), id),
+      showSettings: () => showSettings(windowNow()),
       provision: runProvision,
       changed: () => tray?.render(),
     });
+    serveDesktopIpc(trusted, { openSettingsFile: () => actions.openSettingsFile() });
     tray = createTray({
       iconPath: path.join(iconsDir(), 'trayTemplate.png'),
       api: local.api,
@@ -122,6 +130,12 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
         tray?.render();
       }
     });
+    watchLocalNetwork({
+      api: local.api,
+      platform: process.platform,
+      probe: (host) => probeLocalNetwork(host),
+      dialogs: dialog,
+    });
     // The agent quit while nobody looks at the window: ask natively. A visible window asks itself.
     local.api.on('session.agentExited', ({ sessionId }) => {
       if (!mainWindow?.isVisible())
@@ -129,6 +143,13 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
     });
 
     windowNow();
+    startUpdateChecks({
+      updater: () => autoUpdater,
+      isPackaged: app.isPackaged,
+      feedFile: path.join(process.resourcesPath, 'app-update.yml'),
+      exists: existsSync,
+      log: (line) => console.log(line),
+    });
   });
 
   // Quit tears every session down (keeping all work) before the process goes.

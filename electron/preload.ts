@@ -1,6 +1,6 @@
-// Exposes the shared API as window.clave, and two desktop helpers as window.claveDesktop: the
-// real path of a dropped folder (webUtils) and the tray's "show this session". Nothing else
-// crosses into the page.
+// Exposes the shared API as window.clave, and desktop helpers as window.claveDesktop: the real
+// path of a dropped folder (webUtils), the tray's "show this session" and "show the settings",
+// and opening settings.json. Nothing else crosses into the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
@@ -32,6 +32,12 @@ const desktop = {
     ipcRenderer.on(DesktopChannel.focusSession, handler);
     return () => ipcRenderer.removeListener(DesktopChannel.focusSession, handler);
   },
+  onShowSettings: (listener: () => void): (() => void) => {
+    const handler = () => listener();
+    ipcRenderer.on(DesktopChannel.showSettings, handler);
+    return () => ipcRenderer.removeListener(DesktopChannel.showSettings, handler);
+  },
+  openSettingsFile: (): void => void ipcRenderer.invoke(DesktopChannel.openSettingsFile),
 };
 
 contextBridge.exposeInMainWorld('clave', api);

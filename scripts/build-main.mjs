@@ -11,8 +11,9 @@ const options = {
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
-  // Native and Electron modules are loaded at run time from node_modules, not bundled.
-  external: ['electron', 'node-pty', 'better-sqlite3', 'ssh2', 'cpu-features'],
+  // Native and Electron modules (and electron-updater, which requires electron) are loaded at run
+  // time from node_modules, not bundled.
+  external: ['electron', 'electron-updater', 'node-pty', 'better-sqlite3', 'ssh2', 'cpu-features'],
   logLevel: 'info',
 };
 

@@ -3,6 +3,7 @@
 // receivers validate with the same schemas, so no face can send the host something malformed.
 import { z } from 'zod';
 import { OnExit, PipelineEvent, Problem, SessionSummary } from './session';
+import { FieldError, Settings, SettingsPatch } from './settings';
 
 export const AppInfo = z.object({
   name: z.literal('Clave'),
@@ -15,6 +16,8 @@ export type AppInfo = z.infer<typeof AppInfo>;
 const NoParams = z.object({}).strict();
 const SessionId = z.string().regex(/^[a-z0-9]{8}$/, 'a session id is 8 lower-case letters/digits');
 const TerminalId = z.string().min(1).max(64);
+/** Input and exec commands cross in pieces of at most this many characters (faces split pastes). */
+export const MAX_TERMINAL_CHARS = 256 * 1024;
 const Size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) };
 
 export const ExitInfo = z.object({
@@ -69,13 +72,38 @@ export const CleanupReport = z.object({
 });
 export type CleanupReport = z.infer<typeof CleanupReport>;
 
+/** ok; warn: works, but something will bite; fail: Clave cannot work so; skip: not applicable here. */
+export const DoctorStatus = z.enum(['ok', 'warn', 'fail', 'skip']);
+export type DoctorStatus = z.infer<typeof DoctorStatus>;
+
 export const DoctorCheck = z.object({
+  id: z.string(),
   name: z.string(),
-  ok: z.boolean(),
+  status: DoctorStatus,
   detail: z.string(),
+  /** The exact fix, for warn and fail. */
   fix: z.string().optional(),
 });
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
+
+export const SettingsView = z.object({
+  /** Where the settings live (settings.json in the data dir). */
+  file: z.string(),
+  /** What a session started now gets: the file, defaults, then environment overrides. */
+  settings: Settings,
+  /** What the file itself holds (unset fields take their defaults). */
+  fileValues: z.record(z.string(), z.unknown()),
+  /** Environment variables that win over the file for a field. */
+  overrides: z.array(z.object({ env: z.string(), path: z.string() })),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const SettingsUpdateResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), view: SettingsView }),
+  /** Nothing was written. */
+  z.object({ ok: z.literal(false), errors: z.array(FieldError) }),
+]);
+export type SettingsUpdateResult = z.infer<typeof SettingsUpdateResult>;
 
 /** Progress of building the base VM (mirrors the core's ProvisionEvent). */
 export const ProvisionEvent = z.discriminatedUnion('type', [
@@ -137,7 +165,14 @@ export const methods = {
         sessionId: SessionId,
         kind: TerminalKind,
         /** For `exec`: the command, as an argument array (quoted for the VM's shell by the host). */
-        command: z.array(z.string().max(100_000)).max(1000).optional(),
+        command: z
+          .array(z.string().max(100_000))
+          .max(1000)
+          .refine(
+            (a) => a.join('').length <= MAX_TERMINAL_CHARS,
+            `at most ${MAX_TERMINAL_CHARS} characters in all`,
+          )
+          .optional(),
         pty: z.boolean().optional(),
         ...Size,
       })
@@ -145,7 +180,7 @@ export const methods = {
     result: z.object({ terminalId: TerminalId }),
   },
   'terminal.write': {
-    params: z.object({ terminalId: TerminalId, data: z.string().max(1_000_000) }).strict(),
+    params: z.object({ terminalId: TerminalId, data: z.string().max(MAX_TERMINAL_CHARS) }).strict(),
     result: z.null(),
   },
   'terminal.resize': {
@@ -161,6 +196,19 @@ export const methods = {
   'auth.status': { params: NoParams, result: AuthStatus },
   'auth.clear': { params: NoParams, result: z.null() },
   'doctor.run': { params: NoParams, result: z.array(DoctorCheck) },
+  'settings.get': { params: NoParams, result: SettingsView },
+  /** Applies to sessions started afterwards; running sessions keep the settings they began with. */
+  'settings.update': {
+    params: z
+      .object({
+        patch: SettingsPatch.refine(
+          (p) => JSON.stringify(p).length <= 64_000,
+          'a settings change is at most 64 kB',
+        ),
+      })
+      .strict(),
+    result: SettingsUpdateResult,
+  },
   /** Builds (or with force, rebuilds; with update, upgrades) the base VM; progress as events. */
   'provision.start': {
     params: z
@@ -183,6 +231,8 @@ export const events = {
   'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
   'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
   'provision.progress': ProvisionEvent,
+  /** A face saved settings: every face shows the new ones. */
+  'settings.changed': SettingsView,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -199,7 +249,8 @@ export interface ClaveApi {
 
 /** A request as it crosses a transport; validated on arrival before dispatch. */
 export const Request = z.object({
-  method: z.string().refine((m): m is MethodName => m in methods, 'unknown method'),
+  // An own property: `__proto__`, `constructor` or `toString` is no method.
+  method: z.string().refine((m): m is MethodName => Object.hasOwn(methods, m), 'unknown method'),
   params: z.unknown(),
 });
 

@@ -39,6 +39,11 @@ function bootDelayArg(argv: string[]): number {
   return n;
 }
 
+// Playwright starts the harness and must know the token; anyone else gets a random one. It is
+// taken out of the environment, so no child process (tart, git, the VMs) inherits it.
+const givenToken = process.env.CLAVE_DEMO_TOKEN;
+delete process.env.CLAVE_DEMO_TOKEN;
+
 const log = (line: string) => process.stderr.write(`[harness] ${line}\n`);
 
 const argv = process.argv.slice(2);
@@ -72,6 +77,7 @@ try {
   harness = await startHarness({
     port: portArg(argv),
     log,
+    ...(givenToken ? { token: givenToken } : {}),
     sim: { bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
     ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
   });

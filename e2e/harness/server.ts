@@ -2,11 +2,13 @@
 // serving the built renderer and the shared API over a WebSocket at /api, on 127.0.0.1 only.
 // It is how the demo runs on Linux and what the Playwright e2e tests drive: the same renderer
 // as the app, talking to the same host through another transport.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { own } from '../../shared/own';
 import { attachWebSocket } from '../../electron/core/api/ws-server';
 import { createHostRuntime, type HostRuntime } from '../../electron/core/compose';
 import { dataPaths } from '../../electron/core/config/paths';
@@ -55,11 +57,16 @@ export interface HarnessOptions {
   herdProxyPorts?: { http: number; https: number };
   /** Name of the demo project created to drop (default `demo-app`). */
   demoProjectName?: string;
+  /** The WebSocket's access token (default: a new random one for this start). */
+  token?: string;
   log?: (line: string) => void;
 }
 
 export interface Harness {
+  /** The page to open: it carries the access token (`#token=…`, never sent in HTTP requests). */
   url: string;
+  /** The WebSocket's access token: faces connect to `/api?token=…`. */
+  token: string;
   port: number;
   /** Temp dir holding the sim, CLAVE_HOME and the projects; removed by close(). */
   root: string;
@@ -142,18 +149,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
     const port = (server.address() as AddressInfo).port;
     const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
-    const wss = attachWebSocket(
-      server,
-      runtime.dispatch,
-      runtime.clients,
-      (origin) => origin !== undefined && origins.has(origin),
-    );
+    const token = options.token ?? randomBytes(32).toString('base64url');
+    const wss = attachWebSocket(server, runtime.dispatch, runtime.clients, {
+      allowedOrigin: (origin) => origin !== undefined && origins.has(origin),
+      token,
+    });
 
     const rt = runtime;
     const srv = server;
     let closing: Promise<void> | undefined;
     return {
-      url: `http://127.0.0.1:${port}/`,
+      url: `http://127.0.0.1:${port}/#token=${token}`,
+      token,
       port,
       root: sim.root,
       projectsDir,
@@ -221,7 +228,7 @@ function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerRe
   }
   res.writeHead(200, {
     ...headers,
-    'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Type': own(CONTENT_TYPES, path.extname(file)) ?? 'application/octet-stream',
   });
   res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
 }

@@ -13,9 +13,22 @@ import { createLaravelProject, createPlainFolder } from './projects';
 
 export const SCREENS_DIR = path.resolve('test-results', 'screens');
 
+/** The harness's access token for this run (playwright.config.ts gives it to the harness). */
+function token(): string {
+  const t = process.env.CLAVE_DEMO_TOKEN;
+  if (!t)
+    throw new Error('CLAVE_DEMO_TOKEN is not set: run the e2e tests through playwright.config.ts');
+  return t;
+}
+
+/** The app's page, with the access token in its address as the harness prints it. */
+export function appPath(): string {
+  return `/#token=${token()}`;
+}
+
 export async function connectHost(baseURL: string): Promise<{ api: ClaveApi; close(): void }> {
   const origin = new URL(baseURL).origin;
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api`, { origin });
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api?token=${token()}`, { origin });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

@@ -21,6 +21,7 @@ export const FAULT_NAMES = [
   'run-start-fail', // `tart run` fails to start the VM (exit 1)
   'vm-limit', // =N: at most N VMs run at once; more fail like Apple's limit
   'herd-fail', // every `herd` command fails
+  'gc-fail', // [=error]: tart's garbage collection fails; commands but pull/clone print it first
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];

@@ -3,12 +3,15 @@
 // and the web harness all start here.
 import { mkdirSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import type { AppInfo, DoctorCheck } from '../../shared/api';
+import os from 'node:os';
+import type { AppInfo } from '../../shared/api';
 import { ClientSet } from './api/connection';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createApiHandlers, type AuthService } from './api/handlers';
 import type { DataPaths } from './config/paths';
 import type { Settings } from './config/settings';
+import { SettingsStore } from './config/settings-store';
+import { MAC_DHCP_FILES, runDoctor } from './doctor';
 import { ClaudeAuth } from './host/claude-auth';
 import { Git } from './host/git';
 import { Herd } from './host/herd';
@@ -20,9 +23,13 @@ import type { AuthSource, ProxyHost, SessionDeps, VmHost } from './session/deps'
 import { SessionHost } from './session/session-host';
 import { provision } from './provision';
 import { hostDeps } from './provision/host-binding';
+import { specFromSettings, writeBaseRecord } from './provision/record';
 import { openDatabase } from './store/database';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
+
+/** Tart's NAT network: the Mac is 192.168.64.1 to every VM (contracts/herd.md §5). */
+const TART_GATEWAY = '192.168.64.1';
 
 export function tartVmHost(tart: Tart): VmHost {
   return {
@@ -94,6 +101,7 @@ export function claudeAuthSource(auth: ClaudeAuth): AuthSource & AuthService {
 
 export interface HostRuntimeOptions {
   paths: DataPaths;
+  /** The settings loaded at start (from paths.settings and the environment). */
   settings: Settings;
   face: AppInfo['face'];
   version?: string;
@@ -109,6 +117,8 @@ export interface HostRuntime {
   clients: ClientSet;
   tart: Tart;
   auth: ClaudeAuth;
+  /** The live settings: changes apply to sessions started afterwards. */
+  settings: SettingsStore;
   /** Reconciliation with what a previous host left running, started at once. */
   reconciled: ReturnType<SessionHost['reconcile']>;
   shutdown(): Promise<void>;
@@ -117,6 +127,7 @@ export interface HostRuntime {
 export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRuntime> {
   const env = o.env ?? process.env;
   mkdirSync(o.paths.root, { recursive: true, mode: 0o700 });
+  const settings = new SettingsStore(o.paths.settings, env, o.settings);
   const db = openDatabase(o.paths.database);
   const tart = new Tart({ logDir: o.paths.vmLogs, env });
   const herd = new Herd({ env, home: env.HOME });
@@ -126,22 +137,25 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
     home: env.HOME,
   });
   const authSource = claudeAuthSource(auth);
+  const ports = new PortAllocator({ range: o.settings.ports });
   const deps: SessionDeps = {
     git: new Git({ env }),
     vms: tartVmHost(tart),
     proxies: herdProxyHost(herd),
     auth: authSource,
-    ports: new PortAllocator({ range: o.settings.ports }),
+    ports,
     connectSsh,
     sessions: new SessionsRepository(db),
     ledger: new LedgerRepository(db),
     paths: o.paths,
   };
-  const host = new SessionHost(deps, o.settings);
+  settings.onChange((s) => ports.setRange(s.ports));
+  const host = new SessionHost(deps, () => settings.current());
   const clients = new ClientSet();
   host.on('session.updated', (s) => clients.send('session.updated', s));
   host.on('session.progress', (p) => clients.send('session.progress', p));
   host.on('session.agentExited', (p) => clients.send('session.agentExited', p));
+  settings.onChange(() => clients.send('settings.changed', settings.view()));
 
   const version = o.version ?? packageVersion();
   const serve = createDispatcher(
@@ -149,31 +163,53 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
       info: () => ({ name: 'Clave', version, platform: process.platform, face: o.face }),
       sessions: host,
       auth: authSource,
-      doctor: () => doctor(tart, herd, authSource, o.settings),
+      doctor: () =>
+        runDoctor({
+          settings: settings.current(),
+          dataDir: o.paths.root,
+          env,
+          platform: process.platform,
+          arch: process.arch,
+          osRelease: os.release(),
+          tart,
+          herd,
+          auth: authSource,
+          gateway: TART_GATEWAY,
+          vmAddresses: async () =>
+            host.list().flatMap((s) => (s.state === 'running' && s.vmIp ? [s.vmIp] : [])),
+          reachableFromVm: (h, port) => host.reachableFromVm(h, port),
+          macFiles: MAC_DHCP_FILES,
+          now: () => Date.now(),
+        }),
+      settings,
       provision: async (p) => {
+        const current = settings.current();
+        const image = p.image ?? current.baseImage;
         const r = await provision(
           {
             dataDir: o.paths.root,
             logDir: o.paths.logs,
-            baseVm: o.settings.baseVm,
-            image: p.image ?? o.settings.baseImage,
+            baseVm: current.baseVm,
+            image,
             force: p.force ?? false,
             update: p.update ?? false,
-            cpus: o.settings.vm.cpus,
-            memoryMb: o.settings.vm.memoryMb,
-            ssh: {
-              user: o.settings.ssh.user,
-              password: o.settings.ssh.password,
-              port: o.settings.ssh.port,
-            },
-            spec:
-              o.settings.services.mode === 'vm' ? { services: { mysql: true, redis: true } } : {},
+            cpus: current.vm.cpus,
+            memoryMb: current.vm.memoryMb,
+            ssh: { user: current.ssh.user, password: current.ssh.password, port: current.ssh.port },
+            spec: specFromSettings(current),
           },
           {
             onProgress: (e) => clients.send('provision.progress', e),
             deps: hostDeps({ tart, ledger: deps.ledger }),
           },
         );
+        if (r.outcome !== 'exists') {
+          await writeBaseRecord(o.paths.root, r.baseVm, {
+            image: r.source,
+            specHash: r.specHash,
+            provisionedAt: new Date().toISOString(),
+          });
+        }
         return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
       },
     }),
@@ -191,6 +227,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
     clients,
     tart,
     auth,
+    settings,
     reconciled,
     shutdown: async () => {
       await reconciled.catch(() => {});
@@ -198,47 +235,6 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
       db.close();
     },
   };
-}
-
-async function doctor(
-  tart: Tart,
-  herd: Herd,
-  auth: AuthService,
-  settings: Settings,
-): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [];
-  const check = async (name: string, fn: () => Promise<Omit<DoctorCheck, 'name'>>) => {
-    try {
-      checks.push({ name, ...(await fn()) });
-    } catch (e) {
-      const p = e as { what?: string; why?: string; fix?: string; message?: string };
-      checks.push({
-        name,
-        ok: false,
-        detail: [p.what ?? p.message, p.why].filter(Boolean).join(': '),
-        ...(p.fix ? { fix: p.fix } : {}),
-      });
-    }
-  };
-  await check('Tart', async () => ({ ok: true, detail: `tart ${await tart.version()}` }));
-  await check('Base VM', async () =>
-    (await tart.exists(settings.baseVm))
-      ? { ok: true, detail: `${settings.baseVm} is provisioned` }
-      : { ok: false, detail: `${settings.baseVm} does not exist`, fix: 'clave provision' },
-  );
-  await check('Herd', async () => {
-    const a = await herd.availability();
-    return a.available
-      ? { ok: true, detail: `herd at ${a.binary}` }
-      : { ok: false, detail: `${a.reason} (sessions still work on 127.0.0.1)`, fix: a.fix };
-  });
-  await check('Claude authentication', async () => {
-    const s = await auth.status();
-    return s.method === 'none'
-      ? { ok: false, detail: 'no credential', fix: 'clave auth (or set ANTHROPIC_API_KEY)' }
-      : { ok: true, detail: `${s.method} from ${s.source}` };
-  });
-  return checks;
 }
 
 function packageVersion(): string {

@@ -1,5 +1,8 @@
 // IPC the window needs beyond the session API, and only in the app: the tray asking the window
-// to show a session ("Open Terminal"). Main → renderer only; nothing here reaches the host.
+// to show a session ("Open Terminal") or its settings (main → renderer), and the settings
+// screen's "Open settings.json" (renderer → main, no arguments). Nothing here reaches the host.
 export const DesktopChannel = {
   focusSession: 'clave:focus-session',
+  showSettings: 'clave:show-settings',
+  openSettingsFile: 'clave:open-settings-file',
 } as const;

@@ -6,7 +6,8 @@ import { FakeWebContents, createFakeElectron } from './testing/fake-electron';
 
 const fake = createFakeElectron();
 vi.mock('electron', () => fake);
-const { serveIpc } = await import('./ipc');
+const { serveDesktopIpc, serveIpc } = await import('./ipc');
+const { DesktopChannel } = await import('./desktop-channels');
 
 describe('IPC transport', () => {
   it('answers trusted windows with envelopes that keep the whole Problem', async () => {
@@ -22,7 +23,7 @@ describe('IPC transport', () => {
         throw new StepAbort({ what: 'x is not a git repository', why: 'no .git', fix: 'git init' });
       },
       new ClientSet(),
-      (sender) => sender === (trusted as never),
+      (event) => event.sender === (trusted as never),
     );
     const invoke = fake.ipcMain.handlers.get(IpcChannel.invoke)!;
     expect(await invoke({ sender: trusted }, { method: 'sessions.list', params: {} })).toEqual({
@@ -37,5 +38,18 @@ describe('IPC transport', () => {
       ok: false,
       problem: { what: 'IPC from an untrusted frame was refused' },
     });
+  });
+
+  it('opens settings.json for the trusted window only', async () => {
+    const trusted = new FakeWebContents();
+    const opened: string[] = [];
+    serveDesktopIpc((event) => event.sender === (trusted as never), {
+      openSettingsFile: () => void opened.push('settings.json'),
+    });
+    const open = fake.ipcMain.handlers.get(DesktopChannel.openSettingsFile)!;
+    expect(await open({ sender: new FakeWebContents() })).toBe(false);
+    expect(opened).toEqual([]);
+    expect(await open({ sender: trusted })).toBe(true);
+    expect(opened).toEqual(['settings.json']);
   });
 });

@@ -1,12 +1,13 @@
 // The IPC manager: one invoke channel into the core's dispatcher; events pushed to the sender.
 // Replies are envelopes, so a refusal reaches the window as the host's whole Problem
 // (what / why / fix) instead of Electron's flattened error message.
-import { ipcMain, type WebContents } from 'electron';
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Problem } from '../../shared/session';
 import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
 import { toProblem } from '../core/session/problem';
+import { DesktopChannel } from './desktop-channels';
 
 export type IpcReply = { ok: true; result: unknown } | { ok: false; problem: Problem };
 
@@ -23,11 +24,11 @@ function clientFor(wc: WebContents): Client {
 export function serveIpc(
   dispatch: Dispatch,
   broadcast: Broadcast,
-  isTrustedSender: (sender: WebContents) => boolean,
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
 ) {
   const clients = new Map<number, Client>();
   ipcMain.handle(IpcChannel.invoke, async (event, request: unknown): Promise<IpcReply> => {
-    if (!isTrustedSender(event.sender)) {
+    if (!isTrustedSender(event)) {
       return { ok: false, problem: { what: 'IPC from an untrusted frame was refused' } };
     }
     let client = clients.get(event.sender.id);
@@ -48,4 +49,17 @@ export function serveIpc(
     }
   });
   return () => ipcMain.removeHandler(IpcChannel.invoke);
+}
+
+/** The window's desktop requests (no arguments, no host): only from the trusted window. */
+export function serveDesktopIpc(
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
+  handlers: { openSettingsFile(): void },
+) {
+  ipcMain.handle(DesktopChannel.openSettingsFile, (event) => {
+    if (!isTrustedSender(event)) return false;
+    handlers.openSettingsFile();
+    return true;
+  });
+  return () => ipcMain.removeHandler(DesktopChannel.openSettingsFile);
 }

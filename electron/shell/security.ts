@@ -1,6 +1,10 @@
-// Security defaults for every web contents: no navigation away from the app, no new windows,
-// and external links only to allowlisted session sites, in the default browser.
-import { app, shell, session, type WebContents } from 'electron';
+// Security defaults for every web contents: navigation and redirects only to the app's own page
+// (app-page.ts), no new windows, external links only to allowlisted session sites in the default
+// browser, every permission denied (the window uses none: no notifications, media or clipboard
+// API), and IPC only from the app's page in the window's main frame (Electron's security
+// checklist: "Validate the sender of all IPC messages", by event.senderFrame).
+import { app, shell, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { isAppUrl, type AppPage } from './app-page';
 import { isAllowedExternalUrl } from './external-links';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -15,10 +19,13 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function hardenWebContents(contents: WebContents, appOrigin: string): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(appOrigin)) event.preventDefault();
-  });
+export function hardenWebContents(contents: WebContents, page: AppPage): void {
+  const stayOnAppPage = (event: { url: string; preventDefault(): void }) => {
+    if (!isAppUrl(event.url, page)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayOnAppPage);
+  // A server redirect during an allowed navigation is a navigation too.
+  contents.on('will-redirect', stayOnAppPage);
   contents.setWindowOpenHandler(({ url }) => {
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
@@ -26,12 +33,15 @@ export function hardenWebContents(contents: WebContents, appOrigin: string): voi
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function installSecurity(appOrigin: string): void {
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, appOrigin));
+export function installSecurity(page: AppPage): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, page));
   app.whenReady().then(() => {
+    // Requests (a prompt would follow) and checks (queried silently, e.g. by
+    // navigator.permissions) are separate handlers; both say no.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
       callback(false),
     );
+    session.defaultSession.setPermissionCheckHandler(() => false);
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({
         responseHeaders: {
@@ -41,4 +51,18 @@ export function installSecurity(appOrigin: string): void {
       });
     });
   });
+}
+
+/**
+ * IPC is trusted from the window's own web contents, sent by its main frame (not an iframe) while
+ * that frame shows the app's page.
+ */
+export function isTrustedSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  window: { webContents: WebContents; isDestroyed(): boolean } | undefined,
+  page: AppPage,
+): boolean {
+  if (!window || window.isDestroyed() || event.sender !== window.webContents) return false;
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isAppUrl(frame.url, page);
 }

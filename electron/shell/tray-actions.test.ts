@@ -34,6 +34,7 @@ function make(platform: NodeJS.Platform = 'darwin', launchFails = false) {
     liveSessionCount: () => live,
     showWindow: () => void log.push('show'),
     focusSession: (id) => void log.push(`focus ${id}`),
+    showSettings: () => void log.push('settings'),
     provision: () => void log.push('provision'),
     changed: () => void log.push('changed'),
   };
@@ -96,9 +97,9 @@ describe('tray actions', () => {
     actions.openInEditor('/p/wt');
     await settle();
     expect(dialog.shown[0]!.message).toBe('No editor is set');
-    const file = path.join(dir, 'data', 'settings.json');
-    expect(readFileSync(file, 'utf8')).toBe('{}\n');
-    expect(fake.openedPaths).toEqual([file]);
+    expect(log).toEqual(['settings']); // the settings screen, where the editor field is
+    expect(fake.openedPaths).toEqual([]);
+    log.length = 0;
 
     editor = 'Visual Studio Code';
     actions.openInEditor('/p/wt');
@@ -111,11 +112,17 @@ describe('tray actions', () => {
     expect(dialog.shown.at(-1)!.message).toBe('Could not open code: spawn code ENOENT');
   });
 
-  it('Settings… creates the settings file when missing and opens it', async () => {
+  it('Settings… shows the window on its settings screen; the file opens on request, made when missing', async () => {
     actions.settings();
     await settle();
-    expect(existsSync(path.join(dir, 'data', 'settings.json'))).toBe(true);
-    expect(fake.openedPaths).toHaveLength(1);
+    expect(log).toEqual(['settings']);
+    const file = path.join(dir, 'data', 'settings.json');
+    expect(existsSync(file)).toBe(false);
+    expect(fake.openedPaths).toEqual([]);
+    actions.openSettingsFile();
+    await settle();
+    expect(readFileSync(file, 'utf8')).toBe('{}\n');
+    expect(fake.openedPaths).toEqual([file]);
   });
 
   it('Quit asks while sessions run; Cancel keeps everything', async () => {

@@ -35,6 +35,8 @@ export interface TrayActionDeps {
   liveSessionCount(): number;
   showWindow(): void;
   focusSession(sessionId: string): void;
+  /** Shows the window on its settings screen. */
+  showSettings(): void;
   provision(): void;
   /** The login item changed, or a start added a recent project: redraw the menu. */
   changed(): void;
@@ -65,7 +67,7 @@ export function createTrayActions(d: TrayActionDeps): TrayActions {
     }
   };
 
-  const openSettings = async () => {
+  const openSettingsFile = async () => {
     try {
       if (!existsSync(d.settingsFile)) {
         mkdirSync(path.dirname(d.settingsFile), { recursive: true, mode: 0o700 });
@@ -108,13 +110,13 @@ export function createTrayActions(d: TrayActionDeps): TrayActions {
             type: 'info',
             message: 'No editor is set',
             detail:
-              'Set "editor" in Clave’s settings: an app name on macOS (e.g. "Visual Studio Code", "PhpStorm", "Cursor") or a command.',
+              'Set the editor in Clave’s settings: an app name on macOS (e.g. "Visual Studio Code", "PhpStorm", "Cursor") or a command.',
             buttons: ['Open Settings', 'Cancel'],
             defaultId: 0,
             cancelId: 1,
             noLink: true,
           });
-          if (response === 0) await openSettings();
+          if (response === 0) d.showSettings();
           return;
         }
         try {
@@ -127,7 +129,8 @@ export function createTrayActions(d: TrayActionDeps): TrayActions {
     stop: (id) => void endSessionWithDialog(d.api, d.dialog, id, 'user'),
     showWindow: () => d.showWindow(),
     provision: () => d.provision(),
-    settings: () => void openSettings(),
+    settings: () => d.showSettings(),
+    openSettingsFile: () => void openSettingsFile(),
     setOpenAtLogin: (open) => {
       d.app.setLoginItemSettings({ openAtLogin: open });
       d.changed();

@@ -22,7 +22,10 @@ export interface TrayActions {
   stop(sessionId: string): void;
   showWindow(): void;
   provision(): void;
+  /** Settings…: the window's settings screen. */
   settings(): void;
+  /** settings.json itself in the default editor (the settings screen's secondary link). */
+  openSettingsFile(): void;
   setOpenAtLogin(open: boolean): void;
   quit(): void;
 }

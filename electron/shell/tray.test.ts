@@ -26,6 +26,7 @@ function recordingActions() {
     showWindow: rec('showWindow'),
     provision: rec('provision'),
     settings: rec('settings'),
+    openSettingsFile: rec('openSettingsFile'),
     setOpenAtLogin: rec('setOpenAtLogin'),
     quit: rec('quit'),
   };

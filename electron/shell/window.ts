@@ -1,14 +1,14 @@
 // The session window: created hidden, shown when ready; closing it only hides it (the tray app
 // keeps running, and so do the sessions and the window's terminals) until the app quits.
 import { app, BrowserWindow } from 'electron';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppPage } from './app-page';
 import { DesktopChannel } from './desktop-channels';
 
 export interface WindowOptions {
   preloadPath: string;
-  /** Dev server URL, or undefined to load the built renderer from disk. */
-  devServerUrl?: string;
-  rendererDir: string;
+  /** The built renderer on disk, or the dev server (app-page.ts decides). */
+  page: AppPage;
 }
 
 export function createMainWindow(options: WindowOptions): BrowserWindow {
@@ -36,8 +36,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     win.hide();
   });
   win.once('ready-to-show', () => win.show());
-  if (options.devServerUrl) void win.loadURL(options.devServerUrl);
-  else void win.loadFile(path.join(options.rendererDir, 'index.html'));
+  if (options.page.kind === 'dev-server') void win.loadURL(options.page.url);
+  else void win.loadFile(fileURLToPath(options.page.url));
   return win;
 }
 
@@ -51,4 +51,10 @@ export function showWindow(win: BrowserWindow): void {
 export function focusSession(win: BrowserWindow, sessionId: string): void {
   showWindow(win);
   win.webContents.send(DesktopChannel.focusSession, sessionId);
+}
+
+/** The tray's "Settings…": show the window on its settings screen. */
+export function showSettings(win: BrowserWindow): void {
+  showWindow(win);
+  win.webContents.send(DesktopChannel.showSettings);
 }

@@ -3,12 +3,15 @@
 // It renders the store and forwards the user's actions; the host decides everything else.
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/api';
+import { own } from '../../shared/own';
 import { EmptyState } from './components/EmptyState';
 import { ExitDialog } from './components/ExitDialog';
 import { DropOverlay, NewSessionForm } from './components/NewSession';
 import { Notices } from './components/Notices';
 import { SessionDetail } from './components/SessionDetail';
 import { SessionList } from './components/SessionList';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { useDoctorAlert, useSettingsRoute } from './settings/route';
 import { installShortcuts, isMacPlatform } from './keyboard';
 import { useNow, useStoreState } from './store/hooks';
 import type { SessionStore } from './store/sessions';
@@ -37,8 +40,18 @@ export function App({ store }: { store: SessionStore }) {
     [store],
   );
 
+  const settings = useSettingsRoute(window);
   // The tray's "Open Terminal" shows a session here (the app only).
-  useEffect(() => window.claveDesktop?.onFocusSession((id) => store.select(id)), [store]);
+  useEffect(
+    () =>
+      window.claveDesktop?.onFocusSession((id) => {
+        settings.close();
+        store.select(id);
+      }),
+    [store, settings],
+  );
+  // First run and every start: failed doctor checks show in the header until fixed.
+  const doctor = useDoctorAlert(store.api, online, state.connection.epoch);
 
   const selected =
     state.sessions.find((s) => s.id === state.selectedId) ?? state.sessions[0] ?? null;
@@ -48,19 +61,33 @@ export function App({ store }: { store: SessionStore }) {
     <div className="app">
       <header className="app-header">
         <h1>Clave</h1>
-        <span
-          className={`app-status ${state.connection.state}`}
-          role="status"
-          aria-label="Connection"
-        >
-          {online
-            ? info
-              ? `v${info.version} · ${info.face}`
-              : 'Connecting…'
-            : state.connection.state === 'connecting'
-              ? 'Connecting…'
-              : 'Not connected — retrying'}
-        </span>
+        <div className="app-header-actions">
+          {doctor.failed > 0 && !settings.open && (
+            <button type="button" className="doctor-alert" onClick={settings.show}>
+              {doctor.failed} setup problem{doctor.failed > 1 ? 's' : ''}
+            </button>
+          )}
+          <button
+            type="button"
+            aria-pressed={settings.open}
+            onClick={settings.open ? settings.close : settings.show}
+          >
+            Settings
+          </button>
+          <span
+            className={`app-status ${state.connection.state}`}
+            role="status"
+            aria-label="Connection"
+          >
+            {online
+              ? info
+                ? `v${info.version} · ${info.face}`
+                : 'Connecting…'
+              : state.connection.state === 'connecting'
+                ? 'Connecting…'
+                : 'Not connected — retrying'}
+          </span>
+        </div>
       </header>
       <div className="app-body">
         <aside className="sidebar">
@@ -91,13 +118,23 @@ export function App({ store }: { store: SessionStore }) {
               store={store}
               connection={state.connection}
               view={s}
-              tabs={state.tabs[s.id]}
+              tabs={own(state.tabs, s.id)}
               visible={s.id === selected?.id}
               searchOpen={state.searchOpen}
               now={now}
             />
           ))}
         </main>
+        {settings.open && (
+          // A new connection (epoch) reads the settings and runs the doctor afresh.
+          <SettingsScreen
+            key={state.connection.epoch}
+            api={store.api}
+            online={online}
+            onClose={settings.close}
+            onDoctor={doctor.update}
+          />
+        )}
       </div>
       <DropOverlay
         onPath={(p) => void store.start(p)}

@@ -9,6 +9,10 @@ declare global {
     claveDesktop?: {
       pathForFile(file: File): string;
       onFocusSession(listener: (sessionId: string) => void): () => void;
+      /** The tray's Settings…: show the settings screen. */
+      onShowSettings(listener: () => void): () => void;
+      /** Opens settings.json in the default editor (the file itself, for what the form lacks). */
+      openSettingsFile(): void;
     };
     /** Read-only view of the open terminals' text, for end-to-end tests and debugging. */
     __clave?: TerminalProbe;

@@ -4,20 +4,43 @@
 // Real mode uses the machine's own TART_HOME and Herd, names everything clave-contract-<random>,
 // and removes it afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimHost, type SimHost, type ToolRun } from '../harness';
+import type { HerdProxy } from '../herd/proxy-server';
 
 export const REAL = process.env.CLAVE_CONTRACT_REAL === '1';
+
+export interface SiteResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Real Herd: the .test name resolves through Herd's resolver, its nginx answers on 80/443. */
+function fetchDirect(url: string): Promise<SiteResponse> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsGet : httpGet;
+    send(url, { rejectUnauthorized: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    }).on('error', reject);
+  });
+}
 
 export interface Target {
   kind: 'real' | 'simulated';
   image: string;
   /** A fresh VM name (clave-contract-<random>-<suffix>). */
   name(suffix: string): string;
-  tart(args: string[]): Promise<ToolRun>;
+  /** `extraEnv` adds to the tool's environment (e.g. a fault, or another TART_HOME). */
+  tart(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<ToolRun>;
   herd(args: string[]): Promise<ToolRun>;
   /** `tart run <name> --no-graphics …` as a long-lived child. */
   run(
@@ -26,6 +49,8 @@ export interface Target {
   ): { child: ChildProcess; stdout: () => string; exited: Promise<number | string> };
   /** A scratch directory on the host (shared into VMs). */
   scratch(): string;
+  /** GET a Herd site as a browser on the Mac would (certificates not checked, no redirects). */
+  fetchSite(url: string): Promise<SiteResponse>;
   cleanup(): Promise<void>;
 }
 
@@ -59,7 +84,9 @@ export async function contractTarget(): Promise<Target> {
   }
   const scratchRoot = mkdtempSync(join(REAL ? tmpdir() : sim!.root, 'contract-'));
   const runs: ChildProcess[] = [];
-  const tart = (args: string[]) => exec(tartBin, args, env);
+  let herdProxy: Promise<HerdProxy> | undefined;
+  const tart = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    exec(tartBin, args, { ...env, ...extraEnv });
   const herd = (args: string[]) => exec(herdBin, args, env);
   return {
     kind: REAL ? 'real' : 'simulated',
@@ -82,6 +109,11 @@ export async function contractTarget(): Promise<Target> {
       return { child, stdout: () => out, exited };
     },
     scratch: () => mkdtempSync(join(scratchRoot, 'd-')),
+    async fetchSite(url) {
+      if (!sim) return fetchDirect(url);
+      herdProxy ??= sim.startHerdProxy();
+      return (await herdProxy).fetch(url);
+    },
     async cleanup() {
       for (const c of runs) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');
       const list = await tart(['list', '--source', 'local', '--quiet']);

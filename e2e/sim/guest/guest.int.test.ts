@@ -113,6 +113,42 @@ describe('guest programs', () => {
     );
   });
 
+  it('records package managers and downloads (offline), and leaves local work to the real tools', async () => {
+    // What the provisioning script runs: recorded, successful, and no network needed.
+    expect(await sh('sudo apt-get -y install nginx php8.4-fpm')).toMatchObject({ code: 0 });
+    expect(await sh('sudo add-apt-repository -y -n ppa:ondrej/php')).toMatchObject({ code: 0 });
+    expect(await sh('ls /etc/apt/sources.list.d/')).toMatchObject({
+      stdout: expect.stringContaining('recorded-ondrej-php.list'),
+    });
+    // npm's own config is real; the global install is recorded and leaves claude in the prefix.
+    const npm = await sh(
+      'npm config set prefix ~/.npm-global && npm install -g @anthropic-ai/claude-code && ~/.npm-global/bin/claude --version',
+    );
+    expect(npm).toMatchObject({ code: 0, stdout: expect.stringContaining('(Claude Code)') });
+    // The recorded Claude installer leaves a claude that is the image's stand-in.
+    const installed = await sh(
+      'rm -f ~/.local/bin/claude && curl -fsSL https://claude.ai/install.sh | bash && ~/.local/bin/claude --version',
+    );
+    expect(installed).toMatchObject({ code: 0, stdout: expect.stringContaining('(Claude Code)') });
+    expect((await sh('node --version')).stdout).toBe('v22.11.0\n');
+    const calls = (await sh('cat /var/lib/tart-sim/recorders/calls.log')).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\x1f').join(' '));
+    expect(calls).toEqual([
+      'apt-get root -y install nginx php8.4-fpm',
+      'add-apt-repository root -y -n ppa:ondrej/php',
+      'npm admin install -g @anthropic-ai/claude-code',
+      'curl admin -fsSL https://claude.ai/install.sh',
+      'node admin --version',
+    ]);
+    // Everything else is the real program: curl to a closed local port fails like curl (7),
+    // npm and node run for real.
+    expect((await sh('curl -s http://127.0.0.1:1/')).code).toBe(7);
+    expect((await sh('npm --version')).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await sh('node -e "console.log(6 * 7)"')).stdout).toBe('42\n');
+  });
+
   it('restarts php-fpm and nginx harmlessly; the web server serves the project', async () => {
     expect(await sh('sudo systemctl restart php8.4-fpm nginx')).toEqual({
       code: 0,
@@ -120,6 +156,12 @@ describe('guest programs', () => {
       stderr: '',
     });
     expect(await sh('sudo service nginx restart')).toMatchObject({ code: 0 });
+    // Only the installed PHP's FPM has a unit (the image's PHP is 8.4).
+    expect(await sh('sudo systemctl restart php8.3-fpm')).toEqual({
+      code: 5,
+      stdout: '',
+      stderr: 'Failed to restart php8.3-fpm.service: Unit php8.3-fpm.service not found.\n',
+    });
     expect(await sh('sudo systemctl restart mysql')).toEqual({
       code: 5,
       stdout: '',

@@ -1,23 +1,28 @@
-// The guest's web server on port 80 (stands in for nginx + php-fpm). It serves the site root named
-// by the first `root` directive in /etc/nginx/sites-enabled/* (default /srv/project/public),
-// re-read on SIGHUP (`systemctl reload|restart nginx`). Static files are served as they are; a
-// Laravel front controller answers 500 until `composer install` and an APP_KEY exist, then a small
-// page with APP_NAME; other .php files go through the echo-only "PHP" of laravel.ts.
+// The guest's web server on port 80 (stands in for nginx + php-fpm). It serves the first site in
+// /etc/nginx/sites-enabled/* (default root /srv/project/public), re-read on SIGHUP
+// (`systemctl reload|restart nginx`). Static files are served as they are. PHP runs where nginx
+// would hand it to PHP-FPM — a `location ~ …` with `fastcgi_pass` (any .php in a site without
+// one) — with the $_SERVER those fastcgi_params give it (nginx-site.ts); elsewhere a .php file is
+// a static file, as with real nginx. A Laravel front controller answers 500 until `composer
+// install` and an APP_KEY exist, then a small page with APP_NAME; other PHP goes through the
+// echo-only "PHP" of laravel.ts.
 import { createServer, type ServerResponse } from 'node:http';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { LARAVEL_VERSION, PHP_VERSION, readEnv, renderPhp } from './laravel';
+import { fastcgiLocation, fastcgiParams, parseSite, type Site } from './nginx-site';
 
-let root = '/srv/project/public';
+const DEFAULT_ROOT = '/srv/project/public';
+let site: Site = parseSite('', DEFAULT_ROOT);
 
 function loadSite(): void {
   const dir = '/etc/nginx/sites-enabled';
   try {
     for (const f of readdirSync(dir).sort()) {
-      const m = /^\s*root\s+([^;\s]+)\s*;/m.exec(readFileSync(join(dir, f), 'utf8'));
-      if (m?.[1]) {
-        root = m[1];
+      const text = readFileSync(join(dir, f), 'utf8');
+      if (/^\s*server\s*\{/m.test(text)) {
+        site = parseSite(text, DEFAULT_ROOT);
         return;
       }
     }
@@ -73,11 +78,7 @@ const server = createServer((req, res) => {
   res.setHeader('Server', 'nginx/1.24.0 (Ubuntu)');
   res.setHeader('X-Tart-Sim-Host', hostname());
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const serverVars = {
-    HTTP_HOST: req.headers.host ?? '',
-    REQUEST_URI: req.url ?? '/',
-    REQUEST_METHOD: req.method ?? 'GET',
-  };
+  const root = site.root;
   let rel: string;
   try {
     rel = normalize(decodeURIComponent(url.pathname));
@@ -113,7 +114,20 @@ const server = createServer((req, res) => {
     file = front;
   }
   try {
-    if (extname(file) === '.php') {
+    const uri = '/' + file.slice(root.length).replace(/^\/+/, '');
+    const location = fastcgiLocation(site, uri);
+    if (extname(file) === '.php' && (location || site.fastcgi.length === 0)) {
+      const serverVars = fastcgiParams(site, location, {
+        method: req.method ?? 'GET',
+        requestUri: req.url ?? '/',
+        uri,
+        headers: req.headers,
+        remoteAddr: req.socket.remoteAddress ?? '',
+        remotePort: req.socket.remotePort ?? 0,
+        serverAddr: req.socket.localAddress ?? '',
+        serverPort: req.socket.localPort ?? 80,
+        realRoot: realpathSync(root),
+      });
       runPhp(file, res, serverVars);
       return;
     }

@@ -1,7 +1,8 @@
 // The simulated `ghcr.io/cirruslabs/ubuntu` image, already provisioned the way Clave's base image
 // would be. A VM's "disk" is an overlay layer over the host's root file system: this module writes
 // the files that make the guest an Ubuntu box with user admin/admin, passwordless sudo, sshd,
-// a web server, and stand-ins for claude, php, composer, systemctl and the virtiofs mount.
+// a web server, stand-ins for claude, php, composer, systemctl and the virtiofs mount, and
+// recorders for the package managers and downloaders (image-recorders.ts).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -16,6 +17,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GATEWAY_IP, GUEST_REPO_DIR } from '../config';
+import { PHP_VERSION } from '../guest/laravel';
+import { installRecorders } from './image-recorders';
 import { encodeConfig, randomMac, type VMConfig } from './vmconfig';
 
 export const GUEST_USER = 'admin';
@@ -205,6 +208,14 @@ export function buildGuestLayer(upper: string): { uid: number; gid: number } {
     ].join('\n'),
   );
 
+  // The PHP-FPM unit of the image's PHP (what `systemctl` knows; the web server stands in for it).
+  const php = PHP_VERSION.split('.').slice(0, 2).join('.');
+  put(
+    upper,
+    `usr/lib/systemd/system/php${php}-fpm.service`,
+    `[Unit]\nDescription=The PHP ${php} FastCGI Process Manager\n`,
+  );
+
   // Provisioned tools (stand-ins) on the default PATH and on sudo's secure_path.
   for (const p of ['php', 'composer']) put(upper, `usr/local/bin/${p}`, tsWrapper(p), 0o755);
   for (const p of ['systemctl', 'service']) {
@@ -212,6 +223,8 @@ export function buildGuestLayer(upper: string): { uid: number; gid: number } {
     put(upper, `usr/local/sbin/${p}`, shWrapper(p), 0o755);
   }
   put(upper, 'usr/local/sbin/mount', shWrapper('mount'), 0o755);
+  // Package managers and downloaders: recorders, so provisioning this image works offline.
+  installRecorders(upper, { claude: tsWrapper('claude'), composer: tsWrapper('composer') });
   for (const p of ['poweroff', 'shutdown', 'halt', 'reboot']) {
     put(upper, `usr/local/sbin/${p}`, shWrapper('poweroff', p), 0o755);
   }

@@ -2,7 +2,7 @@
 // Tart's stderr texts and exit codes: RuntimeError → message, 1 or 2; ValidationError and argument
 // errors → `Error: …` + usage, 64; anything else → `Error: …`, 1.
 import { simSettings } from '../config';
-import { FaultSyntaxError } from '../faults';
+import { FaultSyntaxError, findFault, loadFaults } from '../faults';
 import {
   HelpRequested,
   UsageError,
@@ -26,6 +26,20 @@ import { gc } from './runtime';
 import { TartHome } from './store';
 
 type Handler = (home: TartHome, a: Parsed) => Promise<number | void>;
+
+// What Foundation prints for a tmp entry gc could not remove (`\(error)` of an NSError).
+const GC_ERROR =
+  'Error Domain=NSCocoaErrorDomain Code=513 "“tmp-entry” couldn’t be removed because you don’t have permission to access it." UserInfo={NSUnderlyingError=0x600000c4c0f0 {Error Domain=NSPOSIXErrorDomain Code=13 "Permission denied"}}';
+
+/**
+ * Tart carries on when garbage collection fails, after one stderr line (Root.swift:
+ * `fputs("Failed to perform garbage collection: \(error)\n", stderr)`); fault `gc-fail`.
+ */
+function reportGcFailure(): void {
+  const fault = findFault(loadFaults(), 'gc-fail');
+  if (fault)
+    process.stderr.write(`Failed to perform garbage collection: ${fault.value || GC_ERROR}\n`);
+}
 
 const COMMANDS: Array<[CommandDef, Handler]> = [
   [cloneDef, clone],
@@ -77,9 +91,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Every command but pull and clone first garbage-collects (Root.swift); the simulator also
     // collects the leftovers of `tart run` processes that died.
     const home = TartHome.open();
-    if (sub !== 'pull' && sub !== 'clone') gc(simSettings());
-    if (sub === 'exec') return await execCommand(home, rest);
+    const collects = sub !== 'pull' && sub !== 'clone';
+    if (collects) gc(simSettings());
+    if (sub === 'exec') {
+      if (collects) reportGcFailure();
+      return await execCommand(home, rest);
+    }
     const parsed = parseCommand(def, rest);
+    // Tart parses first, then collects (Root.main → runGarbageCollection).
+    if (collects) reportGcFailure();
     const code = await entry![1](home, parsed);
     return typeof code === 'number' ? code : 0;
   } catch (e) {

@@ -10,7 +10,7 @@ import { REPO_DIR, SIM_DIR, type SimSettings } from '../config';
 import { withLockSync } from '../util/lock';
 
 export const GUEST_PROGRAMS = ['claude', 'php', 'composer', 'web'] as const;
-const SOURCES = [...GUEST_PROGRAMS, 'laravel'];
+const SOURCES = [...GUEST_PROGRAMS, 'laravel', 'nginx-site'];
 
 type BuildSync = (opts: Record<string, unknown>) => unknown;
 

@@ -2,6 +2,7 @@
 // requests go through the dispatcher, failures become Problems, events flow back.
 import { randomUUID } from 'node:crypto';
 import { WireRequest } from '../../../shared/protocol';
+import type { Problem } from '../../../shared/session';
 import { toProblem } from '../session/problem';
 import type { Client, Dispatch } from './dispatch';
 
@@ -32,19 +33,24 @@ export function serveConnection(
     for (const l of closeListeners.splice(0)) l();
   });
   transport.onMessage((text) => {
-    let id: number | undefined;
+    let req: WireRequest;
     try {
-      const req = WireRequest.parse(JSON.parse(text));
-      id = req.id;
-      dispatch({ method: req.method, params: req.params }, client).then(
-        (result) => transport.send(JSON.stringify({ id, result: result ?? null })),
-        (error: unknown) => transport.send(JSON.stringify({ id, error: toProblem(error) })),
-      );
+      req = WireRequest.parse(JSON.parse(text));
     } catch {
-      transport.send(JSON.stringify({ id: id ?? -1, error: { what: 'Malformed message' } }));
+      return transport.send(wireError(-1, { what: 'Malformed message' }));
     }
+    const { id } = req;
+    dispatch({ method: req.method, params: req.params }, client).then(
+      (result) => transport.send(JSON.stringify({ id, result: result ?? null })),
+      (error: unknown) => transport.send(wireError(id, toProblem(error))),
+    );
   });
   return client;
+}
+
+/** A refusal as it goes on the wire; id -1 when the message had no (readable) id. */
+export function wireError(id: number, problem: Problem): string {
+  return JSON.stringify({ id, error: problem });
 }
 
 /** The set of connected faces that receive every broadcast event (session updates, progress). */

@@ -32,6 +32,18 @@ describe('API dispatcher', () => {
     expect(seen).toEqual([]);
   });
 
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'answers %s, a name every object inherits, as an unknown method',
+    async (method) => {
+      await expect(dispatch({ method, params: {} }, client)).rejects.toThrow(
+        'Malformed request: unknown method',
+      );
+      await expect(dispatch({ method: 'app.info', params: {} }, client)).resolves.toMatchObject({
+        name: 'Clave',
+      });
+    },
+  );
+
   it('refuses to send a result that breaks the contract', async () => {
     await expect(
       dispatch({ method: 'sessions.get', params: { id: 'a1b2c3d4' } }, client),

@@ -1,5 +1,6 @@
 // The API's methods, each mapped onto the service that owns it. No business rule lives here.
 import type { AppInfo, CleanupReport, DoctorCheck, Params, Result } from '../../../shared/api';
+import type { SettingsStore } from '../config/settings-store';
 import type { SessionHost } from '../session/session-host';
 import type { ApiHandlers } from './dispatch';
 
@@ -16,6 +17,7 @@ export interface HandlerServices {
   sessions: SessionHost;
   auth: AuthService;
   doctor: () => Promise<DoctorCheck[]>;
+  settings: Pick<SettingsStore, 'view' | 'update'>;
   provision: (p: Params<'provision.start'>) => Promise<Result<'provision.start'>>;
 }
 
@@ -39,6 +41,8 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'auth.status': () => s.auth.status(),
     'auth.clear': async () => (await s.auth.clear(), null),
     'doctor.run': () => s.doctor(),
+    'settings.get': () => s.settings.view(),
+    'settings.update': ({ patch }) => s.settings.update(patch),
     'provision.start': (p) => s.provision(p),
   };
 }

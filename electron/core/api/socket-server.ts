@@ -3,27 +3,38 @@
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { serveConnection, type Broadcast } from './connection';
+import { MAX_MESSAGE_BYTES } from '../../../shared/protocol';
+import { serveConnection, wireError, type Broadcast, type MessageTransport } from './connection';
+import { createLineSplitter } from './line-splitter';
 import type { Dispatch } from './dispatch';
 
-export function lineTransport(socket: net.Socket) {
+export function lineTransport(socket: net.Socket): MessageTransport {
   return {
     send: (text: string) => {
       if (!socket.destroyed) socket.write(text + '\n');
     },
     onMessage: (l: (text: string) => void) => {
-      const lines = createInterface({ input: socket, crlfDelay: Infinity });
-      // readline re-emits the socket's errors (a face that vanished: ECONNRESET); the socket's
-      // own handler closes it, and one face going away must never take the host down.
-      lines.on('error', () => {});
-      lines.on('line', (line) => {
+      const lines = createLineSplitter(MAX_MESSAGE_BYTES, (line) => {
         if (line.trim()) l(line);
       });
+      const onData = (chunk: Buffer) => {
+        if (lines.push(chunk)) return;
+        // A line past the limit: say why, stop reading, close; its bytes are already dropped.
+        socket.off('data', onData);
+        socket.pause();
+        socket.end(wireError(-1, TOO_LARGE) + '\n', () => socket.destroy());
+      };
+      socket.on('data', onData);
     },
     onClose: (l: () => void) => socket.once('close', l),
   };
 }
+
+const TOO_LARGE = {
+  what: 'Message too large: connection closed',
+  why: `A message (one line) went past ${MAX_MESSAGE_BYTES} bytes without its newline.`,
+  fix: 'Send each request as one JSON line under the limit; split long terminal input.',
+};
 
 /** Is a host already answering on this socket? (A stale file from a crash is not a host.) */
 export function socketIsLive(file: string): Promise<boolean> {

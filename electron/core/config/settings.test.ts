@@ -30,7 +30,7 @@ describe('settings', () => {
 
   it('names the file and the field when a value is wrong', () => {
     const p = file('b.json', JSON.stringify({ ports: { from: 9000, to: 8000 } }));
-    expect(() => loadSettings(p, {})).toThrow(/b\.json: ports: ports\.from must not be above/);
+    expect(() => loadSettings(p, {})).toThrow(/b\.json: ports\.to: ports\.from must not be above/);
     const q = file('c.json', JSON.stringify({ vm: { cpus: 'four' } }));
     expect(() => loadSettings(q, {})).toThrow(/c\.json: vm\.cpus/);
     expect(() => loadSettings(file('d.json', '{'), {})).toThrow(/not valid JSON/);

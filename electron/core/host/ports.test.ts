@@ -40,6 +40,20 @@ describe('PortAllocator', () => {
     expect(a.host).toBe('127.0.0.1');
   });
 
+  it('takes new leases from a changed range and keeps the ones it holds', async () => {
+    const first = freshRange(2);
+    const a = new PortAllocator({ range: first });
+    const held = await a.allocate();
+    leases.push(held);
+    const second = freshRange(2);
+    a.setRange(second);
+    const next = await a.allocate();
+    leases.push(next);
+    expect(next.port).toBe(second.from);
+    expect(await canBind(held.port)).toBe(false);
+    expect(() => a.setRange({ from: 9000, to: 8000 })).toThrow();
+  });
+
   it('holds the port it hands out (nobody else can bind it)', async () => {
     const range = freshRange(5);
     const lease = await new PortAllocator({ range }).allocate();

@@ -40,14 +40,23 @@ export type PortErrorCode = 'ports.exhausted' | 'ports.bind-failed';
 export class PortError extends HostError<PortErrorCode> {}
 
 export class PortAllocator {
-  readonly range: PortRange;
+  private current: PortRange;
   readonly host: string;
   /** Ports this process holds right now; skipped without a bind attempt. */
   private readonly held = new Set<number>();
 
   constructor(options: PortAllocatorOptions = {}) {
-    this.range = PortRangeSchema.parse(options.range ?? DEFAULT_PORT_RANGE);
+    this.current = PortRangeSchema.parse(options.range ?? DEFAULT_PORT_RANGE);
     this.host = options.host ?? '127.0.0.1';
+  }
+
+  get range(): PortRange {
+    return this.current;
+  }
+
+  /** New leases come from this range; ports held now stay held until released. */
+  setRange(range: PortRange): void {
+    this.current = PortRangeSchema.parse(range);
   }
 
   /** Bind the first free port in the range and hold it. Safe to call many times at once. */

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { z } from 'zod';
 import { HostError, firstLine, tail } from './errors';
+import { isLocalNetworkRefusal, localNetworkProblem } from './local-network';
 import { command, quote } from './shell-quote';
 
 /**
@@ -17,6 +18,7 @@ import { command, quote } from './shell-quote';
 export type SshErrorCode =
   | 'ssh.invalid-input'
   | 'ssh.connect-timeout'
+  | 'ssh.local-network-refused'
   | 'ssh.auth-failed'
   | 'ssh.disconnected'
   | 'ssh.channel-failed'
@@ -155,6 +157,15 @@ export async function connectSsh(options: SshConnectOptions): Promise<SshConnect
       why: `The VM rejected ${o.username}'s ${o.privateKey === undefined ? 'password' : 'key'} (${attempt} attempt(s) in ${seconds} s).`,
       fix: 'Check the VM user and password in Settings (the Cirrus Labs Ubuntu image uses admin/admin).',
       detail: lastError?.message,
+    });
+  }
+  // Retried to the deadline all the same: the person may be answering macOS's prompt right now.
+  if (isLocalNetworkRefusal(lastError)) {
+    const code = (lastError as NodeJS.ErrnoException).code;
+    throw new SshError({
+      code: 'ssh.local-network-refused',
+      ...localNetworkProblem(o.host, code),
+      detail: `${attempt} attempt(s) in ${seconds} s; last error: ${lastError?.message ?? ''}`,
     });
   }
   throw new SshError({

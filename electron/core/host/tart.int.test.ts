@@ -219,6 +219,25 @@ process.exit(0);
     }
   });
 
+  it('says tart’s own reason, not its “Failed to perform garbage collection” line (Root.swift)', async () => {
+    sim.setFaults('gc-fail\nrun-start-fail@clave-gcfail');
+    try {
+      expect(Array.isArray(await tart.list())).toBe(true);
+      await tart.clone(IMAGE, 'clave-gcfail');
+      const shrink = await expectTartError(
+        tart.set('clave-gcfail', { diskSizeGb: 1 }),
+        'tart.failed',
+      );
+      expect(shrink.why).toMatch(/should be larger than the current disk size/);
+      expect(shrink.detail).toContain('Failed to perform garbage collection');
+      const handle = await tart.run('clave-gcfail');
+      const error = await expectTartError(tart.waitForIp(handle, 30), 'tart.vm-exited');
+      expect(error.why).toMatch(/exited with 1.*failed to start/);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
   it('notices a VM that crashes after booting', async () => {
     const { handle } = await boot('clave-crash');
     sim.crashVm('clave-crash', 'error');

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   classifyFailure,
   classifyRunExit,
@@ -8,6 +9,7 @@ import {
   parseGet,
   parseList,
   Tart,
+  TART_INSTALL_COMMAND,
   TartError,
 } from './tart';
 import { installRecordingTool } from './testing/recording-tool';
@@ -146,6 +148,23 @@ describe('classifying tart failures', () => {
     expect(error.what).toBe('Could not do it');
     expect(error.why.length).toBeGreaterThan(0);
     expect(error.fix.length).toBeGreaterThan(0);
+  });
+
+  it('skips tart’s garbage-collection line when saying why (Root.swift prints it first)', () => {
+    const gc =
+      'Failed to perform garbage collection: Error Domain=NSCocoaErrorDomain Code=513 "“x” couldn’t be removed."\n';
+    const failed = classifyFailure({
+      ...base,
+      stderr: `${gc}Error: something broke\n`,
+      exitCode: 1,
+    });
+    expect(failed.code).toBe('tart.failed');
+    expect(failed.why).toBe('Error: something broke');
+    expect(failed.detail).toContain('garbage collection');
+    // Only gc's own line: the reason falls back to the exit status, not gc's words.
+    expect(classifyFailure({ ...base, stderr: gc, exitCode: 1 }).why).toBe('tart exited with 1');
+    const run = classifyRunExit('vm', 1, null, `${gc}Error: it failed to start\n`, '/l');
+    expect(run?.why).toBe('tart run exited with 1: Error: it failed to start');
   });
 
   it('tells a crashed run from a clean stop', () => {
@@ -337,8 +356,19 @@ describe('host checks', () => {
     const tart = new Tart({ logDir, platform: 'linux', env: { PATH: '/nonexistent', SHELL: '' } });
     const error = await tart.list().catch((e: unknown) => e);
     expect((error as TartError).code).toBe('tart.not-installed');
-    expect((error as TartError).fix).toMatch(/brew install/);
+    // The cirruslabs/cli tap is frozen at 2.32.1; Tart ships from openai/tools (openai/tart#1298).
+    expect((error as TartError).fix).toContain('brew install openai/tools/tart');
+    expect((error as TartError).fix).not.toContain('cirruslabs/cli');
     const missing = new Tart({ logDir, binary: '/nonexistent/tart', platform: 'linux', env: {} });
     await expect(missing.list()).rejects.toMatchObject({ code: 'tart.not-installed' });
+  });
+
+  it('the README and bin/setup install Tart from the tap that still ships it', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    for (const file of ['README.md', 'bin/setup']) {
+      const text = await readFile(path.join(root, file), 'utf8');
+      expect(text, file).toContain(TART_INSTALL_COMMAND);
+      expect(text, file).not.toMatch(/brew install cirruslabs\/cli\/tart/);
+    }
   });
 });

@@ -165,6 +165,12 @@ export interface TartOptions {
 }
 
 const HOMEBREW_BINS = ['/opt/homebrew/bin', '/usr/local/bin'];
+
+/**
+ * Tart ships from OpenAI's tap now; `cirruslabs/cli/tart` is frozen at 2.32.1
+ * (openai/tart#1298, cirruslabs/gitlab-tart-executor#149).
+ */
+export const TART_INSTALL_COMMAND = 'brew install openai/tools/tart';
 const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
 // ---------------------------------------------------------------- the adapter
@@ -478,7 +484,7 @@ export class Tart {
         code: 'tart.not-installed',
         what: 'Tart is not installed',
         why: `Clave runs each session in a Tart VM, but no \`tart\` was found (looked in ${found.searched.join(', ')}).`,
-        fix: 'Install it with `brew install cirruslabs/cli/tart` (newer: `brew install openai/tools/tart`), then try again; or set its path in Settings.',
+        fix: `Install it with \`${TART_INSTALL_COMMAND}\`, then try again; or set its path in Settings.`,
       });
     }
     return found.path;
@@ -576,7 +582,7 @@ export class Tart {
       code: 'tart.not-installed',
       what: 'Tart could not be started',
       why: `Running ${binary} failed (${reason}).`,
-      fix: 'Reinstall Tart (`brew reinstall cirruslabs/cli/tart`) or fix its path in Settings.',
+      fix: `Reinstall Tart (\`brew uninstall tart && ${TART_INSTALL_COMMAND}\`) or fix its path in Settings.`,
     });
   }
 }
@@ -672,12 +678,26 @@ export interface FailureInput {
   waitSeconds?: number | undefined;
 }
 
+/**
+ * Every tart command but pull and clone garbage-collects `$TART_HOME/tmp` first and, when that
+ * fails, prints `Failed to perform garbage collection: <error>` to stderr and carries on (openai/tart
+ * Sources/tart/Root.swift, runGarbageCollection). That line says nothing about the command's own
+ * failure, so it never becomes the reason or decides the kind; `detail` keeps it.
+ */
+export function withoutGcNoise(stderr: string): string {
+  return stderr
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('Failed to perform garbage collection: '))
+    .join('\n');
+}
+
 /** Map a failed tart call to a TartError (contract §0 exit codes and messages). */
 export function classifyFailure(f: FailureInput): TartError {
-  const text = `${f.stderr}\n${f.stdout}`;
+  const stderr = withoutGcNoise(f.stderr);
+  const text = `${stderr}\n${f.stdout}`;
   const said =
-    firstLine(f.stderr) || firstLine(f.stdout) || `tart exited with ${f.exitCode ?? 'no status'}`;
-  const detail = tail(text);
+    firstLine(stderr) || firstLine(f.stdout) || `tart exited with ${f.exitCode ?? 'no status'}`;
+  const detail = tail(`${f.stderr}\n${f.stdout}`);
   const vm = f.vm ?? 'the VM';
   const base = { what: f.what, detail };
   if (PATTERNS.limit.test(text)) {
@@ -800,7 +820,7 @@ export function classifyRunExit(
     why:
       signal !== null
         ? `tart run was killed by ${signal}.`
-        : `tart run exited with ${code ?? 'no status'}: ${firstLine(lastLines(log, 5)) || 'no output'}`,
+        : `tart run exited with ${code ?? 'no status'}: ${firstLine(lastLines(withoutGcNoise(log), 5)) || 'no output'}`,
     fix: `See the VM log (${logPath}); start the session again.`,
     detail: tail(log),
   });
@@ -851,7 +871,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, label: string): z
   return r.data;
 }
 
-async function appleSiliconUnderRosetta(): Promise<boolean> {
+export async function appleSiliconUnderRosetta(): Promise<boolean> {
   const r = await runTool('/usr/sbin/sysctl', ['-n', 'hw.optional.arm64'], {
     env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
     timeoutMs: 5000,

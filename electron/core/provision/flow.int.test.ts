@@ -1,7 +1,7 @@
 // The provision flow end to end on the simulated VM host (e2e/sim): the real Tart adapter drives
 // the simulated `tart`, whose VMs are namespaces with a real sshd and an overlay root file
 // system; ssh2 runs the generated script in the guest. Package managers and downloaders in the
-// guest are recorders (testing/recorder.sh) put first on the script's PATH, so the tests read what
+// guest are recorders (e2e/sim/guest/recorder.sh) put first on the script's PATH, so the tests read what
 // would have been installed from the VM's disk. Covered: success, --force, --update, failure at
 // each stage, and interruption — always exactly one base VM and no temporary VM afterwards.
 import {

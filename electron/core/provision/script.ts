@@ -7,6 +7,7 @@
 // Progress: each section prints a `::clave::` marker line (see markers.ts) before and after it,
 // and a failure prints which section failed, with the exit code and line.
 import { quote } from '../host/shell-quote';
+import { STAMP_PATH, fpmSocketPath, nginxSite } from './base-image';
 import { MARKER_PREFIX } from './markers';
 import {
   GENERATOR_VERSION,
@@ -18,6 +19,8 @@ import {
   type ProvisionSpec,
   type ProvisionSpecInput,
 } from './spec';
+
+export { STAMP_PATH, fpmSocketPath, nginxSite } from './base-image';
 
 /** `install` builds a fresh image; `update` upgrades packages, Composer and Claude Code in place. */
 export type ScriptMode = 'install' | 'update';
@@ -56,12 +59,6 @@ export const COMPOSER_SIGNATURE_URL = 'https://composer.github.io/installer.sig'
 export const NODESOURCE_KEY_URL = 'https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key';
 export const PHP_PPA = 'ppa:ondrej/php';
 export const FSTAB_LINE = `${PROJECT_MOUNT_TAG} ${PROJECT_DIR} virtiofs rw,relatime,nofail 0 0`;
-/** Stamp the finished image carries: generator version, spec and its hash, mode, date. */
-export const STAMP_PATH = '/etc/clave/base-image.json';
-
-export function fpmSocketPath(phpVersion: string): string {
-  return `/run/php/php${phpVersion}-fpm.sock`;
-}
 
 /** The sections a script for this spec and mode runs, in order (for progress totals). */
 export function scriptSteps(input: ProvisionSpecInput = {}, mode: ScriptMode = 'install') {
@@ -547,46 +544,6 @@ echo "Claude Code: $(as_user claude --version)"`;
  */
 function sh(strings: TemplateStringsArray, ...values: unknown[]): string {
   return String.raw({ raw: strings.raw }, ...values).replaceAll('\\${', '${');
-}
-
-/** The nginx server block: Laravel's documented layout, PHP through the FPM socket. */
-export function nginxSite(phpVersion: string): string {
-  return `# Clave: the session's Laravel app, served from the VirtioFS share.
-server {
-    listen 80 default_server;
-    listen [::]:80 default_server;
-    server_name _;
-    root ${PROJECT_DIR}/public;
-    index index.php index.html;
-    charset utf-8;
-    client_max_body_size 64M;
-
-    add_header X-Frame-Options "SAMEORIGIN";
-    add_header X-Content-Type-Options "nosniff";
-
-    location / {
-        try_files $uri $uri/ /index.php?$query_string;
-    }
-
-    location = /favicon.ico { access_log off; log_not_found off; }
-    location = /robots.txt  { access_log off; log_not_found off; }
-
-    error_page 404 /index.php;
-
-    location ~ ^/index\\.php(/|$) {
-        fastcgi_pass unix:${fpmSocketPath(phpVersion)};
-        fastcgi_split_path_info ^(.+\\.php)(/.*)$;
-        include fastcgi_params;
-        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;
-        fastcgi_param DOCUMENT_ROOT $realpath_root;
-        fastcgi_hide_header X-Powered-By;
-    }
-
-    location ~ /\\.(?!well-known).* {
-        deny all;
-    }
-}
-`;
 }
 
 function fnName(id: string): string {

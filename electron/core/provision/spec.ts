@@ -45,13 +45,12 @@ const unixUser = z
   .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'not a Linux user name')
   .refine((u) => u !== 'root', 'the VM user must not be root (Claude Code refuses to run as root)');
 
+/** `8.4` → packages `php8.4-*` from ppa:ondrej/php, socket `/run/php/php8.4-fpm.sock`. */
+export const PhpVersion = z.string().regex(/^[5-9]\.[0-9]$/, 'PHP version must look like 8.4');
+
 export const PhpSpec = z
   .object({
-    /** `8.4` → packages `php8.4-*` from ppa:ondrej/php, socket `/run/php/php8.4-fpm.sock`. */
-    version: z
-      .string()
-      .regex(/^[5-9]\.[0-9]$/, 'PHP version must look like 8.4')
-      .default('8.4'),
+    version: PhpVersion.default('8.4'),
     /** Package suffixes (`php8.4-<ext>`); replaces the default list when given. */
     extensions: z
       .array(phpExtension)

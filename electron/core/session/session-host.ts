@@ -17,6 +17,7 @@ import { repointed } from './cleanup/survey';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { agentAliveCommand, attachTmuxCommand, PROJECT_DIR } from './guest/claude-config';
+import { tcpProbeCommand } from './guest/tcp-probe';
 import { newSessionId, projectSlug, sessionNames } from './naming';
 import { PipelineFailure, runPipeline } from './pipeline';
 import { preflightSteps, sessionSteps } from './pipelines';
@@ -54,7 +55,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   constructor(
     private readonly deps: SessionDeps,
-    private readonly settings: Settings,
+    /** The settings now; each session takes a snapshot at its start and keeps it. */
+    private readonly settings: () => Settings,
   ) {
     super();
   }
@@ -186,6 +188,19 @@ export class SessionHost extends EventEmitter<HostEvents> {
     this.publish(ctx.id);
   }
 
+  /**
+   * Whether host:port answers from inside a running session's VM (the doctor's view of Herd's
+   * services as a VM sees them); null when no session runs.
+   */
+  async reachableFromVm(host: string, port: number): Promise<boolean | null> {
+    const running = [...this.live.values()].find(
+      (l) => l.ctx.live.ssh && this.deps.sessions.get(l.ctx.id)?.state === 'running',
+    );
+    if (!running) return null;
+    const r = await running.ctx.live.ssh!.exec(tcpProbeCommand(host, port), { timeoutMs: 10_000 });
+    return r.code === 0;
+  }
+
   async exitInfo(id: string): Promise<ExitInfo> {
     const r = this.deps.sessions.get(id);
     if (!r) throw new UnknownSessionError(id);
@@ -263,7 +278,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const inProject = (cmd: string) => `cd ${quote(PROJECT_DIR)} && ${cmd}`;
     if (p.kind === 'exec') {
       if (!p.command?.length) throw new StepAbort({ what: 'exec needs a command' });
-      const cmd = inProject(command(p.command));
+      // A login shell: the profile puts ~/.local/bin (where claude lives) on PATH.
+      const cmd = command(['bash', '-lc', inProject(command(p.command))]);
       if (p.pty === false) {
         const exec = new ExecChannel(ssh, cmd);
         return this.terminals.attach(p.sessionId, client, exec, { exitCode: () => exec.exitCode });
@@ -325,7 +341,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   async reattach(r: SessionRecord): Promise<void> {
     const live = this.adopt(r);
     const { ctx } = live;
-    const ssh = this.settings.ssh;
+    const ssh = this.settings().ssh;
     ctx.live.ssh = await ctx.deps.connectSsh({
       host: r.vmIp!,
       port: ssh.port,
@@ -342,7 +358,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       ctx.update({ proxyName: null, urlNote: `${r.proxyName} now points elsewhere in Herd` });
     } else if (r.proxyName) {
       const url = await ctx.deps.proxies
-        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings.herd.secure)
+        .proxy(r.proxyName, ctx.live.tunnel.url, this.settings().herd.secure)
         .catch(() => null);
       if (url) ctx.update({ url });
     }
@@ -420,7 +436,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       projectDir,
       projectName: state.projectName,
       names,
-      settings: this.settings,
+      settings: this.settings(),
       projectConfig: { bootstrap: { composer: true, migrate: true } },
       deps,
       signal,

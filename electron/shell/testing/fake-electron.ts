@@ -14,6 +14,12 @@ export class FakeWebContents extends EventEmitter {
     this.emit(event, { preventDefault: () => (prevented = true) }, ...args);
     return prevented;
   }
+  /** will-navigate / will-redirect: the URL is on the event (and, deprecated, the 2nd argument). */
+  navigate(event: 'will-navigate' | 'will-redirect', url: string): boolean {
+    let prevented = false;
+    this.emit(event, { url, preventDefault: () => (prevented = true) }, url);
+    return prevented;
+  }
 }
 
 export class FakeNativeImage {
@@ -119,9 +125,15 @@ export function createFakeElectron() {
     setLoginItemSettings: (s: { openAtLogin: boolean }) =>
       void (loginItem.openAtLogin = s.openAtLogin),
   });
+  const permissions: {
+    request?: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void;
+    check?: (wc: unknown, permission: string, origin: string) => boolean;
+  } = {};
   const session = {
     defaultSession: {
-      setPermissionRequestHandler: () => {},
+      setPermissionRequestHandler: (h: typeof permissions.request) =>
+        void (permissions.request = h),
+      setPermissionCheckHandler: (h: typeof permissions.check) => void (permissions.check = h),
       webRequest: { onHeadersReceived: () => {} },
     },
   };
@@ -151,6 +163,7 @@ export function createFakeElectron() {
     Tray: FakeTray,
     nativeImage,
     ipcMain,
+    permissions,
     opened,
     revealed,
     openedPaths,

@@ -21,11 +21,13 @@ class FakeSocket {
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('WebSocket transport', () => {
-  it('talks to /api on the page’s own host', () => {
-    expect(apiUrlFor({ protocol: 'http:', host: '127.0.0.1:4178' })).toBe(
-      'ws://127.0.0.1:4178/api',
+  it('talks to /api on the page’s own host, with the token from the page’s address', () => {
+    expect(apiUrlFor({ protocol: 'http:', host: '127.0.0.1:4178', hash: '#token=a-b_c' })).toBe(
+      'ws://127.0.0.1:4178/api?token=a-b_c',
     );
-    expect(apiUrlFor({ protocol: 'https:', host: 'x.test' })).toBe('wss://x.test/api');
+    expect(apiUrlFor({ protocol: 'https:', host: 'x.test', hash: '' })).toBe(
+      'wss://x.test/api?token=',
+    );
   });
 
   it('calls, delivers events, fails fast while down and reconnects with a new epoch', async () => {

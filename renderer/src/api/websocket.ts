@@ -6,8 +6,14 @@ import { createEventListeners } from '../../../shared/event-listeners';
 import { ApiError, createRpcClient, type RpcClient } from '../../../shared/protocol';
 import type { Connection, ConnectionStatus } from './connection';
 
-export function apiUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
+/**
+ * The host's WebSocket for this page: `/api` on the page's own host, with the access token the
+ * host put in the page's address (`#token=…`: a fragment never goes out in an HTTP request).
+ */
+export function apiUrlFor(location: Pick<Location, 'protocol' | 'host' | 'hash'>): string {
+  const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token') ?? '';
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`;
 }
 
 export function connectWebSocket(
@@ -61,8 +67,8 @@ export function connectWebSocket(
         return Promise.reject(
           new ApiError({
             what: 'Not connected to the Clave host',
-            why: `Waiting for ${url}.`,
-            fix: 'Check that the host (npm run demo) is still running.',
+            why: `Waiting for the host at ${new URL(url).host}.`,
+            fix: 'Check that the host (npm run demo) is still running, and open the address it printed: it carries the access token.',
           }),
         );
       }

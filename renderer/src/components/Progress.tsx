@@ -1,6 +1,7 @@
 // The start of a session, step by step, as the host reports it: each step's state and time, the
 // running step's latest hint, and the failing step marked.
 import type { PipelineView, StepView } from '../store/sessions';
+import { own } from '../../../shared/own';
 import { formatDuration } from '../format';
 
 const PIPELINE_TITLES: Record<string, string> = {
@@ -22,7 +23,7 @@ export function Progress({ pipelines, now }: { pipelines: PipelineView[]; now: n
       {pipelines.map((p) => (
         <div key={p.name} className="pipeline">
           <h3>
-            {PIPELINE_TITLES[p.name] ?? p.name}
+            {own(PIPELINE_TITLES, p.name) ?? p.name}
             {p.ms !== null && <span className="timing">{formatDuration(p.ms)}</span>}
           </h3>
           <ol>

@@ -10,6 +10,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { ClaveApi } from '../../../shared/api';
+import { inputPieces } from '../../../shared/terminal-input';
 import type { ConnectionStatus } from '../api/connection';
 import { problemOf } from '../store/problem';
 import type { TabView } from '../store/sessions';
@@ -142,7 +143,9 @@ export function TerminalView({ api, connection, tab, visible, onExit }: Terminal
       onExitRef.current(e.exitCode);
     });
     const input = t.onData((data) => {
-      if (id) void api.call('terminal.write', { terminalId: id, data }).catch(() => {});
+      if (!id) return;
+      for (const piece of inputPieces(data))
+        void api.call('terminal.write', { terminalId: id, data: piece }).catch(() => {});
     });
     let resizeTimer: ReturnType<typeof setTimeout> | null = null;
     const resize = t.onResize(({ cols, rows }) => {

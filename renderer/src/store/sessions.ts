@@ -3,6 +3,7 @@
 // in progress, and notices. It only mirrors what the host says and forwards what the user asks;
 // the rules (what a session may do, whether work may be thrown away) stay in the host.
 import type { ClaveApi, ExitInfo, StopResult, TerminalKind } from '../../../shared/api';
+import { own } from '../../../shared/own';
 import type {
   OnExit,
   PipelineEvent,
@@ -338,7 +339,7 @@ export class SessionStore {
 
   // --- terminal tabs
   openTab(sessionId: string, kind: TabView['kind']): string {
-    const current = this.state.tabs[sessionId] ?? { tabs: [], active: null };
+    const current = own(this.state.tabs, sessionId) ?? { tabs: [], active: null };
     const key = `t${++this.tabCounter}`;
     const shells = current.tabs.filter((t) => t.kind === 'shell').length;
     const tab: TabView = {
@@ -355,7 +356,7 @@ export class SessionStore {
 
   /** Closing a tab closes that terminal only: the agent keeps running in tmux. */
   closeTab(sessionId: string, key: string): void {
-    const current = this.state.tabs[sessionId];
+    const current = own(this.state.tabs, sessionId);
     if (!current) return;
     const i = current.tabs.findIndex((t) => t.key === key);
     if (i < 0) return;
@@ -368,18 +369,18 @@ export class SessionStore {
   /** ⌘W: the selected session's active tab. */
   closeActiveTab(): void {
     const id = this.state.selectedId;
-    const active = id ? this.state.tabs[id]?.active : null;
+    const active = id ? (own(this.state.tabs, id)?.active ?? null) : null;
     if (id && active) this.closeTab(id, active);
   }
 
   activateTab(sessionId: string, key: string): void {
-    const current = this.state.tabs[sessionId];
+    const current = own(this.state.tabs, sessionId);
     if (!current?.tabs.some((t) => t.key === key)) return;
     this.set({ tabs: { ...this.state.tabs, [sessionId]: { ...current, active: key } } });
   }
 
   tabExited(sessionId: string, key: string, code: number | null): void {
-    const current = this.state.tabs[sessionId];
+    const current = own(this.state.tabs, sessionId);
     if (!current) return;
     const tab = current.tabs.find((t) => t.key === key);
     if (!tab) return;

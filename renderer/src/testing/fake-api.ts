@@ -11,6 +11,7 @@ export function createFakeApi(): FakeApi {
   return createSharedFakeApi({
     'app.info': () => ({ name: 'Clave', version: '9.9.9', platform: 'linux', face: 'web' }),
     'sessions.list': () => [],
+    'doctor.run': () => [],
     'terminal.open': () => ({ terminalId: `term-${++terminals}` }),
     'terminal.write': () => null,
     'terminal.resize': () => null,

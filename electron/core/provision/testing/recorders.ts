@@ -1,4 +1,4 @@
-// Test helper: a folder of recorder programs (see recorder.sh) that stand in for the package
+// Test helper: a folder of recorder programs (e2e/sim/guest/recorder.sh) that stand in for the package
 // managers, downloaders and service tools the provisioning script calls. Put `<dir>/bin` first on
 // the script's PATH; read back what would have been installed.
 import {
@@ -13,9 +13,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const RECORDER_SCRIPT = fileURLToPath(new URL('./recorder.sh', import.meta.url));
+// The simulated image carries the same recorder (installed for every program by default).
+import { RECORDER_SCRIPT } from '../../../../e2e/sim/tart/image-recorders';
 
 /** Everything the script calls that would touch the network, the package database or systemd. */
 export const RECORDED_PROGRAMS = [

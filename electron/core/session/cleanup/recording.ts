@@ -56,7 +56,10 @@ export function recordingDeps(deps: SessionDeps, sessionId: string | null): Sess
       proxies: () => proxies.proxies(),
     },
     ports: {
-      range: ports.range,
+      // The range may change in settings while the host runs.
+      get range() {
+        return ports.range;
+      },
       // A port is bound, not made: the OS frees it when this process ends. The entry says which
       // tunnel port a session held, which is how a proxy pointing at it is recognised.
       allocate: async (): Promise<PortLease> => {

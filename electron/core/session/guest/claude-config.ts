@@ -45,21 +45,12 @@ export function claudeSettingsJson(env: Readonly<Record<string, string>> = {}): 
   );
 }
 
-/** For an OAuth setup-token, prior art also writes the credentials file Linux Claude reads. */
-export function credentialsJson(token: string, now = Date.now()): string {
-  return (
-    JSON.stringify({
-      claudeAiOauth: {
-        accessToken: token,
-        refreshToken: '',
-        expiresAt: now + 365 * 24 * 3600 * 1000,
-        scopes: ['user:inference', 'user:profile'],
-      },
-    }) + '\n'
-  );
-}
-
-/** The 0600 env file the launch script sources; exactly one credential variable. */
+/**
+ * The 0600 env file the launch script sources; exactly one credential variable. An OAuth token
+ * goes here only: `CLAUDE_CODE_OAUTH_TOKEN` wins over `~/.claude/.credentials.json`
+ * (contracts/claude-code.md §1), and a credentials file made from a setup-token would hold an empty
+ * refresh token — a second copy of the secret on disk for nothing.
+ */
 export function authEnvFile(auth: ClaudeAuth): string {
   const name = auth.kind === 'api-key' ? 'ANTHROPIC_API_KEY' : 'CLAUDE_CODE_OAUTH_TOKEN';
   return `export ${name}=${quote(auth.value)}\nexport DISABLE_AUTOUPDATER=1\n`;
@@ -78,7 +69,9 @@ export function launchScript(): string {
     'set -a',
     `. "$HOME"/${AUTH_ENV_FILE}`,
     'set +a',
-    'export TERM=xterm-256color COLORTERM=truecolor LANG=C.UTF-8',
+    // TERM stays tmux's own (its default-terminal): Claude draws inside tmux, not in the outer
+    // terminal, and tmux translates for whatever terminal attaches.
+    'export COLORTERM=truecolor LANG=C.UTF-8',
     `cd ${quote(PROJECT_DIR)} || exit 1`,
     `exec ${command(['claude', '--dangerously-skip-permissions'])}`,
     '',

@@ -1,6 +1,7 @@
 // Session 3: boot with the session copy shared, wait for an address, then for sshd (which comes
 // up after the address), then mount the share at /srv/project — retried, since VirtioFS is not
 // always ready the moment sshd is, with diagnostics when it never works.
+import { LOCAL_NETWORK_SETTINGS, isLocalNetworkRefusal } from '../../host/local-network';
 import { command } from '../../host/shell-quote';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
@@ -33,6 +34,7 @@ export const bootVm: Step<SessionContext> = {
     ctx.update({ vmIp: ip });
 
     progress.hint(`waiting for SSH on ${ip}`);
+    let askedForLocalNetwork = false;
     const ssh = ctx.settings.ssh;
     ctx.live.ssh = await ctx.deps.connectSsh({
       host: ip,
@@ -41,6 +43,14 @@ export const bootVm: Step<SessionContext> = {
       password: ssh.password,
       deadlineMs: t.sshSeconds * 1000,
       signal: ctx.signal,
+      onAttemptFailed: (_attempt, error) => {
+        if (isLocalNetworkRefusal(error) && !askedForLocalNetwork) {
+          askedForLocalNetwork = true;
+          progress.hint(
+            `no route to ${ip}: allow Clave in ${LOCAL_NETWORK_SETTINGS} if macOS asks`,
+          );
+        }
+      },
     });
 
     progress.hint(`mounting the project at ${PROJECT_DIR}`);

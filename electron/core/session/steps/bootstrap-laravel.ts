@@ -3,6 +3,8 @@
 // clean); composer install, key, migrations, then php-fpm and nginx. A failing command is shown
 // as a warning and the session goes on: fixing it is a fine first job for the agent.
 import { command, quote } from '../../host/shell-quote';
+import { STAMP_PATH, fpmService, recordedPhpVersion } from '../../provision/base-image';
+import { parseSpec } from '../../provision/spec';
 import type { Step, StepProgress } from '../pipeline';
 import type { SessionContext } from '../context';
 import { PROJECT_DIR } from '../guest/claude-config';
@@ -90,12 +92,24 @@ export const bootstrapLaravel: Step<SessionContext> = {
         timeout,
       );
     }
+    const fpm = fpmService(await phpVersionOfImage(ctx, progress));
     await step(
       ctx,
       progress,
       'Restart php-fpm and nginx',
-      command(['sudo', 'systemctl', 'restart', 'php8.4-fpm', 'nginx']),
+      command(['sudo', 'systemctl', 'restart', fpm, 'nginx']),
       60_000,
     );
   },
 };
+
+/** The image's PHP, as its stamp records it: the spec may name any version (spec.ts). */
+async function phpVersionOfImage(ctx: SessionContext, progress: StepProgress): Promise<string> {
+  const stamp = await ctx.live.ssh!.exec(command(['cat', STAMP_PATH]), { timeoutMs: 15_000 });
+  const version = stamp.code === 0 ? recordedPhpVersion(stamp.stdout) : null;
+  if (version !== null) return version;
+  // A base not made by `clave provision` (or an older one): the default spec's PHP.
+  const assumed = parseSpec().php.version;
+  progress.hint(`the base VM has no readable ${STAMP_PATH}: assuming PHP ${assumed}`);
+  return assumed;
+}

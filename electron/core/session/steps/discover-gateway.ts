@@ -1,10 +1,10 @@
 // Session 4: the VM reaches the Mac's services through its NAT gateway; ask the VM which it is.
 // Then check those services answer from inside the VM, and say how to open them when not.
-import { command } from '../../host/shell-quote';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
 import { hostServices, localServices } from '../guest/laravel-env';
+import { tcpProbeCommand } from '../guest/tcp-probe';
 
 export function parseDefaultGateway(ipRoute: string): string | null {
   const m = /^default\s+via\s+(\d{1,3}(?:\.\d{1,3}){3})\b/m.exec(ipRoute);
@@ -57,8 +57,7 @@ export const checkHostServices: Step<SessionContext> = {
     ];
     await Promise.all(
       checks.map(async (c) => {
-        const probe = command(['timeout', '3', 'bash', '-c', `</dev/tcp/${c.host}/${c.port}`]);
-        const r = await ctx.live.ssh!.exec(probe, { timeoutMs: 10_000 });
+        const r = await ctx.live.ssh!.exec(tcpProbeCommand(c.host, c.port), { timeoutMs: 10_000 });
         if (r.code === 0) return;
         progress.warn({
           what: `${c.name} at ${c.host}:${c.port} is not reachable from the VM`,

@@ -10,7 +10,6 @@ import {
   authEnvFile,
   claudeJson,
   claudeSettingsJson,
-  credentialsJson,
   launchScript,
   startTmuxCommand,
 } from '../guest/claude-config';
@@ -28,11 +27,6 @@ export const runClaudeCode: Step<SessionContext> = {
     await ssh.writeFile(`~/${LAUNCH_SCRIPT}`, launchScript(), { mode: 0o700 });
     await ssh.writeFile('~/.claude.json', claudeJson(auth), { mode: 0o600 });
     await ssh.writeFile('~/.claude/settings.json', claudeSettingsJson(), { mode: 0o600 });
-    if (auth.kind === 'oauth-token') {
-      await ssh.writeFile('~/.claude/.credentials.json', credentialsJson(auth.value), {
-        mode: 0o600,
-      });
-    }
     progress.hint('starting tmux');
     await ssh.run(startTmuxCommand(), 'Could not start Claude Code in tmux', {
       timeoutMs: 30_000,
