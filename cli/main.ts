@@ -6,6 +6,7 @@ import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { loadSettings } from '../electron/core/config/settings';
 import { parseCommand, UsageError, USAGE, type Command } from './args';
+import { cleanupLines, keptLines } from './cleanup-report';
 import { connectToHost } from './host-connection';
 import { createProgressRenderer, dim, formatProblemLines, red, yellow } from './progress';
 import { attachTerminal } from './terminal';
@@ -129,6 +130,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         ago(s.startedAt),
       ]);
       printTable(['ID', 'PROJECT', 'STATE', 'BRANCH', 'VM', 'URL', 'STARTED'], rows);
+      for (const line of keptLines(list)) process.stdout.write(line + '\n');
       return 0;
     }
     case 'attach': {
@@ -153,14 +155,9 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force);
     case 'cleanup': {
       const r = await api.call('sessions.cleanup', { dryRun: cmd.dryRun });
-      const verb = r.dryRun ? 'Would remove' : 'Removed';
-      for (const vm of r.orphanVms) process.stdout.write(`${verb} orphaned VM ${vm}\n`);
-      for (const p of r.orphanProxies) process.stdout.write(`${verb} orphaned proxy ${p}\n`);
-      for (const id of r.staleRecords) process.stdout.write(`${verb} stale session record ${id}\n`);
+      for (const line of cleanupLines(r)) process.stdout.write(line + '\n');
       for (const p of r.problems)
         process.stderr.write(red('✗ ') + formatProblemLines(p).join('\n') + '\n');
-      if (!r.orphanVms.length && !r.staleRecords.length && !r.orphanProxies.length)
-        process.stdout.write('Nothing to clean up.\n');
       return r.problems.length ? 1 : 0;
     }
     case 'auth': {

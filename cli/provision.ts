@@ -10,6 +10,8 @@ import {
   ProvisionError,
 } from '../electron/core/provision';
 import { hostDeps } from '../electron/core/provision/host-binding';
+import { openDatabase } from '../electron/core/store/database';
+import { LedgerRepository } from '../electron/core/store/ledger-repository';
 import { formatProblemLines, red } from './progress';
 
 export async function provisionCommand(
@@ -22,11 +24,16 @@ export async function provisionCommand(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const bar = createTerminalProgress(process.stderr);
+  // The temporary VM goes on Clave's ledger, so a crash mid-provision leaves nothing unknown.
+  const db = openDatabase(paths.database);
   try {
     const result = await provision(provisionOptionsFrom(paths, settings, cmd), {
       onProgress: (e) => bar.onProgress(e),
       signal: ac.signal,
-      deps: hostDeps({ tart: new Tart({ logDir: paths.vmLogs }) }),
+      deps: hostDeps({
+        tart: new Tart({ logDir: paths.vmLogs }),
+        ledger: new LedgerRepository(db),
+      }),
     });
     bar.finish(`${settings.baseVm}: ${result.outcome}`);
     return 0;
@@ -38,6 +45,7 @@ export async function provisionCommand(
     }
     throw e;
   } finally {
+    db.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

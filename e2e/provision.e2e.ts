@@ -3,7 +3,7 @@
 // managers are recorders, so it runs offline in seconds). The app keeps working on the new base.
 import { expect, test } from '@playwright/test';
 import type { ProvisionEvent } from '../shared/api';
-import { useHarness } from './harness/testing';
+import { appPath, useHarness } from './harness/testing';
 
 const harness = useHarness('provision');
 
@@ -21,6 +21,6 @@ test('the demo updates its base image with progress, then the app still starts',
   const steps = events.flatMap((e) => (e.type === 'step' ? [e.id] : []));
   expect(steps).toEqual(expect.arrayContaining(['system', 'php', 'claude-code', 'finalize']));
 
-  await page.goto('/');
+  await page.goto(appPath());
   await expect(page.getByRole('heading', { name: 'No sessions yet' })).toBeVisible();
 });

@@ -74,7 +74,11 @@ test('two sessions side by side, each with its own agent and copy', async ({ pag
     page.getByRole('status').filter({ hasText: 'beta: session copy kept' }),
   ).toContainText(b.s.worktreeDir!);
   expect(readFileSync(path.join(b.s.worktreeDir!, 'beta.txt'), 'utf8')).toBe('from beta\n');
+  // beta stays listed as kept until its copy is merged or discarded (issue 10 item 8).
+  await expect(b.detail.getByText('Kept', { exact: true })).toBeVisible();
+  await expect(b.detail.getByRole('status')).toContainText(b.s.worktreeDir!);
   // alpha is untouched by beta's end.
+  await page.keyboard.press('Control+1');
   await expect(a.detail).toBeVisible();
   await expect(a.detail.getByText('Running', { exact: true })).toBeVisible();
 });

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { SettingsView } from '../shared/api';
-import { screenshot, useHarness } from './harness/testing';
+import { appPath, screenshot, useHarness } from './harness/testing';
 
 const harness = useHarness('settings');
 let file = '';
@@ -23,7 +23,7 @@ test.afterEach(async () => {
 test('an invalid value is refused next to its field and nothing is saved; a valid one is saved and survives a reload', async ({
   page,
 }) => {
-  await page.goto('/');
+  await page.goto(appPath());
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const screen = page.getByRole('region', { name: 'Settings and doctor' });
   await expect(screen).toBeVisible();
@@ -77,7 +77,7 @@ test('an invalid value is refused next to its field and nothing is saved; a vali
 test('the doctor lists its checks with their fixes and runs again after a change', async ({
   page,
 }) => {
-  await page.goto('/#settings');
+  await page.goto(appPath('settings'));
   const doctor = page.getByRole('region', { name: 'Doctor', exact: true });
   const check = (name: string) => doctor.getByRole('listitem', { name, exact: true });
   await expect(check('Tart')).toContainText(/OK\s*tart 2\.35\.0/);

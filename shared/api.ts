@@ -47,10 +47,27 @@ export const AuthStatus = z.object({
   source: z.enum(['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'stored', 'none']),
 });
 
+/** One thing in Clave's ledger, what cleanup does with it, and why. */
+export const CleanupItem = z.object({
+  kind: z.enum(['vm', 'proxy', 'port', 'copy']),
+  /** The VM or proxy name, the port number, or the copy's folder. */
+  name: z.string(),
+  sessionId: z.string().nullable(),
+  ledgerId: z.number().int(),
+  /**
+   * remove: Clave made it and nothing uses it; forget: it is gone already, only its ledger entry
+   * goes; keep: left alone (a kept copy, a copy holding work, a proxy the person re-pointed).
+   */
+  action: z.enum(['remove', 'forget', 'keep']),
+  /** Why it is Clave's, and what was checked: "created by session … ledger entry #12; …". */
+  reason: z.string(),
+});
+export type CleanupItem = z.infer<typeof CleanupItem>;
+
 export const CleanupReport = z.object({
-  orphanVms: z.array(z.string()),
+  items: z.array(CleanupItem),
+  /** Sessions of a previous host torn down first (not in a dry run). */
   staleRecords: z.array(z.string()),
-  orphanProxies: z.array(z.string()),
   dryRun: z.boolean(),
   problems: z.array(Problem),
 });

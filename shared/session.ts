@@ -1,7 +1,8 @@
 // Session domain types every face agrees on: states, the exit decision, progress events.
 import { z } from 'zod';
 
-export const SessionState = z.enum(['starting', 'running', 'stopping', 'ended', 'failed']);
+/** `kept`: the VM is gone, the session copy stays until the person merges or discards it. */
+export const SessionState = z.enum(['starting', 'running', 'stopping', 'ended', 'failed', 'kept']);
 export type SessionState = z.infer<typeof SessionState>;
 
 export const OnExit = z.enum(['keep', 'merge', 'discard']);
@@ -73,5 +74,7 @@ export const SessionSummary = z.object({
   error: Problem.nullable(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
+  /** For a kept session: whether its copy holds uncommitted changes or commits not on the base branch. */
+  hasUnmergedWork: z.boolean().nullable(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;

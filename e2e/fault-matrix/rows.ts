@@ -22,7 +22,7 @@ import type { HostRuntime } from '../../electron/core/compose';
 import type { PipelineEvent, SessionSummary } from '../../shared/session';
 import type { MatrixWorld, RowOutcome, Work } from './world';
 import { startRun } from '../sim/vm';
-import { BASE_VM } from './world';
+import { BASE_VM, USER_PROXIES, USER_VM } from './world';
 
 export interface Row {
   family: string;
@@ -699,7 +699,11 @@ const userRows: Row[] = [
       const r = await m.runtime.host.cleanup(false);
       let failure: unknown = null;
       try {
-        expect([...dry.orphanVms, ...dry.orphanProxies]).toEqual([]);
+        // A session runs and nothing of Clave's is orphaned: nothing to remove, and no user item
+        // is even mentioned.
+        expect(dry.items.filter((i) => i.action === 'remove')).toEqual([]);
+        const userNames = [USER_VM, ...USER_PROXIES.map(([n]) => n)];
+        expect(dry.items.filter((i) => userNames.includes(i.name))).toEqual([]);
         expect(r.problems).toEqual([]);
         expect(m.runtime.host.get(s.id).state).toBe('running');
         expect(await fetch(`http://127.0.0.1:${s.tunnelPort}/`).then((x) => x.status)).toBe(200);

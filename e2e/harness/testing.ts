@@ -22,8 +22,9 @@ function token(): string {
 }
 
 /** The app's page, with the access token in its address as the harness prints it. */
-export function appPath(): string {
-  return `/#token=${token()}`;
+/** The demo page with its access token, optionally at a route (`settings`). */
+export function appPath(route?: string): string {
+  return `/#${route ? `${route}&` : ''}token=${token()}`;
 }
 
 export async function connectHost(baseURL: string): Promise<{ api: ClaveApi; close(): void }> {

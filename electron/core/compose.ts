@@ -25,6 +25,7 @@ import { provision, provisionOptionsFrom } from './provision';
 import { hostDeps } from './provision/host-binding';
 import { openDatabase } from './store/database';
 import { localTartRuntime } from './vm/local-tart/runtime';
+import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
 /** Tart's NAT network: the Mac is 192.168.64.1 to every VM (contracts/herd.md §5). */
@@ -42,7 +43,11 @@ export function herdProxyHost(herd: Herd): ProxyHost {
     unproxy: async (name) => {
       if ((await herd.availability()).available) await herd.unproxy(name);
     },
-    proxies: async () => (await herd.proxies()).map((p) => p.site.replace(/\.[a-z0-9-]+$/, '')),
+    proxies: async () =>
+      (await herd.proxies()).map((p) => ({
+        name: p.site.replace(/\.[a-z0-9-]+$/, ''),
+        target: p.target,
+      })),
   };
 }
 
@@ -105,17 +110,19 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   });
   const authSource = claudeAuthSource(auth);
   const vms = localTartRuntime(tart);
+  const ports = new PortAllocator({ range: o.settings.ports });
   const deps: SessionDeps = {
     git: new Git({ env }),
     vms,
     proxies: herdProxyHost(herd),
     auth: authSource,
-    ports: new PortAllocator({ range: o.settings.ports }),
+    ports,
     connectSsh,
     sessions: new SessionsRepository(db),
+    ledger: new LedgerRepository(db),
     paths: o.paths,
   };
-  settings.onChange((s) => deps.ports.setRange(s.ports));
+  settings.onChange((s) => ports.setRange(s.ports));
   const host = new SessionHost(deps, () => settings.current());
   const clients = new ClientSet();
   host.on('session.updated', (s) => clients.send('session.updated', s));
@@ -151,7 +158,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
       provision: async (p) => {
         const r = await provision(provisionOptionsFrom(o.paths, settings.current(), p), {
           onProgress: (e) => clients.send('provision.progress', e),
-          deps: hostDeps({ tart }),
+          deps: hostDeps({ tart, ledger: deps.ledger }),
         });
         return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
       },

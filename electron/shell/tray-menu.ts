@@ -36,6 +36,7 @@ const STATE_LABEL: Record<SessionSummary['state'], string> = {
   stopping: 'stopping…',
   ended: 'ended',
   failed: 'failed',
+  kept: 'kept: merge or discard',
 };
 
 /** Live sessions: what the menu lists and the badge counts. */
@@ -49,17 +50,19 @@ export function trayBadge(model: Pick<TrayModel, 'sessions' | 'provisioning'>): 
 } {
   const live = liveSessions(model.sessions);
   const count = (state: SessionSummary['state']) => live.filter((s) => s.state === state).length;
-  const [running, starting, stopping, failed] = [
+  const [running, starting, stopping, failed, kept] = [
     count('running'),
     count('starting'),
     count('stopping'),
     count('failed'),
+    count('kept'),
   ];
   const parts = [
     running && `${running} running`,
     starting && `${starting} starting`,
     stopping && `${stopping} stopping`,
     failed && `${failed} failed`,
+    kept && `${kept} kept`,
   ].filter(Boolean);
   let title = live.length ? String(running + starting + stopping) : '';
   if (failed) title = `${title}${title ? ' ' : ''}!`;
@@ -98,7 +101,7 @@ function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOpti
       { type: 'separator' },
       {
         label: 'Stop…',
-        enabled: s.state === 'running' || s.state === 'starting' || s.state === 'failed',
+        enabled: ['running', 'starting', 'failed', 'kept'].includes(s.state),
         click: () => a.stop(s.id),
       },
     ],

@@ -192,6 +192,29 @@ describe('App', () => {
     await expect.element(screen.getByText('my-app: session copy discarded')).toBeVisible();
   });
 
+  it('shows a kept session with its copy and unmerged work, and offers to merge or discard it', async () => {
+    const api = createFakeApi();
+    const kept = summary({
+      state: 'kept',
+      vmName: null,
+      vmIp: null,
+      tunnelPort: null,
+      proxyName: null,
+      url: null,
+      hasUnmergedWork: true,
+      endedAt: new Date().toISOString(),
+    });
+    api.handle('sessions.list', () => [kept]);
+    const screen = await render(<App store={new SessionStore(api)} />);
+    const detail = screen.getByRole('article', { name: 'Session my-app' });
+    await expect.element(detail.getByText('Kept', { exact: true })).toBeVisible();
+    await expect
+      .element(detail.getByRole('status'))
+      .toHaveTextContent(`kept at ${kept.worktreeDir} and holds work not on the base branch yet`);
+    await expect.element(detail.getByRole('button', { name: 'Stop…' })).toBeEnabled();
+    expect(api.callsOf('terminal.open')).toEqual([]);
+  });
+
   it('⌘N / Ctrl+N goes to the path field; ⌘2 / Ctrl+2 selects the second session', async () => {
     const api = createFakeApi();
     api.handle('sessions.list', () => [

@@ -65,6 +65,7 @@ export function summary(patch: Partial<SessionSummary> = {}, project = 'my-app')
     error: null,
     startedAt: new Date(Date.now() - 65_000).toISOString(),
     endedAt: null,
+    hasUnmergedWork: null,
     ...patch,
   };
 }

@@ -5,6 +5,8 @@ import { connectSsh } from '../host/ssh';
 import { Tart } from '../host/tart';
 import { localTartRuntime } from '../vm/local-tart/runtime';
 import type { ProvisionDeps } from './ports';
+import type { LedgerRepository } from '../store/ledger-repository';
+import { recordingRuntime } from '../vm/recording';
 
 export interface HostDepsOptions {
   /** An existing adapter (the app's, with the user's tart path); else one is made. */
@@ -13,6 +15,11 @@ export interface HostDepsOptions {
   vmLogDir?: string;
   /** Environment for tart when no adapter is given (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the temporary VM goes on record before it is cloned, so `clave cleanup` may remove it
+   * if a crash leaves it. Only clones: the base and a base moved aside are never cleanup's.
+   */
+  ledger?: LedgerRepository;
 }
 
 export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
@@ -23,7 +30,9 @@ export function hostDeps(options: HostDepsOptions = {}): ProvisionDeps {
       ...(options.env === undefined ? {} : { env: options.env }),
     });
   return {
-    vms: localTartRuntime(tart),
+    vms: options.ledger
+      ? recordingRuntime(localTartRuntime(tart), options.ledger, null, { pid: process.pid })
+      : localTartRuntime(tart),
     async connect(login) {
       const connection = await connectSsh({
         host: login.host,

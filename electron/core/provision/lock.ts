@@ -5,6 +5,7 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionError } from './errors';
+import { isAlive } from '../host/process-alive';
 
 export interface ProvisionLock {
   release(): Promise<void>;
@@ -54,13 +55,4 @@ export async function acquireLock(
     await unlink(file).catch(() => {});
   }
   throw new Error(`could not take the provision lock ${file}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

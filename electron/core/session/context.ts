@@ -22,7 +22,7 @@ export interface SessionContext {
   readonly signal: AbortSignal;
   onExit: OnExit | null;
   /** What is known so far; mirrors the record once saved. */
-  readonly state: Omit<SessionRecord, 'state' | 'startedAt' | 'endedAt'>;
+  readonly state: Omit<SessionRecord, 'state' | 'startedAt' | 'endedAt' | 'hasUnmergedWork'>;
   readonly live: LiveResources;
   services: ServiceConfig | null;
   gateway: string | null;

@@ -4,6 +4,7 @@ import type { DataPaths } from '../config/paths';
 import type { Git } from '../host/git';
 import type { PortAllocator } from '../host/ports';
 import type { SshConnection, SshConnectOptions } from '../host/ssh';
+import type { LedgerRepository } from '../store/ledger-repository';
 import type { SessionsRepository } from '../store/sessions-repository';
 import type { VmRuntime } from '../vm/runtime';
 import type { ClaudeAuth } from './guest/claude-config';
@@ -15,8 +16,15 @@ export interface ProxyHost {
   /** Serves `http(s)://<name>.<tld>` from `target`; returns that URL. */
   proxy(name: string, target: string, secure: boolean): Promise<string>;
   unproxy(name: string): Promise<void>;
-  /** Names of the proxies Herd serves now (without the tld). */
-  proxies(): Promise<string[]>;
+  /** The proxies Herd serves now: every one of the user's, not only Clave's. */
+  proxies(): Promise<ServedProxy[]>;
+}
+
+export interface ServedProxy {
+  /** Without the tld. */
+  name: string;
+  /** Where it forwards to, e.g. http://127.0.0.1:8081. */
+  target: string;
 }
 
 export interface AuthSource {
@@ -28,8 +36,10 @@ export interface SessionDeps {
   vms: VmRuntime;
   proxies: ProxyHost;
   auth: AuthSource;
-  ports: PortAllocator;
+  ports: Pick<PortAllocator, 'allocate' | 'range'>;
   connectSsh(options: SshConnectOptions): Promise<SshConnection>;
   sessions: SessionsRepository;
+  /** What Clave made on this machine; cleanup removes nothing else. */
+  ledger: LedgerRepository;
   paths: DataPaths;
 }

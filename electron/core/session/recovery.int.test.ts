@@ -1,24 +1,12 @@
 // A host killed with SIGKILL mid-session (the app crashed): the VM and the agent live on, and the
 // next host re-attaches — tunnel and proxy re-made, the agent's tmux pane exactly as it was.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type SocketConnection } from '../api/socket-client';
-import { socketIsLive } from '../api/socket-server';
-import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
+import type { SocketConnection } from '../api/socket-client';
+import { HostProcesses } from './testing/host-process';
+import { createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 let world: SimWorld;
-const hosts: ChildProcess[] = [];
-const socket = () => path.join(world.claveHome, 'host.sock');
-
-async function startHost(): Promise<SocketConnection> {
-  const child = spawn(CLAVE_BIN, ['serve'], { env: world.env, stdio: 'ignore', detached: true });
-  hosts.push(child);
-  for (let i = 0; i < 200 && !(await socketIsLive(socket())); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return connectSocket(socket());
-}
+let hosts: HostProcesses;
 
 /** Reads what a terminal shows until `until` matches (xterm would render the same bytes). */
 async function terminalText(
@@ -57,17 +45,17 @@ async function terminalText(
 beforeAll(async () => {
   world = await createSimWorld();
   await provisionBase(world);
+  hosts = new HostProcesses(world);
 });
 
 afterAll(async () => {
-  for (const h of hosts) if (h.exitCode === null) h.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await hosts.stopAll();
   await world.cleanup();
 });
 
 describe('a host killed mid-session', () => {
   it('re-attaches the live session with the agent pane intact', async () => {
-    const first = await startHost();
+    const first = await hosts.start();
     const project = world.project('crash');
     const s = await first.api.call('sessions.start', { projectDir: project, wait: true });
 
@@ -79,11 +67,10 @@ describe('a host killed mid-session', () => {
     });
     await new Promise((r) => setTimeout(r, 1000));
 
-    hosts[0]!.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 500));
+    await hosts.crash();
     expect(world.sim.runningVMs()).toContain(s.vmName);
 
-    const second = await startHost();
+    const second = await hosts.start();
     const after = await second.api.call('sessions.get', { id: s.id });
     expect(after.state).toBe('running');
     const page = await fetch(`http://127.0.0.1:${after.tunnelPort}/`).then((r) => r.text());

@@ -49,7 +49,8 @@ async function expectNothingLeft(project: string, ports: number[] = []) {
   for (const p of ports) expect(await portIsFree(p)).toBe(true);
   const wt = path.join(project, '.clave', 'wt');
   expect(existsSync(wt) ? readdirSync(wt) : []).toEqual([]);
-  expect(runtime!.host.list()).toEqual([]);
+  // This project's sessions only: a test that failed earlier leaves its sessions kept (listed).
+  expect(runtime!.host.list().filter((s) => s.projectDir === project)).toEqual([]);
   const branches = execFileSync('git', ['branch', '--list', 'clave/*'], {
     cwd: project,
     encoding: 'utf8',
@@ -261,7 +262,12 @@ describe('SessionHost on the simulated host', () => {
     const refused = await h.host.stop(s.id, 'discard');
     expect(refused.outcome).toBe('kept');
     expect(refused.problem?.what).toMatch(/Kept the session/);
-    expect(h.host.get(s.id)).toMatchObject({ state: 'stopping', error: refused.problem });
+    // Issue 10 item 8: the copy stays, so the session is listed as kept, with its work flagged.
+    expect(h.host.get(s.id)).toMatchObject({
+      state: 'kept',
+      error: refused.problem,
+      hasUnmergedWork: true,
+    });
     expect(world.sim.runningVMs()).toEqual([]);
     const forced = await h.host.stop(s.id, 'discard', true);
     expect(forced).toEqual({ outcome: 'discarded', problem: null, teardownProblems: [] });
@@ -288,7 +294,7 @@ describe('a refused merge', () => {
       const refused = await h.host.stop(s.id, 'merge');
       expect(refused.outcome).toBe('kept');
       expect(refused.problem?.what).toMatch(/would conflict/);
-      expect(h.host.get(s.id)).toMatchObject({ state: 'stopping', error: refused.problem });
+      expect(h.host.get(s.id)).toMatchObject({ state: 'kept', error: refused.problem });
       expect(h.host.list().map((x) => x.id)).toContain(s.id);
     }
     expect(git('rev-parse', 'HEAD')).toBe(userHead);
@@ -305,13 +311,13 @@ describe('a refused merge', () => {
     expect(readFileSync(path.join(project, 'artisan'), 'utf8')).toBe(`agent ${a.id}\n`);
     expect(() => h.host.get(a.id)).toThrow(/No session/);
 
-    // Or chooses keep: the record goes, the copy with the agent's work stays.
+    // Or chooses keep: the copy with the agent's work stays, listed as kept.
     expect(await h.host.stop(b.id, 'keep')).toEqual({
       outcome: 'kept',
       problem: null,
       teardownProblems: [],
     });
-    expect(() => h.host.get(b.id)).toThrow(/No session/);
+    expect(h.host.get(b.id)).toMatchObject({ state: 'kept' });
     expect(readFileSync(path.join(b.worktreeDir!, 'artisan'), 'utf8')).toBe(`agent ${b.id}\n`);
   });
 });

@@ -10,6 +10,10 @@ import type { Settings } from '../config/settings';
 import { command, quote } from '../host/shell-quote';
 import { channelExit } from '../host/ssh';
 import { toSummary, type SessionRecord } from '../store/sessions-repository';
+import { cleanup } from './cleanup/cleanup';
+import { recordingDeps } from './cleanup/recording';
+import { reconcile, type Reconciled } from './cleanup/reconcile';
+import { repointed } from './cleanup/survey';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { agentAliveCommand, attachTmuxCommand, PROJECT_DIR } from './guest/claude-config';
@@ -20,8 +24,9 @@ import { preflightSteps, sessionSteps } from './pipelines';
 import { ConnectionKeeper } from './reconnect';
 import { StepAbort, toProblem } from './problem';
 import { emptyResources } from './resources';
-import { decisionRefused, teardown } from './teardown';
+import { teardown } from './teardown';
 import { Terminals } from './terminals';
+import { hasUnmergedWork } from './unmerged-work';
 
 export interface HostEvents {
   'session.updated': [SessionSummary];
@@ -130,12 +135,24 @@ export class SessionHost extends EventEmitter<HostEvents> {
     });
     live.failedTeardown = result;
     this.live.delete(ctx.id);
-    if (saved) this.finishRecord(ctx, result, problem);
+    if (saved) await this.finishRecord(ctx, result, problem);
     // Failed before it was saved (preflight): the faces still hear how it ended.
     else this.emit('session.updated', { ...this.summaryOf(ctx), state: 'failed', error: problem });
   }
 
-  private finishRecord(ctx: SessionContext, result: StopResult, error: Problem | null): void {
+  private async finishRecord(
+    ctx: SessionContext,
+    result: StopResult,
+    error: Problem | null,
+  ): Promise<void> {
+    if (
+      result.teardownProblems.length === 0 &&
+      result.outcome === 'kept' &&
+      ctx.state.worktreeDir
+    ) {
+      await this.keepRecord(ctx, result.problem ?? error);
+      return;
+    }
     if (result.teardownProblems.length === 0) {
       this.deps.sessions.delete(ctx.id);
       this.emit('session.updated', {
@@ -151,6 +168,27 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const to = r.state === 'stopping' || r.state === 'failed' ? r.state : 'failed';
     if (to !== r.state) this.deps.sessions.transition(ctx.id, to);
     this.deps.sessions.update(ctx.id, { error: error ?? result.teardownProblems[0]! });
+    this.publish(ctx.id);
+  }
+
+  /**
+   * The VM is gone, the copy stays (kept by choice, or a discard refused to lose its work): the
+   * record stays too, as `kept`, until the person merges or discards it.
+   */
+  private async keepRecord(ctx: SessionContext, problem: Problem | null): Promise<void> {
+    const r = this.deps.sessions.get(ctx.id)!;
+    const work = await hasUnmergedWork(this.deps.git, r).catch(() => true);
+    this.deps.sessions.transition(ctx.id, 'kept', {
+      hasUnmergedWork: work,
+      error: problem,
+      vmName: null,
+      vmIp: null,
+      vmPid: null,
+      tunnelPort: null,
+      proxyName: null,
+      url: null,
+      urlNote: null,
+    });
     this.publish(ctx.id);
   }
 
@@ -211,15 +249,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
         closeChannels: () => this.terminals.closeSession(id),
       });
       this.live.delete(id);
-      if (decisionRefused(onExit ?? ctx.onExit ?? 'keep', result)) {
-        // Merge or discard was refused (a conflict, work found nowhere else): the VM is gone, but
-        // the record stays, stopping, so the person can retry, insist with force, or keep.
-        this.deps.sessions.update(id, { error: result.problem });
-        this.publish(id);
-        return result;
-      }
-      if (result.teardownProblems.length === 0) this.deps.sessions.transition(id, 'ended');
-      this.finishRecord(ctx, result, null);
+      // A refused discard or merge keeps the copy: the record stays, kept, with the reason.
+      if (result.teardownProblems.length === 0 && result.outcome !== 'kept')
+        this.deps.sessions.transition(id, 'ended');
+      await this.finishRecord(ctx, result, null);
       return result;
     })();
     return current.stopping;
@@ -331,59 +364,38 @@ export class SessionHost extends EventEmitter<HostEvents> {
   }
 
   /** Sessions this host did not start (a previous host crashed): re-attach or tear down. */
-  async reconcile(): Promise<{ reattached: string[]; tornDown: string[]; orphanVms: string[] }> {
-    const vms = await this.deps.vms.list().catch(() => []);
-    const running = new Set(vms.filter((v) => v.running).map((v) => v.name));
-    const reattached: string[] = [];
-    const tornDown: string[] = [];
-    const known = new Set<string>();
-    for (const r of this.deps.sessions.list(['starting', 'running', 'stopping', 'failed'])) {
-      if (this.live.has(r.id)) continue;
-      if (r.vmName) known.add(r.vmName);
-      if (r.state === 'running' && r.vmName && running.has(r.vmName) && r.vmIp) {
-        try {
-          await this.reattach(r);
-          reattached.push(r.id);
-          continue;
-        } catch (e) {
-          this.deps.sessions.update(r.id, { error: toProblem(e) });
-        }
-      }
-      // Dead or half-made: tear down. A crashed start goes like a failed one (its copy too, unless
-      // it holds work: then discard refuses and keeps it); a session that ran keeps its copy.
-      await this.stop(r.id, r.state === 'starting' ? 'discard' : 'keep').catch(() => {});
-      tornDown.push(r.id);
-    }
-    const orphanVms = vms
-      .map((v) => v.name)
-      .filter((n) => isSessionVm(n) && !known.has(n) && !this.isLiveVm(n));
-    return { reattached, tornDown, orphanVms };
+  reconcile(): Promise<Reconciled> {
+    return reconcile(this.deps, this);
   }
 
-  private isLiveVm(name: string): boolean {
-    return [...this.live.values()].some((l) => l.ctx.state.vmName === name);
+  isLive(id: string): boolean {
+    return this.live.has(id);
   }
 
-  private async reattach(r: SessionRecord): Promise<void> {
+  /** Re-attaches to a session a previous host left running: ssh, tunnel and proxy made again. */
+  async reattach(r: SessionRecord): Promise<void> {
     const live = this.adopt(r);
     const { ctx } = live;
     const ssh = this.settings().ssh;
-    ctx.live.ssh = await this.deps.connectSsh({
+    ctx.live.ssh = await ctx.deps.connectSsh({
       host: r.vmIp!,
       port: ssh.port,
       username: ssh.user,
       password: ssh.password,
       deadlineMs: 15_000,
     });
-    const lease = await this.deps.ports.allocate();
+    const lease = await ctx.deps.ports.allocate();
     ctx.live.portLease = lease;
     ctx.live.tunnel = await this.deps.vms.forwardPort(ctx.live.ssh, {
       server: lease.server,
       guestPort: 80,
     });
     ctx.update({ tunnelPort: lease.port, url: ctx.live.tunnel.url });
-    if (r.proxyName) {
-      const url = await this.deps.proxies
+    if (r.proxyName && (await repointed(ctx.deps, r.proxyName))) {
+      // Its owner pointed the name elsewhere while no host ran: it is theirs now, not ours.
+      ctx.update({ proxyName: null, urlNote: `${r.proxyName} now points elsewhere in Herd` });
+    } else if (r.proxyName) {
+      const url = await ctx.deps.proxies
         .proxy(r.proxyName, ctx.live.tunnel.url, this.settings().herd.secure)
         .catch(() => null);
       if (url) ctx.update({ url });
@@ -417,39 +429,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return live;
   }
 
-  async cleanup(dryRun: boolean): Promise<CleanupReport> {
-    const problems: Problem[] = [];
-    const report = dryRun
-      ? await this.findOrphans()
-      : await this.reconcile().then(async (r) => ({
-          ...(await this.findOrphans()),
-          staleRecords: r.tornDown,
-        }));
-    if (!dryRun) {
-      for (const vm of report.orphanVms) {
-        await this.deps.vms.stop(vm).catch(() => {});
-        await this.deps.vms.delete(vm).catch((e) => problems.push(toProblem(e)));
-      }
-      for (const p of report.orphanProxies)
-        await this.deps.proxies.unproxy(p).catch((e) => problems.push(toProblem(e)));
-    }
-    return { ...report, dryRun, problems };
-  }
-
-  private async findOrphans(): Promise<Omit<CleanupReport, 'dryRun' | 'problems'>> {
-    const records = this.deps.sessions.list();
-    const vmNames = new Set(records.map((r) => r.vmName));
-    const proxyNames = new Set(records.map((r) => r.proxyName));
-    const vms = await this.deps.vms.list().catch(() => []);
-    const status = await this.deps.proxies.status();
-    const proxies = status.available ? await this.deps.proxies.proxies().catch(() => []) : [];
-    return {
-      orphanVms: vms.map((v) => v.name).filter((n) => isSessionVm(n) && !vmNames.has(n)),
-      orphanProxies: proxies.filter((p) => isClaveProxy(p) && !proxyNames.has(p)),
-      staleRecords: records
-        .filter((r) => r.state !== 'running' && !this.live.has(r.id))
-        .map((r) => r.id),
-    };
+  cleanup(dryRun: boolean): Promise<CleanupReport> {
+    return cleanup(this.deps, this, dryRun);
   }
 
   /** Quit: tear every session down, keeping all work. */
@@ -464,7 +445,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
     signal: AbortSignal,
     record?: SessionRecord,
   ): SessionContext {
-    const deps = this.deps;
+    // Everything this session makes goes on the ledger first (cleanup trusts nothing else).
+    const deps = recordingDeps(this.deps, id);
     const names = sessionNames(projectDir, id);
     let saved = Boolean(record);
     const state: SessionContext['state'] = record
@@ -540,6 +522,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       state: 'starting',
       startedAt: new Date().toISOString(),
       endedAt: null,
+      hasUnmergedWork: null,
     };
   }
 
@@ -547,16 +530,6 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const r = this.deps.sessions.get(id);
     if (r) this.emit('session.updated', toSummary(r));
   }
-}
-
-/** Session VMs are `clave-<id>`; the base and a provision's temporary VMs never match. */
-function isSessionVm(name: string): boolean {
-  return /^clave-[a-z0-9]{8}$/.test(name);
-}
-
-/** Proxies Clave names `<project-slug>-<session id>`; anything else is the user's own. */
-function isClaveProxy(name: string): boolean {
-  return /^[a-z0-9-]+-[a-z0-9]{8}$/.test(name);
 }
 
 /** A command without a PTY (piped `clave exec`): stdout and stderr apart, exit code kept. */

@@ -3,10 +3,12 @@
 // record. Each part runs whatever happened before it (one failure never skips the rest) and only
 // acts on what the session actually made, so it is safe to run after a failed step, twice, or
 // after a crash from the record alone.
+import { existsSync } from 'node:fs';
 import type { StopResult } from '../../../shared/api';
 import { settlesWithin } from '../host/retry';
 import { projectFolder } from '../vm/guest';
 import type { OnExit, Problem } from '../../../shared/session';
+import { isClaveTarget, servedTarget } from './cleanup/survey';
 import type { SessionContext } from './context';
 import { applyExitDecision } from './exit-decision';
 import { toProblem } from './problem';
@@ -32,7 +34,14 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
   const problems: Problem[] = [];
 
   await part(problems, 'Remove the .test proxy', async () => {
-    if (state.proxyName) await deps.proxies.unproxy(state.proxyName);
+    if (!state.proxyName) return;
+    // Torn down from a record (a previous host died): the proxy may have been re-pointed by its
+    // owner since; remove it only while it still points at one of Clave's tunnels.
+    if (!live.tunnel) {
+      const target = await servedTarget(deps, state.proxyName);
+      if (!target || !isClaveTarget(target, deps.ports.range)) return;
+    }
+    await deps.proxies.unproxy(state.proxyName);
   });
   await part(problems, 'Close the tunnel', async () => {
     await live.tunnel?.close();
@@ -69,24 +78,23 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
 
   let outcome: Pick<StopResult, 'outcome' | 'problem'> = { outcome: 'kept', problem: null };
   await part(problems, 'Handle the session copy', async () => {
-    if (!state.worktreeDir || !state.branch) return;
+    // The ledger entry of a copy goes with the copy (a kept copy stays on it).
+    const copy = deps.git.sessionPath(ctx.projectDir, ctx.id);
+    const branch = deps.git.sessionBranch(ctx.id);
+    const forgetIfGone = async () => {
+      if (existsSync(copy) || !deps.ledger.list({ kind: 'copy', name: copy }).length) return;
+      if ((await deps.git.resolve(ctx.projectDir, `refs/heads/${branch}`)) === null)
+        deps.ledger.remove('copy', copy);
+    };
+    if (!state.worktreeDir || !state.branch) return forgetIfGone();
     outcome = await applyExitDecision(
       deps.git,
       { repo: ctx.projectDir, id: ctx.id, branch: state.branch, baseBranch: state.baseBranch },
       options.decision,
       options.force ?? false,
     );
+    await forgetIfGone();
   });
 
   return { ...outcome, teardownProblems: problems };
-}
-
-/** The person's merge or discard was not carried out and the copy was kept: they must decide again. */
-export function decisionRefused(decision: OnExit, result: StopResult): boolean {
-  return (
-    decision !== 'keep' &&
-    result.outcome === 'kept' &&
-    result.problem !== null &&
-    result.teardownProblems.length === 0
-  );
 }

@@ -24,4 +24,54 @@ export const migrations: readonly string[] = [
      ended_at      TEXT
    );
    CREATE INDEX sessions_state ON sessions(state);`,
+  // A session whose VM is gone but whose copy stays (kept, or refused to discard) keeps its
+  // record as `kept`, with whether the copy holds unmerged work. SQLite cannot alter a CHECK:
+  // rebuild the table.
+  `CREATE TABLE sessions_v2 (
+     id            TEXT PRIMARY KEY,
+     project_dir   TEXT NOT NULL,
+     project_name  TEXT NOT NULL,
+     state         TEXT NOT NULL CHECK (state IN ('starting','running','stopping','ended','failed','kept')),
+     on_exit       TEXT CHECK (on_exit IN ('keep','merge','discard')),
+     base_branch   TEXT,
+     base_commit   TEXT,
+     branch        TEXT,
+     worktree_dir  TEXT,
+     vm_name       TEXT,
+     vm_ip         TEXT,
+     vm_pid        INTEGER,
+     tunnel_port   INTEGER,
+     proxy_name    TEXT,
+     url           TEXT,
+     url_note      TEXT,
+     warnings      TEXT NOT NULL DEFAULT '[]',
+     error         TEXT,
+     started_at    TEXT NOT NULL,
+     updated_at    TEXT NOT NULL,
+     ended_at      TEXT,
+     unmerged_work INTEGER
+   );
+   INSERT INTO sessions_v2 (id, project_dir, project_name, state, on_exit, base_branch,
+     base_commit, branch, worktree_dir, vm_name, vm_ip, vm_pid, tunnel_port, proxy_name, url,
+     url_note, warnings, error, started_at, updated_at, ended_at)
+   SELECT id, project_dir, project_name, state, on_exit, base_branch, base_commit, branch,
+     worktree_dir, vm_name, vm_ip, vm_pid, tunnel_port, proxy_name, url, url_note, warnings,
+     error, started_at, updated_at, ended_at FROM sessions;
+   DROP TABLE sessions;
+   ALTER TABLE sessions_v2 RENAME TO sessions;
+   CREATE INDEX sessions_state ON sessions(state);`,
+  // The ledger: every VM, proxy, tunnel port and session copy Clave makes, written before it is
+  // made (`intended`), marked `created`, deleted once the thing is gone. Cleanup removes only what
+  // is here. Not tied to sessions by a foreign key: an entry outlives its session's record.
+  `CREATE TABLE ledger (
+     id          INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind        TEXT NOT NULL CHECK (kind IN ('vm','proxy','port','copy')),
+     name        TEXT NOT NULL,
+     session_id  TEXT,
+     detail      TEXT NOT NULL DEFAULT '{}',
+     state       TEXT NOT NULL CHECK (state IN ('intended','created')),
+     created_at  TEXT NOT NULL,
+     updated_at  TEXT NOT NULL
+   );
+   CREATE INDEX ledger_kind_name ON ledger(kind, name);`,
 ];

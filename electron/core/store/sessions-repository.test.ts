@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { migrate, openDatabase, type Db } from './database';
+import { migrations } from './migrations';
 import { InvalidTransitionError, SessionsRepository } from './sessions-repository';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'clave-store-'));
@@ -37,6 +39,34 @@ describe('sessions repository', () => {
     repo.transition('x', 'stopping');
     repo.transition('x', 'ended');
     expect(() => repo.transition('x', 'running')).toThrow(InvalidTransitionError);
+  });
+
+  it('keeps a session whose copy stays, with its unmerged work, until it is merged or discarded', () => {
+    repo.create({ id: 'k', projectDir: '/p', projectName: 'p' });
+    repo.transition('k', 'stopping');
+    const kept = repo.transition('k', 'kept', { hasUnmergedWork: true });
+    expect(kept).toMatchObject({ state: 'kept', hasUnmergedWork: true });
+    expect(kept.endedAt).not.toBeNull();
+    expect(() => repo.transition('k', 'running')).toThrow(InvalidTransitionError);
+    expect(repo.transition('k', 'stopping').state).toBe('stopping');
+  });
+
+  it('migrates a database of the first schema: its sessions survive, and can be kept', () => {
+    const old = new Database(':memory:');
+    old.exec(migrations[0]!);
+    old.pragma('user_version = 1');
+    old
+      .prepare(
+        `INSERT INTO sessions (id, project_dir, project_name, state, started_at, updated_at)
+         VALUES ('m1', '/p', 'p', 'failed', 't', 't')`,
+      )
+      .run();
+    migrate(old);
+    const migrated = new SessionsRepository(old);
+    expect(migrated.get('m1')).toMatchObject({ state: 'failed', hasUnmergedWork: null });
+    expect(migrated.transition('m1', 'kept').state).toBe('kept');
+    expect(() => old.prepare(`UPDATE sessions SET state = 'bogus'`).run()).toThrow(/CHECK/);
+    old.close();
   });
 
   it('persists on disk in WAL mode and refuses a schema from the future', () => {

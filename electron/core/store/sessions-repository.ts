@@ -1,5 +1,6 @@
 // The sessions table and its state machine: starting → running → stopping → ended,
-// with failed reachable from starting/running/stopping. Records hold everything reconciliation
+// with failed reachable from starting/running/stopping, and kept (the VM gone, the copy left for
+// the person to merge or discard) reachable from stopping and failed. Records hold everything reconciliation
 // needs to find a session's VM, tunnel port, proxy and copy after a crash.
 import type { OnExit, Problem, SessionState, SessionSummary } from '../../../shared/session';
 import type { Db } from './database';
@@ -7,9 +8,10 @@ import type { Db } from './database';
 const transitions: Record<SessionState, readonly SessionState[]> = {
   starting: ['running', 'stopping', 'failed'],
   running: ['stopping', 'failed'],
-  stopping: ['ended', 'failed', 'stopping'],
+  stopping: ['ended', 'failed', 'stopping', 'kept'],
   ended: [],
-  failed: ['stopping'],
+  failed: ['stopping', 'kept'],
+  kept: ['stopping'],
 };
 
 export class InvalidTransitionError extends Error {}
@@ -35,6 +37,7 @@ export interface SessionRecord {
   error: Problem | null;
   startedAt: string;
   endedAt: string | null;
+  hasUnmergedWork: boolean | null;
 }
 
 export type SessionPatch = Partial<Omit<SessionRecord, 'id' | 'state' | 'startedAt'>>;
@@ -57,6 +60,7 @@ const columns: Record<keyof SessionPatch, string> = {
   warnings: 'warnings',
   error: 'error',
   endedAt: 'ended_at',
+  hasUnmergedWork: 'unmerged_work',
 };
 const jsonColumns = new Set(['warnings', 'error']);
 
@@ -86,6 +90,7 @@ function fromRow(r: Row): SessionRecord {
     error: r.error ? (JSON.parse(r.error as string) as Problem) : null,
     startedAt: r.started_at as string,
     endedAt: r.ended_at as string | null,
+    hasUnmergedWork: r.unmerged_work === null ? null : r.unmerged_work === 1,
   };
 }
 
@@ -135,6 +140,7 @@ export class SessionsRepository {
       const sets = keys.map((k) => `${columns[k]} = ?`).join(', ');
       const values = keys.map((k) => {
         const v = patch[k];
+        if (typeof v === 'boolean') return v ? 1 : 0;
         return jsonColumns.has(k) && v !== null && v !== undefined
           ? JSON.stringify(v)
           : (v ?? null);
@@ -152,7 +158,10 @@ export class SessionsRepository {
       if (!transitions[current.state].includes(to)) {
         throw new InvalidTransitionError(`Session ${id} cannot go from ${current.state} to ${to}`);
       }
-      const ended = to === 'ended' || to === 'failed' ? { endedAt: this.now().toISOString() } : {};
+      const ended =
+        to === 'ended' || to === 'failed' || to === 'kept'
+          ? { endedAt: this.now().toISOString() }
+          : {};
       this.db.prepare('UPDATE sessions SET state = ? WHERE id = ?').run(to, id);
       return this.update(id, { ...ended, ...patch });
     })();

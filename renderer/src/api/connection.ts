@@ -1,7 +1,7 @@
 // How the renderer reaches the session host: the app's preload (window.clave, over Electron IPC)
 // or, in a browser, a WebSocket to the page's own host. Everything above this sees a ClaveApi.
 import type { ClaveApi } from '../../../shared/api';
-import { apiUrlFor, connectWebSocket } from './websocket';
+import { apiUrlFor, connectWebSocket, takeAccessToken } from './websocket';
 
 export interface ConnectionStatus {
   state: 'connecting' | 'open' | 'closed';
@@ -24,5 +24,5 @@ export function fixedConnection(api: ClaveApi): Connection {
 
 export function connect(win: Window = window): Connection {
   if (win.clave) return fixedConnection(win.clave);
-  return connectWebSocket(apiUrlFor(win.location));
+  return connectWebSocket(apiUrlFor(win.location, takeAccessToken(win)));
 }

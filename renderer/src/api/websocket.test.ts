@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrlFor, connectWebSocket } from './websocket';
+import { apiUrlFor, connectWebSocket, takeAccessToken } from './websocket';
 
 class FakeSocket {
   static all: FakeSocket[] = [];
@@ -21,13 +21,24 @@ class FakeSocket {
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('WebSocket transport', () => {
-  it('talks to /api on the page’s own host, with the token from the page’s address', () => {
-    expect(apiUrlFor({ protocol: 'http:', host: '127.0.0.1:4178', hash: '#token=a-b_c' })).toBe(
+  it('talks to /api on the page’s own host, with the token', () => {
+    expect(apiUrlFor({ protocol: 'http:', host: '127.0.0.1:4178' }, 'a-b_c')).toBe(
       'ws://127.0.0.1:4178/api?token=a-b_c',
     );
-    expect(apiUrlFor({ protocol: 'https:', host: 'x.test', hash: '' })).toBe(
-      'wss://x.test/api?token=',
-    );
+    expect(apiUrlFor({ protocol: 'https:', host: 'x.test' }, '')).toBe('wss://x.test/api?token=');
+  });
+
+  it('takes the token from the address once, keeps it for the tab, and leaves the route', () => {
+    const path = location.pathname + location.search;
+    sessionStorage.clear();
+    history.replaceState(null, '', `${path}#settings&token=a%2Bb_c`);
+    expect(takeAccessToken(window)).toBe('a+b_c');
+    expect(location.hash).toBe('#settings');
+    // A reload or a route change later: the address has no token, the tab still knows it.
+    history.replaceState(null, '', path);
+    expect(takeAccessToken(window)).toBe('a+b_c');
+    sessionStorage.clear();
+    expect(takeAccessToken(window)).toBe('');
   });
 
   it('calls, delivers events, fails fast while down and reconnects with a new epoch', async () => {

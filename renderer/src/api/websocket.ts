@@ -6,12 +6,30 @@ import { createEventListeners } from '../../../shared/event-listeners';
 import { ApiError, createRpcClient, type RpcClient } from '../../../shared/protocol';
 import type { Connection, ConnectionStatus } from './connection';
 
+const TOKEN_KEY = 'clave.token';
+
 /**
- * The host's WebSocket for this page: `/api` on the page's own host, with the access token the
- * host put in the page's address (`#token=…`: a fragment never goes out in an HTTP request).
+ * The access token the host put in the page's address (`#token=…`: a fragment never goes out in
+ * an HTTP request). Taken once: kept in this tab's storage, so a reload or a reconnect still has
+ * it, and removed from the address, so the fragment stays free for routes (`#settings`) and the
+ * token is not left on screen or in history.
  */
-export function apiUrlFor(location: Pick<Location, 'protocol' | 'host' | 'hash'>): string {
-  const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token') ?? '';
+export function takeAccessToken(
+  win: Pick<Window, 'location' | 'history' | 'sessionStorage'>,
+): string {
+  const parts = win.location.hash.replace(/^#/, '').split('&').filter(Boolean);
+  const given = parts.find((p) => p.startsWith('token='));
+  if (given !== undefined) {
+    win.sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(given.slice('token='.length)));
+    const rest = parts.filter((p) => p !== given).join('&');
+    const { pathname, search } = win.location;
+    win.history.replaceState(null, '', `${pathname}${search}${rest ? `#${rest}` : ''}`);
+  }
+  return win.sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/** The host's WebSocket for this page: `/api` on the page's own host, with the access token. */
+export function apiUrlFor(location: Pick<Location, 'protocol' | 'host'>, token: string): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`;
 }

@@ -1,6 +1,7 @@
 // One session: what it is (project, branch, state, site, elapsed), why it failed if it did, how
 // its start went, the host's warnings, and its terminals.
 import type { ClaveApi } from '../../../shared/api';
+import type { SessionSummary } from '../../../shared/session';
 import type { ConnectionStatus } from '../api/connection';
 import { displayUrl, formatDuration, formatElapsed } from '../format';
 import type { SessionStore, SessionTabs, SessionView } from '../store/sessions';
@@ -122,15 +123,22 @@ export function SessionDetail({
         </div>
       </header>
       {s?.urlNote && running && <p className="url-note">{s.urlNote}</p>}
+      {view.state === 'kept' && s && <KeptNote summary={s} />}
 
       {view.failure && (
         <ProblemBox
           problem={view.failure.problem}
-          title={view.failure.label ? `Failed at: ${view.failure.label}` : 'The session failed'}
+          title={
+            view.state === 'kept'
+              ? 'Why the copy was kept'
+              : view.failure.label
+                ? `Failed at: ${view.failure.label}`
+                : 'The session failed'
+          }
         />
       )}
 
-      {(!running || !started) && view.state !== 'stopping' && (
+      {(!running || !started) && view.state !== 'stopping' && view.state !== 'kept' && (
         <Progress pipelines={view.pipelines} now={now} />
       )}
       {running && started && (
@@ -164,5 +172,18 @@ export function SessionDetail({
         />
       )}
     </article>
+  );
+}
+
+/** A kept session: the VM is gone, the copy waits for a merge or a discard. */
+function KeptNote({ summary }: { summary: SessionSummary }) {
+  return (
+    <p className="kept-note" role="status">
+      The VM is gone; the session copy is kept at <code>{summary.worktreeDir}</code>
+      {summary.hasUnmergedWork
+        ? ' and holds work not on the base branch yet.'
+        : ' with no unmerged work.'}{' '}
+      Use Stop… to merge or discard it.
+    </p>
   );
 }

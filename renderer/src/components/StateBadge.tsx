@@ -6,6 +6,7 @@ const LABELS: Record<SessionState, string> = {
   stopping: 'Stopping',
   ended: 'Ended',
   failed: 'Failed',
+  kept: 'Kept',
 };
 
 export function StateBadge({ state }: { state: SessionState }) {

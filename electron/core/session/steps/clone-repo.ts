@@ -1,5 +1,6 @@
 // Session 1: the session copy, `.clave/wt/s-<id>` on branch `clave/s-<id>`, with `.env` and the
 // other listed ignored files carried in. A clone, not a worktree: git must work inside the VM.
+import { recorded } from '../../vm/recording';
 import type { Step } from '../pipeline';
 import type { SessionContext } from '../context';
 
@@ -7,11 +8,22 @@ export const cloneRepo: Step<SessionContext> = {
   name: 'clone-repo',
   label: 'Copy the repository',
   async run(ctx, progress) {
-    const copy = await ctx.deps.git.createSessionCopy({
-      repo: ctx.projectDir,
-      id: ctx.id,
-      ...(ctx.projectConfig.include ? { include: ctx.projectConfig.include } : {}),
-    });
+    const { git, ledger } = ctx.deps;
+    const copy = await recorded(
+      ledger,
+      {
+        kind: 'copy',
+        name: git.sessionPath(ctx.projectDir, ctx.id),
+        sessionId: ctx.id,
+        detail: { repo: ctx.projectDir, branch: git.sessionBranch(ctx.id) },
+      },
+      () =>
+        git.createSessionCopy({
+          repo: ctx.projectDir,
+          id: ctx.id,
+          ...(ctx.projectConfig.include ? { include: ctx.projectConfig.include } : {}),
+        }),
+    );
     ctx.update({ worktreeDir: copy.path, branch: copy.branch });
     if (copy.included.length) progress.hint(`carried in ${copy.included.join(', ')}`);
   },

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { summary } from '../shared/testing/fake-api';
+import { cleanupLines, keptLines } from './cleanup-report';
+
+describe('cleanup report lines', () => {
+  it('says for each thing what cleanup does and why it is Clave’s', () => {
+    const reason =
+      'created by session abcd1234 at t, ledger entry #12; proxy points at 127.0.0.1:8081';
+    const lines = cleanupLines({
+      dryRun: true,
+      staleRecords: ['abcd1234'],
+      problems: [],
+      items: [
+        {
+          kind: 'proxy',
+          name: 'shop-abcd1234',
+          sessionId: 'abcd1234',
+          ledgerId: 12,
+          action: 'remove',
+          reason,
+        },
+        {
+          kind: 'port',
+          name: '8081',
+          sessionId: 'abcd1234',
+          ledgerId: 13,
+          action: 'forget',
+          reason: 'r',
+        },
+      ],
+    });
+    expect(lines).toContain('Would tear down session abcd1234 (its host is gone)');
+    expect(lines).toContain(`Would remove Herd proxy shop-abcd1234: ${reason}`);
+    expect(lines).toContain('Would forget tunnel port 8081: r');
+    expect(lines).not.toContain('Nothing to clean up.');
+  });
+
+  it('says when there is nothing to clean up, and lists kept copies', () => {
+    expect(cleanupLines({ dryRun: false, staleRecords: [], problems: [], items: [] })).toContain(
+      'Nothing to clean up.',
+    );
+    const kept = summary({ id: 'k1k2k3k4', state: 'kept', hasUnmergedWork: true });
+    expect(keptLines([summary(), kept])).toEqual([
+      '',
+      'Kept session copies (merge or discard: clave stop <id> --on-exit=merge|discard):',
+      `  k1k2k3k4  ${kept.worktreeDir}  holds unmerged work`,
+    ]);
+    expect(keptLines([summary()])).toEqual([]);
+  });
+});

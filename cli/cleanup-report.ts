@@ -1,0 +1,42 @@
+// How `clave cleanup` and `clave sessions` say what cleanup did or would do, and why each thing
+// is Clave's; and which kept sessions still wait for a merge or discard.
+import type { CleanupItem, CleanupReport } from '../shared/api';
+import type { SessionSummary } from '../shared/session';
+
+const KIND: Record<CleanupItem['kind'], string> = {
+  vm: 'VM',
+  proxy: 'Herd proxy',
+  port: 'tunnel port',
+  copy: 'session copy',
+};
+
+export function cleanupLines(r: CleanupReport): string[] {
+  const verb = {
+    remove: r.dryRun ? 'Would remove' : 'Removed',
+    forget: r.dryRun ? 'Would forget' : 'Forgot',
+    keep: 'Left alone',
+  };
+  const lines = r.staleRecords.map(
+    (id) => `${r.dryRun ? 'Would tear down' : 'Tore down'} session ${id} (its host is gone)`,
+  );
+  for (const i of r.items) lines.push(`${verb[i.action]} ${KIND[i.kind]} ${i.name}: ${i.reason}`);
+  if (!r.items.some((i) => i.action !== 'keep') && !r.staleRecords.length)
+    lines.push('Nothing to clean up.');
+  lines.push(
+    'Cleanup removes only what Clave made (its ledger): never your own Herd proxies or VMs, never a copy holding work.',
+  );
+  return lines;
+}
+
+export function keptLines(sessions: SessionSummary[]): string[] {
+  const kept = sessions.filter((s) => s.state === 'kept');
+  if (!kept.length) return [];
+  return [
+    '',
+    'Kept session copies (merge or discard: clave stop <id> --on-exit=merge|discard):',
+    ...kept.map(
+      (s) =>
+        `  ${s.id}  ${s.worktreeDir ?? '-'}  ${s.hasUnmergedWork ? 'holds unmerged work' : 'no unmerged work'}`,
+    ),
+  ];
+}

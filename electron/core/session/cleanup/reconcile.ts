@@ -1,0 +1,53 @@
+// After a host ended without tearing down (a crash), the next one settles every session it finds
+// on record: a running one whose VM lives is re-attached; the rest are torn down. A start cut
+// short loses its copy only when the copy holds no work; otherwise it becomes a kept session.
+import type { StopResult } from '../../../../shared/api';
+import type { OnExit } from '../../../../shared/session';
+import type { SessionRecord } from '../../store/sessions-repository';
+import type { SessionDeps } from '../deps';
+import { toProblem } from '../problem';
+
+/** What reconciliation and cleanup need from the host that runs the sessions. */
+export interface SessionOwner {
+  /** This host runs (or is starting, or stopping) the session. */
+  isLive(id: string): boolean;
+  reattach(r: SessionRecord): Promise<void>;
+  stop(id: string, onExit: OnExit, force?: boolean): Promise<StopResult>;
+}
+
+export interface Reconciled {
+  reattached: string[];
+  tornDown: string[];
+  /** VMs in the ledger that no session holds any more (`clave cleanup` removes them). */
+  orphanVms: string[];
+}
+
+export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise<Reconciled> {
+  const vms = await deps.vms.list().catch(() => []);
+  const running = new Set(vms.filter((v) => v.running).map((v) => v.name));
+  const reattached: string[] = [];
+  const tornDown: string[] = [];
+  for (const r of deps.sessions.list(['starting', 'running', 'stopping', 'failed'])) {
+    if (owner.isLive(r.id)) continue;
+    if (r.state === 'running' && r.vmName && running.has(r.vmName) && r.vmIp) {
+      try {
+        await owner.reattach(r);
+        reattached.push(r.id);
+        continue;
+      } catch (e) {
+        deps.sessions.update(r.id, { error: toProblem(e) });
+      }
+    }
+    // Dead or half-made: tear down. Discard (never forced) refuses a copy holding work, which is
+    // then kept; a session that ran is kept as it is (the person may want its copy).
+    const decision: OnExit = r.state === 'starting' || r.state === 'failed' ? 'discard' : 'keep';
+    await owner.stop(r.id, decision).catch(() => {});
+    tornDown.push(r.id);
+  }
+  const existing = new Set(vms.map((v) => v.name));
+  const orphanVms = deps.ledger
+    .list({ kind: 'vm' })
+    .filter((e) => existing.has(e.name) && !(e.sessionId && owner.isLive(e.sessionId)))
+    .map((e) => e.name);
+  return { reattached, tornDown, orphanVms };
+}
