@@ -115,7 +115,12 @@ export class Matrix implements MatrixWorld {
   }
 
   git(cwd: string, ...args: string[]): string {
-    return execFileSync('git', args, { cwd, env: this.world.env, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, {
+      cwd,
+      env: this.world.env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   }
 
   async extraHost(settings: object = {}, env: NodeJS.ProcessEnv = this.world.env) {
