@@ -85,7 +85,7 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
         projects: Record<string, { hasTrustDialogAccepted?: boolean }>;
       };
       expect(state.hasCompletedOnboarding).toBe(true);
-      expect(state.projects['/srv/project'].hasTrustDialogAccepted).toBe(true);
+      expect(state.projects['/srv/project']?.hasTrustDialogAccepted).toBe(true);
     },
     90_000,
   );
