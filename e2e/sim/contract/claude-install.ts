@@ -77,9 +77,11 @@ export async function ensureRealClaude(): Promise<RealClaudeResult> {
         '--no-save',
         '--no-audit',
         '--no-fund',
+        // The suite runs the platform package's binary itself: no third-party script runs here.
+        '--ignore-scripts',
         `${PACKAGE}@${CLAUDE_CODE_VERSION}`,
       ],
-      { timeout: 300_000 },
+      { timeout: 300_000, cwd: tmp },
     );
     if (!existsSync(join(tmp, binary))) {
       throw new Error(`${platformPackage()} was not installed (optional dependencies omitted?)`);
