@@ -143,7 +143,7 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
       // The UserPromptSubmit hook that sleeps 3 s has a 1 s timeout: the turn does not wait for it
       // (and it is killed: its `late` line never comes, checked once 3 s have passed).
       expect(await a.screen()).toMatch(/UserPromptSubmit hook \[.*\] timed out after 1s/);
-      expect(stop.t - submit.t).toBeLessThan(2_900);
+      expect(stop.t - submit.t).toBeLessThan(3_000);
     },
     60_000,
   );
@@ -181,16 +181,19 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
   it.skipIf(skip)(
     'idle: Notification idle_prompt after messageIdleNotifThresholdMs without input',
     async () => {
-      // After a text answer (2.1.332 sent none within 13 s of a Bash tool turn: see the contract).
-      const before = (await a.events()).length;
-      await a.type('say waiting now');
-      const lastStop = await a.waitEvent(ev('Stop'), 'Stop', 20_000, before);
-      const idle = await a.waitEvent(
-        ev('Notification'),
-        'Notification idle_prompt',
-        IDLE_MS + 10_000,
-        before,
-      );
+      // 2.1.332 checks once, `threshold` ms after the turn, and stays silent for that turn when a
+      // dialog or overlay is up then (seen in 2 of 5 runs): up to three turns, one must be announced.
+      let idle: HookRun | undefined;
+      let lastStop: HookRun | undefined;
+      for (let turn = 0; turn < 3 && !idle; turn++) {
+        const before = (await a.events()).length;
+        await a.type(`say waiting now ${turn}`);
+        lastStop = await a.waitEvent(ev('Stop'), 'Stop', 20_000, before);
+        idle = await a
+          .waitEvent(ev('Notification'), 'Notification idle_prompt', IDLE_MS + 6_000, before)
+          .catch(() => undefined);
+      }
+      if (!idle || !lastStop) throw new Error('no idle_prompt Notification after three turns');
       expect(idle.payload).toMatchObject({
         hook_event_name: 'Notification',
         session_id: sessionId,
@@ -201,7 +204,7 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
       // Every slow UserPromptSubmit hook so far was killed at its 1 s timeout.
       expect((await a.events()).some(ev('late'))).toBe(false);
     },
-    30_000,
+    90_000,
   );
 
   it.skipIf(skip)(
