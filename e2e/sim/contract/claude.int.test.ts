@@ -178,7 +178,9 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
     60_000,
   );
 
-  it.skipIf(skip)(
+  // The real 2.1.332 sends idle_prompt unreliably under tmux (in some runs none in six turns;
+  // see claude-code-2.1.332.md), so only the simulated Claude is held to it here.
+  it.skipIf(skip || claude !== undefined)(
     'idle: Notification idle_prompt after messageIdleNotifThresholdMs without input',
     async () => {
       // 2.1.332 checks once, `threshold` ms after the turn, and stays silent for that turn when a
@@ -276,11 +278,12 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
     async () => {
       const before = (await a.events()).length;
       await a.launch(['--dangerously-skip-permissions', '--continue']);
-      await a.waitScreen(
-        /hello from the contract[\s\S]*hello from the contract[\s\S]*bypass permissions on/,
-      );
+      // The earlier conversation is shown again, up to its last (failed) turn.
+      await a.waitScreen(/fail[\s\S]*API Error: 500[\s\S]*bypass permissions on/);
       const start = await a.waitEvent(ev('SessionStart'), 'SessionStart', 20_000, before);
       expect(start.payload).toMatchObject({ source: 'resume', session_id: sessionId });
+      await a.type('say continued here');
+      await a.waitEvent(ev('Stop'), 'Stop after --continue', 20_000, before);
       await a.type('/exit');
       await a.waitEvent(ev('SessionEnd'), 'SessionEnd', 20_000, before);
     },
@@ -324,9 +327,7 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
       await b.sh(`mkdir -p ${TRANSCRIPTS}`);
       await b.ssh.writeFile(`${TRANSCRIPTS}/${sessionId}.jsonl`, jsonl);
       await b.launch(['--dangerously-skip-permissions', '--resume', sessionId]);
-      await b.waitScreen(
-        /hello from the contract[\s\S]*hello from the contract[\s\S]*bypass permissions on/,
-      );
+      await b.waitScreen(/continued here[\s\S]*continued here[\s\S]*bypass permissions on/);
       const start = await b.waitEvent(ev('SessionStart'), 'SessionStart in the second VM');
       expect(start.payload).toMatchObject({ source: 'resume', session_id: sessionId });
       await b.type('say resumed elsewhere');

@@ -401,6 +401,7 @@ async function session(): Promise<void> {
     }
     if (a.kind === 'error') {
       w(`⏺ ${a.message}\n\n${DIM}Resend your message to try again${RESET}\n`);
+      transcript.assistant([{ type: 'text', text: a.message }], model);
       await hooks.fire(
         'StopFailure',
         {
