@@ -61,7 +61,9 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
   beforeAll(async () => {
     if (skip) return;
     sim = await createSimHost();
-    api = await startFakeAnthropic();
+    // A model's latency: with instant answers 2.1.332 behaves unlike in real use (idle_prompt
+    // almost never comes; see claude-code-2.1.332.md).
+    api = await startFakeAnthropic({ latencyMs: claude ? 1500 : 0 });
     a = await bootClaudeVm(sim, 'clave-contract-claude-a', { apiUrl: api.url, real: claude });
   }, 120_000);
   afterAll(async () => {
@@ -178,24 +180,20 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
     60_000,
   );
 
-  // The real 2.1.332 sends idle_prompt unreliably under tmux (in some runs none in six turns;
-  // see claude-code-2.1.332.md), so only the simulated Claude is held to it here.
+  // The real 2.1.332 sends idle_prompt in some runs for every turn and in others for none (see
+  // claude-code-2.1.332.md): held to it on the simulated Claude only, until that is understood.
   it.skipIf(skip || claude !== undefined)(
     'idle: Notification idle_prompt after messageIdleNotifThresholdMs without input',
     async () => {
-      // 2.1.332 checks once, `threshold` ms after the turn, and stays silent for that turn when a
-      // dialog or overlay is up then (seen in 2 of 5 runs): up to three turns, one must be announced.
-      let idle: HookRun | undefined;
-      let lastStop: HookRun | undefined;
-      for (let turn = 0; turn < 3 && !idle; turn++) {
-        const before = (await a.events()).length;
-        await a.type(`say waiting now ${turn}`);
-        lastStop = await a.waitEvent(ev('Stop'), 'Stop', 20_000, before);
-        idle = await a
-          .waitEvent(ev('Notification'), 'Notification idle_prompt', IDLE_MS + 6_000, before)
-          .catch(() => undefined);
-      }
-      if (!idle || !lastStop) throw new Error('no idle_prompt Notification after three turns');
+      const before = (await a.events()).length;
+      await a.type('say waiting now');
+      const lastStop = await a.waitEvent(ev('Stop'), 'Stop', 20_000, before);
+      const idle = await a.waitEvent(
+        ev('Notification'),
+        'Notification idle_prompt',
+        IDLE_MS + 10_000,
+        before,
+      );
       expect(idle.payload).toMatchObject({
         hook_event_name: 'Notification',
         session_id: sessionId,

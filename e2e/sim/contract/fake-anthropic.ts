@@ -178,7 +178,9 @@ function json(res: ServerResponse, status: number, v: unknown): void {
 }
 
 /** Listens on the gateway (an ephemeral port, so parallel suites never collide). */
-export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+export async function startFakeAnthropic(
+  opts: { latencyMs?: number } = {},
+): Promise<FakeAnthropic> {
   const release = holdGateway();
   const requests: ApiRequest[] = [];
   const server = createServer((req, res) => {
@@ -205,6 +207,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       });
       if (path === '/v1/messages/count_tokens') return json(res, 200, { input_tokens: 12 });
       const a = answer(body);
+      // A model takes its time; Claude Code's idle bookkeeping assumes it does.
+      if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
       if (a.kind === 'error') {
         json(res, a.status, { type: 'error', error: { type: a.type, message: a.message } });
         return;
