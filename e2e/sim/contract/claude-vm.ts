@@ -295,9 +295,15 @@ export async function bootClaudeVm(
           '-y',
           '50',
           `bash -l "$HOME"/${DIR}/run.sh ${args.map(quote).join(' ')}`,
+          // In the same tmux command: a Claude that exits at once must still leave its pane.
+          ';',
+          'set-option',
+          '-t',
+          TMUX_SESSION,
+          'remain-on-exit',
+          'on',
         ]),
       );
-      await keepPane();
     },
   };
   return c;
