@@ -41,10 +41,8 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'doctor.run': () => s.doctor(),
     'settings.get': () => s.settings.view(),
     'settings.update': ({ patch }) => s.settings.update(patch),
-    'provision.start': async (p) => {
-      const r = await s.provisions.start(p);
-      return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
-    },
+    // The core's result is the wire's plus local facts; the dispatcher's schema strips those.
+    'provision.start': (p) => s.provisions.start(p),
     'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
   };
 }

@@ -15,6 +15,16 @@ const transitions: Record<SessionState, readonly SessionState[]> = {
   kept: ['stopping'],
 };
 
+/** States whose session may still hold a VM, tunnel, proxy or copy that teardown has to end. */
+export const UNFINISHED_STATES: readonly SessionState[] = [
+  'starting',
+  'running',
+  'stopping',
+  'failed',
+];
+/** States a session's run ends in: its record gets `endedAt`. */
+const ENDED_STATES: readonly SessionState[] = ['ended', 'failed', 'kept'];
+
 export class InvalidTransitionError extends Error {}
 
 /**
@@ -123,10 +133,7 @@ export class SessionsRepository {
       if (!transitions[current.state].includes(to)) {
         throw new InvalidTransitionError(`Session ${id} cannot go from ${current.state} to ${to}`);
       }
-      const ended =
-        to === 'ended' || to === 'failed' || to === 'kept'
-          ? { endedAt: this.now().toISOString() }
-          : {};
+      const ended = ENDED_STATES.includes(to) ? { endedAt: this.now().toISOString() } : {};
       this.db.prepare('UPDATE sessions SET state = ? WHERE id = ?').run(to, id);
       return this.update(id, { ...ended, ...patch });
     })();
