@@ -107,29 +107,44 @@ describe('clave provision on the simulated host', () => {
   });
 
   it('Ctrl-C during a provision: the host removes the temporary VM, the CLI exits non-zero', async () => {
-    const cli = spawn(CLAVE_BIN, ['provision'], {
-      env: world.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const exited = new Promise<number | null>((r) => cli.once('close', (code) => r(code)));
-    // Once the script folder is being mounted, the temporary VM runs.
-    await new Promise<void>((resolve, reject) => {
-      cli.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (/Mounting the script folder/.test(stderr)) resolve();
-      });
-      void exited.then(() => reject(new Error(`clave provision ended first:\n${stderr}`)));
-    });
-    expect((await localVms()).filter((n) => n.startsWith('clave-base-tmp-'))).toHaveLength(1);
-
-    cli.kill('SIGINT');
-    const code = await exited;
+    const cli = await provisionUntilTheTemporaryVmRuns();
+    cli.child.kill('SIGINT');
+    const code = await cli.exited;
 
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
-    expect(stderr).toContain('Provisioning was interrupted');
+    expect(cli.stderr()).toContain('Provisioning was interrupted');
+    expect(await localVms()).toEqual([]);
+    expect(leftovers(world.sim.tartHome).filter((l) => l.includes(world.sim.tartHome))).toEqual([]);
+  });
+
+  it('the host stopped during a provision takes the temporary VM with it', async () => {
+    const cli = await provisionUntilTheTemporaryVmRuns();
+    const hostExited = new Promise((r) => host!.once('exit', r));
+    host!.kill('SIGTERM');
+    await hostExited;
+
+    expect(await cli.exited).not.toBe(0);
     expect(await localVms()).toEqual([]);
     expect(leftovers(world.sim.tartHome).filter((l) => l.includes(world.sim.tartHome))).toEqual([]);
   });
 });
+
+/** `clave provision`, once its temporary VM runs (the script folder is being mounted). */
+async function provisionUntilTheTemporaryVmRuns() {
+  const child = spawn(CLAVE_BIN, ['provision'], {
+    env: world.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/Mounting the script folder/.test(stderr)) resolve();
+    });
+    void exited.then(() => reject(new Error(`clave provision ended first:\n${stderr}`)));
+  });
+  expect((await localVms()).filter((n) => n.startsWith('clave-base-tmp-'))).toHaveLength(1);
+  return { child, exited, stderr: () => stderr };
+}
