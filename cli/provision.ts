@@ -3,8 +3,8 @@
 // the temporary VM, and the failed call (provision.aborted) makes the command exit non-zero.
 import type { ClaveApi } from '../shared/api';
 import { ApiError } from '../shared/protocol';
-import { createTerminalProgress } from '../electron/core/provision/progress';
 import { formatProblemLines, red } from './progress';
+import { createTerminalProgress } from './provision-progress';
 
 export async function provisionCommand(
   api: ClaveApi,
