@@ -27,12 +27,8 @@ export type Command =
 const onExit = z
   .string()
   .optional()
-  .superRefine((v, ctx) => {
-    if (v !== undefined && !OnExit.safeParse(v).success)
-      ctx.addIssue({
-        code: 'custom',
-        message: `--on-exit must be keep, merge or discard (got "${v}")`,
-      });
+  .refine((v) => v === undefined || OnExit.safeParse(v).success, {
+    error: (iss) => `--on-exit must be keep, merge or discard (got "${String(iss.input)}")`,
   })
   .transform((v) => v as OnExit | undefined);
 
@@ -103,7 +99,7 @@ class ClaveProgram extends Program {
         );
       case 'commander.unknownOption': {
         const flag = /'([^'=]+)/.exec(message)?.[1] ?? '';
-        if (flag in OPTION_NAMES) throw new UsageError(`${cmd} does not take ${flag}`);
+        if (OPTION_NAMES.has(flag)) throw new UsageError(`${cmd} does not take ${flag}`);
         throw new UsageError(`Unknown option '${flag}' (see: clave --help)`);
       }
     }
@@ -112,9 +108,7 @@ class ClaveProgram extends Program {
   }
 }
 
-const OPTION_NAMES = Object.fromEntries(
-  Object.values(FLAGS).map(([f]) => [f.split(' ')[0]!, true]),
-) as Record<string, true>;
+const OPTION_NAMES = new Set(Object.values(FLAGS).map(([f]) => f.split(' ')[0]));
 
 function program(cwd: string, argv: string[], done: (c: Command) => void): Program {
   const dir = (d: string | undefined) => path.resolve(cwd, d ?? '.');
