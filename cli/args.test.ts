@@ -50,4 +50,18 @@ describe('clave arguments', () => {
     expect(() => parseCommand(argv as string[])).toThrow(UsageError);
     expect(() => parseCommand(argv as string[])).toThrow(message);
   });
+
+  it('generates help from the same declarations the parser uses', () => {
+    const all = parseCommand(['--help']);
+    expect(all.name).toBe('help');
+    const text = all.name === 'help' ? all.text : '';
+    const commands = ['start', 'sessions', 'attach', 'stop', 'exec', 'ssh', 'cleanup', 'auth'];
+    for (const c of [...commands, 'doctor', 'provision', 'serve'])
+      expect(text).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    expect(parseCommand(['help'])).toEqual(all);
+    const stop = parseCommand(['help', 'stop']);
+    expect(stop).toMatchObject({ name: 'help', text: expect.stringContaining('--on-exit <mode>') });
+    expect(parseCommand(['stop', '--help'])).toEqual(stop);
+    expect(parseCommand(['--version'])).toEqual({ name: 'version' });
+  });
 });

@@ -1,13 +1,11 @@
-// Command-line parsing for `clave`: util.parseArgs for the shape, zod for the values.
-// Every mistake becomes one line that says what to type instead.
+// Command-line parsing for `clave`: commander for the shape (commands, flags, generated help),
+// zod for the values. Every mistake becomes one line that says what to type instead.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command as Program, CommanderError, type CommandOptions } from 'commander';
 import { z } from 'zod';
-import { OnExit } from '../shared/session';
+import { OnExit, SessionId } from '../shared/session';
 
 export class UsageError extends Error {}
-
-const SessionId = z.string().regex(/^[a-z0-9]{8}$/);
 
 export type Command =
   | { name: 'run'; dir: string; onExit?: OnExit }
@@ -22,160 +20,220 @@ export type Command =
   | { name: 'doctor' }
   | { name: 'provision'; force: boolean; update: boolean; image?: string }
   | { name: 'serve' }
-  | { name: 'help' }
+  | { name: 'help'; text: string }
   | { name: 'version' };
 
-export const USAGE = `Usage: clave [dir] [--on-exit=keep|merge|discard]
-       clave start [dir] [--detach] [--on-exit=…] [--json]
-       clave sessions [--json]
-       clave attach <id>
-       clave stop <id> [--on-exit=keep|merge|discard] [--force]
-       clave exec <id> -- <command…>
-       clave ssh <id>
-       clave cleanup [--dry-run]
-       clave auth [--status|--clear]
-       clave doctor
-       clave provision [--force|--update] [--image=<oci-ref>]
-       clave serve`;
+// The values, checked at the edge. Messages are the line the person reads.
+const onExit = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || OnExit.safeParse(v).success, {
+    error: (iss) => `--on-exit must be keep, merge or discard (got "${String(iss.input)}")`,
+  })
+  .transform((v) => v as OnExit | undefined);
 
-const SUBCOMMANDS = new Set([
-  'start',
-  'sessions',
-  'attach',
-  'stop',
-  'exec',
-  'ssh',
-  'cleanup',
-  'auth',
-  'doctor',
-  'provision',
-  'serve',
-  'help',
-]);
+const sessionId = z.string().refine((id) => SessionId.safeParse(id).success, {
+  error: (iss) =>
+    `"${String(iss.input)}" is not a session id (8 lower-case letters/digits; see: clave sessions)`,
+});
 
-function onExitOf(v: string | undefined): OnExit | undefined {
-  if (v === undefined) return undefined;
-  const r = OnExit.safeParse(v);
-  if (!r.success) throw new UsageError(`--on-exit must be keep, merge or discard (got "${v}")`);
+const onlyOne = (a: string, b: string, message: string) =>
+  z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
+
+function valid<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(r.error.issues[0]?.message ?? 'Invalid arguments');
   return r.data;
 }
 
-function idOf(positionals: string[], cmd: string): string {
-  const id = positionals[0];
-  if (!id) throw new UsageError(`clave ${cmd} needs a session id (see: clave sessions)`);
-  if (!SessionId.safeParse(id).success) {
-    throw new UsageError(
-      `"${id}" is not a session id (8 lower-case letters/digits; see: clave sessions)`,
-    );
-  }
-  if (positionals.length > 1) throw new UsageError(`clave ${cmd} takes one session id`);
-  return id;
+interface Flags {
+  onExit?: string;
+  detach?: boolean;
+  json?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  status?: boolean;
+  clear?: boolean;
+  update?: boolean;
+  image?: string;
 }
 
-function dirOf(positionals: string[], cwd: string): string {
-  if (positionals.length > 1) throw new UsageError('Give one project folder');
-  return path.resolve(cwd, positionals[0] ?? '.');
+/** Every flag, once: a command lists the ones it takes. */
+const FLAGS = {
+  onExit: [
+    '--on-exit <mode>',
+    'what happens to the work when the session ends: keep, merge or discard',
+  ],
+  detach: ['--detach', 'start in the background and print the session'],
+  json: ['--json', 'print JSON'],
+  force: ['--force', 'do it even if work would be lost'],
+  dryRun: ['--dry-run', 'list what would be removed, remove nothing'],
+  status: ['--status', 'show how Claude is authenticated'],
+  clear: ['--clear', 'remove the stored Claude token'],
+  update: ['--update', 'upgrade the base VM in place'],
+  image: ['--image <oci-ref>', 'build from this image instead of the configured one'],
+} as const;
+
+/**
+ * commander reports its own errors through `error()`: said here as Clave says them, naming the
+ * command (`clave sessions does not take --detach`) instead of commander's generic sentence.
+ */
+class ClaveProgram extends Program {
+  override createCommand(name?: string): Program {
+    return new ClaveProgram(name);
+  }
+
+  override error(message: string, options?: { code?: string }): never {
+    const cmd = this.name() === 'run' ? 'clave' : `clave ${this.name()}`;
+    const arg = this.registeredArguments[0]?.name();
+    switch (options?.code) {
+      case 'commander.missingArgument':
+        throw new UsageError(`${cmd} needs a session id (see: clave sessions)`);
+      case 'commander.excessArguments':
+        throw new UsageError(
+          arg === 'id'
+            ? `${cmd} takes one session id`
+            : arg === 'dir'
+              ? 'Give one project folder'
+              : `${cmd} takes no arguments`,
+        );
+      case 'commander.unknownOption': {
+        const flag = /'([^'=]+)/.exec(message)?.[1] ?? '';
+        if (OPTION_NAMES.has(flag)) throw new UsageError(`${cmd} does not take ${flag}`);
+        throw new UsageError(`Unknown option '${flag}' (see: clave --help)`);
+      }
+    }
+    const line = message.replace(/^error: /, '').split('\n')[0] ?? message;
+    throw new UsageError(`${line.charAt(0).toUpperCase()}${line.slice(1)} (see: clave --help)`);
+  }
+}
+
+const OPTION_NAMES = new Set(Object.values(FLAGS).map(([f]) => f.split(' ')[0]));
+
+function program(cwd: string, argv: string[], done: (c: Command) => void): Program {
+  const dir = (d: string | undefined) => path.resolve(cwd, d ?? '.');
+  const root = new ClaveProgram('clave')
+    .description('Claude Code agents in throw-away VMs, one git copy each.')
+    .usage('[dir] [--on-exit=keep|merge|discard]\n       clave <command> [options]')
+    .version('', '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    // The root's own flags come before a command: the rest, `--` included, is the command's.
+    .enablePositionalOptions()
+    .exitOverride();
+  const add = (
+    name: string,
+    description: string,
+    flags: (keyof typeof FLAGS)[] = [],
+    options: CommandOptions = {},
+  ) => {
+    const cmd = root.command(name, options).description(description);
+    for (const f of flags) cmd.option(FLAGS[f][0], FLAGS[f][1]);
+    return cmd;
+  };
+
+  // The default command: `clave ../app` is `clave run ../app` (its usage is the root's).
+  add('run', 'start a session in dir (default: here) and attach to Claude', ['onExit'], {
+    isDefault: true,
+    hidden: true,
+  })
+    .argument('[dir]', 'the project folder')
+    .action((d: string | undefined, f: Flags) =>
+      done({ name: 'run', dir: dir(d), ...opt('onExit', valid(onExit, f.onExit)) }),
+    );
+  add('start', 'start a session and print it (attaches unless --detach)', [
+    'detach',
+    'onExit',
+    'json',
+  ])
+    .argument('[dir]', 'the project folder')
+    .action((d: string | undefined, f: Flags) =>
+      done({
+        name: 'start',
+        dir: dir(d),
+        detach: f.detach ?? false,
+        json: f.json ?? false,
+        ...opt('onExit', valid(onExit, f.onExit)),
+      }),
+    );
+  add('sessions', 'list sessions', ['json']).action((f: Flags) =>
+    done({ name: 'sessions', json: f.json ?? false }),
+  );
+  add('attach', "attach to a session's Claude (detach: Ctrl-b d)")
+    .argument('<id>', 'the session id')
+    .action((id: string) => done({ name: 'attach', id: valid(sessionId, id) }));
+  add('stop', 'stop a session', ['onExit', 'force'])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({
+        name: 'stop',
+        id: valid(sessionId, id),
+        force: f.force ?? false,
+        ...opt('onExit', valid(onExit, f.onExit)),
+      }),
+    );
+  add('exec', "run a command in a session's VM")
+    .usage('<id> -- <command…>')
+    .argument('<id>', 'the session id')
+    .argument('[command...]', 'the command, after --')
+    .action((id: string, command: string[]) => {
+      // The command follows `--`, so its own flags are never taken for Clave's.
+      const dash = argv.indexOf('--');
+      if (dash === -1 || dash === argv.length - 1)
+        throw new UsageError('Usage: clave exec <id> -- <command…>');
+      if (command.length > argv.length - dash - 1)
+        throw new UsageError('clave exec takes one session id');
+      done({ name: 'exec', id: valid(sessionId, id), argv: command });
+    });
+  add('ssh', "open a shell in a session's VM")
+    .argument('<id>', 'the session id')
+    .action((id: string) => done({ name: 'ssh', id: valid(sessionId, id) }));
+  add('cleanup', 'remove what Clave made and nothing uses', ['dryRun']).action((f: Flags) =>
+    done({ name: 'cleanup', dryRun: f.dryRun ?? false }),
+  );
+  add('auth', 'store a Claude token (or show / clear it)', ['status', 'clear']).action(
+    (f: Flags) => {
+      const v = valid(onlyOne('status', 'clear', 'Use --status or --clear, not both'), {
+        status: f.status ?? false,
+        clear: f.clear ?? false,
+      });
+      done({ name: 'auth', mode: v.status ? 'status' : v.clear ? 'clear' : 'setup' });
+    },
+  );
+  add('doctor', 'check that this Mac can run sessions').action(() => done({ name: 'doctor' }));
+  add('provision', 'build the base VM', ['force', 'update', 'image']).action((f: Flags) => {
+    valid(
+      onlyOne('force', 'update', 'Use --force (rebuild) or --update (upgrade in place), not both'),
+      { force: f.force ?? false, update: f.update ?? false },
+    );
+    done({
+      name: 'provision',
+      force: f.force ?? false,
+      update: f.update ?? false,
+      ...opt('image', f.image),
+    });
+  });
+  add('serve', 'run the session host in the foreground').action(() => done({ name: 'serve' }));
+  return root;
 }
 
 export function parseCommand(argv: string[], cwd = process.cwd()): Command {
-  if (argv[0] === '--help' || argv[0] === '-h') return { name: 'help' };
-  if (argv[0] === '--version' || argv[0] === '-v') return { name: 'version' };
-  const sub = argv[0] && SUBCOMMANDS.has(argv[0]) ? argv[0] : 'run';
-  const rest = sub === 'run' ? argv : argv.slice(1);
-
-  if (sub === 'exec') {
-    const dash = rest.indexOf('--');
-    const before = dash === -1 ? rest : rest.slice(0, dash);
-    const after = dash === -1 ? [] : rest.slice(dash + 1);
-    if (!after.length) throw new UsageError('Usage: clave exec <id> -- <command…>');
-    return { name: 'exec', id: idOf(before, 'exec'), argv: after };
-  }
-
-  const options = {
-    'on-exit': { type: 'string' },
-    detach: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    force: { type: 'boolean', default: false },
-    'dry-run': { type: 'boolean', default: false },
-    status: { type: 'boolean', default: false },
-    clear: { type: 'boolean', default: false },
-    update: { type: 'boolean', default: false },
-    image: { type: 'string' },
-  } as const;
-  let parsed;
+  let parsed: Command | null = null;
+  let text = '';
+  const root = program(cwd, argv, (c) => (parsed = c));
+  // Help is printed by main (exit 0); errors become UsageError (exit 64), never commander's exit.
+  for (const c of [root, ...root.commands])
+    c.configureOutput({ writeOut: (s) => (text += s), writeErr: () => {} });
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    root.parse(argv, { from: 'user' });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0] + ' (see: clave --help)');
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.code === 'commander.version') return { name: 'version' };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help')
+      return { name: 'help', text };
+    throw new UsageError(e.message);
   }
-  const { values: v, positionals: p } = parsed;
-  const allow = (...names: (keyof typeof options)[]) => {
-    for (const [k, val] of Object.entries(v)) {
-      if (val !== undefined && val !== false && !names.includes(k as keyof typeof options)) {
-        throw new UsageError(
-          `clave ${sub === 'run' ? '' : sub + ' '}does not take --${k}`.replace('  ', ' '),
-        );
-      }
-    }
-  };
-  const none = () => {
-    if (p.length) throw new UsageError(`clave ${sub} takes no arguments`);
-  };
-
-  switch (sub) {
-    case 'run':
-      allow('on-exit');
-      return { name: 'run', dir: dirOf(p, cwd), ...opt('onExit', onExitOf(v['on-exit'])) };
-    case 'start':
-      allow('on-exit', 'detach', 'json');
-      return {
-        name: 'start',
-        dir: dirOf(p, cwd),
-        detach: v.detach,
-        json: v.json,
-        ...opt('onExit', onExitOf(v['on-exit'])),
-      };
-    case 'sessions':
-      allow('json');
-      none();
-      return { name: 'sessions', json: v.json };
-    case 'attach':
-      allow();
-      return { name: 'attach', id: idOf(p, 'attach') };
-    case 'ssh':
-      allow();
-      return { name: 'ssh', id: idOf(p, 'ssh') };
-    case 'stop':
-      allow('on-exit', 'force');
-      return {
-        name: 'stop',
-        id: idOf(p, 'stop'),
-        force: v.force,
-        ...opt('onExit', onExitOf(v['on-exit'])),
-      };
-    case 'cleanup':
-      allow('dry-run');
-      none();
-      return { name: 'cleanup', dryRun: v['dry-run'] };
-    case 'auth':
-      allow('status', 'clear');
-      none();
-      if (v.status && v.clear) throw new UsageError('Use --status or --clear, not both');
-      return { name: 'auth', mode: v.status ? 'status' : v.clear ? 'clear' : 'setup' };
-    case 'provision':
-      allow('force', 'update', 'image');
-      none();
-      if (v.force && v.update)
-        throw new UsageError('Use --force (rebuild) or --update (upgrade in place), not both');
-      return { name: 'provision', force: v.force, update: v.update, ...opt('image', v.image) };
-    case 'doctor':
-    case 'serve':
-    case 'help':
-      allow();
-      none();
-      return { name: sub };
-  }
-  throw new UsageError(`Unknown command ${sub}`);
+  if (!parsed) throw new UsageError('Nothing to do (see: clave --help)');
+  return parsed;
 }
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -5,7 +5,7 @@ import { ApiError } from '../shared/protocol';
 import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { loadSettings } from '../electron/core/config/settings';
-import { parseCommand, UsageError, USAGE, type Command } from './args';
+import { parseCommand, UsageError, type Command } from './args';
 import { cleanupLines, keptLines } from './cleanup-report';
 import { connectToHost } from './host-connection';
 import { createProgressRenderer, dim, formatProblemLines, red, yellow } from './progress';
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) fail(e.message, 64);
     throw e;
   }
-  if (cmd.name === 'help') return (void process.stdout.write(USAGE + '\n'), 0);
+  if (cmd.name === 'help') return (void process.stdout.write(cmd.text), 0);
   if (cmd.name === 'version') return (void process.stdout.write(`${await version()}\n`), 0);
   if (cmd.name === 'serve') {
     const { serve } = await import('./serve');
@@ -35,10 +35,6 @@ async function main(argv: string[]): Promise<number> {
   if (cmd.name === 'auth' && cmd.mode === 'setup') {
     const { setupAuth } = await import('./auth-setup');
     return setupAuth(paths);
-  }
-  if (cmd.name === 'provision') {
-    const { provisionCommand } = await import('./provision');
-    return provisionCommand(paths, loadSettings(paths.settings), cmd);
   }
 
   // `exec` and `ssh` answer like ssh: the remote command's code, or 255 when Clave itself failed.
@@ -75,13 +71,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         (await confirm('Provision the base VM now (takes a few minutes)?'))
       ) {
         const { provisionCommand } = await import('./provision');
-        if (
-          (await provisionCommand(paths, loadSettings(paths.settings), {
-            force: false,
-            update: false,
-          })) !== 0
-        )
-          return 1;
+        if ((await provisionCommand(api, { force: false, update: false })) !== 0) return 1;
         session = await startWithProgress(api, cmd.dir, cmd.onExit);
       }
       if (session === null || session === 'no-base-vm') return 1;
@@ -173,6 +163,10 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
           : `Authenticated with ${s.method} from ${s.source}\n`,
       );
       return s.method === 'none' ? 1 : 0;
+    }
+    case 'provision': {
+      const { provisionCommand } = await import('./provision');
+      return provisionCommand(api, cmd);
     }
     case 'doctor': {
       const checks = await api.call('doctor.run', {});

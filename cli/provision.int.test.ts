@@ -2,11 +2,14 @@
 // with nothing but the pulled image — no recorders on the script's PATH, the image's own
 // package managers are recorders (e2e/sim/tart/image-recorders.ts). It must end with exactly one
 // base VM, no temporary VM, the script's work on its disk, and the recorded calls as the log.
-import { execFile } from 'node:child_process';
+// The CLI asks the host (`clave serve`, the test's own child here) to provision; Ctrl-C cancels.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { socketIsLive } from '../electron/core/api/socket-server';
+import { dataPaths } from '../electron/core/config/paths';
 import { STAMP_PATH } from '../electron/core/provision/script';
 import { CLAVE_BIN, createSimWorld, type SimWorld } from '../electron/core/session/testing/sim-env';
 import { leftovers } from '../e2e/sim/leaks';
@@ -14,14 +17,40 @@ import { RECORDER_DIR } from '../e2e/sim/tart/image-recorders';
 
 const run = promisify(execFile);
 let world: SimWorld;
+let host: ChildProcess | null = null;
 
 // Per test, so a retry starts from a fresh host too.
 beforeEach(async () => {
   world = await createSimWorld({ bootDelayMs: 300, sshdDelayMs: 100 });
+  host = await serve();
 });
 afterEach(async () => {
+  if (host && host.exitCode === null && host.signalCode === null) {
+    const exited = new Promise((r) => host!.once('exit', r));
+    host.kill('SIGTERM');
+    await exited;
+  }
   await world?.cleanup();
 });
+
+/** The session host the CLI talks to, as the test's child (a background one would outlive it). */
+async function serve(): Promise<ChildProcess> {
+  const child = spawn(CLAVE_BIN, ['serve'], { env: world.env, stdio: 'ignore' });
+  const socket = dataPaths(world.claveHome).socket;
+  for (let i = 0; i < 300 && !(await socketIsLive(socket)); i++) {
+    if (child.exitCode !== null) throw new Error(`clave serve exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+async function localVms(): Promise<string[]> {
+  const vms = JSON.parse(await world.tart('list', '--format', 'json')) as {
+    Name: string;
+    Source: string;
+  }[];
+  return vms.filter((v) => v.Source === 'local').map((v) => v.Name);
+}
 
 function guestFile(vm: string, file: string): string | null {
   const p = path.join(world.sim.tartHome, 'vms', vm, '.sim-rootfs', 'upper', file);
@@ -76,4 +105,46 @@ describe('clave provision on the simulated host', () => {
       'https://claude.ai/install.sh',
     );
   });
+
+  it('Ctrl-C during a provision: the host removes the temporary VM, the CLI exits non-zero', async () => {
+    const cli = await provisionUntilTheTemporaryVmRuns();
+    cli.child.kill('SIGINT');
+    const code = await cli.exited;
+
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(cli.stderr()).toContain('Provisioning was interrupted');
+    expect(await localVms()).toEqual([]);
+    expect(leftovers(world.sim.tartHome).filter((l) => l.includes(world.sim.tartHome))).toEqual([]);
+  });
+
+  it('the host stopped during a provision takes the temporary VM with it', async () => {
+    const cli = await provisionUntilTheTemporaryVmRuns();
+    const hostExited = new Promise((r) => host!.once('exit', r));
+    host!.kill('SIGTERM');
+    await hostExited;
+
+    expect(await cli.exited).not.toBe(0);
+    expect(await localVms()).toEqual([]);
+    expect(leftovers(world.sim.tartHome).filter((l) => l.includes(world.sim.tartHome))).toEqual([]);
+  });
 });
+
+/** `clave provision`, once its temporary VM runs (the script folder is being mounted). */
+async function provisionUntilTheTemporaryVmRuns() {
+  const child = spawn(CLAVE_BIN, ['provision'], {
+    env: world.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/Mounting the script folder/.test(stderr)) resolve();
+    });
+    void exited.then(() => reject(new Error(`clave provision ended first:\n${stderr}`)));
+  });
+  expect((await localVms()).filter((n) => n.startsWith('clave-base-tmp-'))).toHaveLength(1);
+  return { child, exited, stderr: () => stderr };
+}

@@ -1,52 +1,39 @@
-// `clave provision [--force|--update] [--image=…]`: builds the base VM with a progress bar,
-// shows the log's location on failure, and leaves exactly one base VM.
-import type { DataPaths } from '../electron/core/config/paths';
-import type { Settings } from '../electron/core/config/settings';
-import { Tart } from '../electron/core/host/tart';
-import {
-  createTerminalProgress,
-  provision,
-  provisionOptionsFrom,
-  ProvisionError,
-} from '../electron/core/provision';
-import { hostDeps } from '../electron/core/provision/host-binding';
-import { openDatabase } from '../electron/core/store/database';
-import { LedgerRepository } from '../electron/core/store/ledger-repository';
+// `clave provision [--force|--update] [--image=…]`: the host's `provision.start` with a progress
+// bar from its `provision.progress` events. Ctrl-C asks the host to cancel: its teardown removes
+// the temporary VM, and the failed call (provision.aborted) makes the command exit non-zero.
+import type { ClaveApi } from '../shared/api';
+import { ApiError } from '../shared/protocol';
 import { formatProblemLines, red } from './progress';
+import { createTerminalProgress } from './provision-progress';
 
 export async function provisionCommand(
-  paths: DataPaths,
-  settings: Settings,
+  api: ClaveApi,
   cmd: { force: boolean; update: boolean; image?: string },
 ): Promise<number> {
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const bar = createTerminalProgress(process.stderr);
-  // The temporary VM goes on Clave's ledger, so a crash mid-provision leaves nothing unknown.
-  const db = openDatabase(paths.database);
+  const off = api.on('provision.progress', (e) => bar.onProgress(e));
+  // Once: a second Ctrl-C ends the CLI at once; the host still finishes the teardown.
+  const cancel = () => void api.call('provision.cancel', {}).catch(() => {});
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
   try {
-    const result = await provision(provisionOptionsFrom(paths, settings, cmd), {
-      onProgress: (e) => bar.onProgress(e),
-      signal: ac.signal,
-      deps: hostDeps({
-        tart: new Tart({ logDir: paths.vmLogs }),
-        ledger: new LedgerRepository(db),
-      }),
+    const result = await api.call('provision.start', {
+      force: cmd.force,
+      update: cmd.update,
+      ...(cmd.image === undefined ? {} : { image: cmd.image }),
     });
-    bar.finish(`${settings.baseVm}: ${result.outcome}`);
+    bar.finish(`${result.baseVm}: ${result.outcome}`);
     return 0;
   } catch (e) {
     bar.finish();
-    if (e instanceof ProvisionError) {
-      process.stderr.write(red('✗ ') + formatProblemLines(e).join('\n') + '\n');
+    if (e instanceof ApiError) {
+      process.stderr.write(red('✗ ') + formatProblemLines(e.problem).join('\n') + '\n');
       return 1;
     }
     throw e;
   } finally {
-    db.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    off();
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
   }
 }

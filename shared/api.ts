@@ -3,7 +3,7 @@
 // receivers validate with the same schemas, so no face can send the host something malformed.
 import { z } from 'zod';
 import { CONTROL_CHARS } from './text';
-import { OnExit, PipelineEvent, Problem, SessionSummary } from './session';
+import { OnExit, PipelineEvent, Problem, SessionId, SessionSummary } from './session';
 import { FieldError, Settings, SettingsPatch } from './settings';
 
 export const AppInfo = z.object({
@@ -15,7 +15,6 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 const NoParams = z.object({}).strict();
-const SessionId = z.string().regex(/^[a-z0-9]{8}$/, 'a session id is 8 lower-case letters/digits');
 const TerminalId = z.string().min(1).max(64);
 /** Input and exec commands cross in pieces of at most this many characters (faces split pastes). */
 export const MAX_TERMINAL_CHARS = 256 * 1024;
@@ -46,6 +45,7 @@ export const AuthStatus = z.object({
   method: z.enum(['api-key', 'oauth-token', 'none']),
   source: z.enum(['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'stored', 'none']),
 });
+export type AuthStatus = z.infer<typeof AuthStatus>;
 
 /** One thing in Clave's ledger, what cleanup does with it, and why. */
 export const CleanupItem = z.object({
@@ -225,6 +225,8 @@ export const methods = {
       .strict(),
     result: ProvisionResult,
   },
+  /** Interrupts the running provision: its temporary VM is removed, the base left as it was. */
+  'provision.cancel': { params: NoParams, result: z.object({ cancelled: z.boolean() }) },
 } as const;
 
 export const events = {

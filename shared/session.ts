@@ -5,6 +5,15 @@ import { z } from 'zod';
 export const SessionState = z.enum(['starting', 'running', 'stopping', 'ended', 'failed', 'kept']);
 export type SessionState = z.infer<typeof SessionState>;
 
+/**
+ * A session's id. Lower-case only: it ends up in a DNS name (`my-app-a1b2c3d4.test`) and a VM
+ * name, where case is not preserved; 36^8 ≈ 2.8e12 ids keeps collisions out of reach.
+ */
+export const SESSION_ID_PATTERN = /^[a-z0-9]{8}$/;
+export const SessionId = z
+  .string()
+  .regex(SESSION_ID_PATTERN, 'a session id is 8 lower-case letters/digits');
+
 export const OnExit = z.enum(['keep', 'merge', 'discard']);
 export type OnExit = z.infer<typeof OnExit>;
 

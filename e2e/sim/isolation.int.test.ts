@@ -76,7 +76,8 @@ describe('eight VMs at once', () => {
       );
       expect(
         await results[0]!.run(
-          'curl -s -m 1 -o /dev/null http://10.255.255.1/ && echo reached || echo blocked',
+          // The real curl: the image's curl records internet URLs instead of fetching them.
+          '/usr/bin/curl -s -m 1 -o /dev/null http://10.255.255.1/ && echo reached || echo blocked',
         ),
       ).toBe('blocked');
     } finally {

@@ -146,11 +146,20 @@ function listen(
   });
 }
 
-export async function startHostServices(opts: HostServicesOptions): Promise<HostServices> {
+/** Keeps the bridge (and so the gateway address) up for a listener of this process; returns its release. */
+export function holdGateway(): () => void {
   const s = simSettings();
   const reg = join(servicesDir(s), `${process.pid}-${randomBytes(4).toString('hex')}`);
   writeFileSync(reg, JSON.stringify(selfRef()));
   ensureBridge(s);
+  return () => {
+    rmSync(reg, { force: true });
+    removeBridgeIfUnused(s);
+  };
+}
+
+export async function startHostServices(opts: HostServicesOptions): Promise<HostServices> {
+  const release = holdGateway();
   const servers: Server[] = [];
   const connections = { mysql: 0, redis: 0 };
   const sockets = new Set<Socket>();
@@ -165,8 +174,7 @@ export async function startHostServices(opts: HostServicesOptions): Promise<Host
       const closing = servers.map((sv) => new Promise((r) => sv.close(() => r(undefined))));
       for (const sock of sockets) sock.destroy();
       await Promise.all(closing);
-      rmSync(reg, { force: true });
-      removeBridgeIfUnused(s);
+      release();
     },
   };
   try {

@@ -23,6 +23,7 @@ import type { AuthSource, ProxyHost, SessionDeps } from './session/deps';
 import { SessionHost } from './session/session-host';
 import { provision, provisionOptionsFrom } from './provision';
 import { hostDeps } from './provision/host-binding';
+import { ProvisionRuns } from './provision/runs';
 import { openDatabase } from './store/database';
 import { localTartRuntime } from './vm/local-tart/runtime';
 import { LedgerRepository } from './store/ledger-repository';
@@ -130,6 +131,13 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   host.on('session.agentExited', (p) => clients.send('session.agentExited', p));
   settings.onChange(() => clients.send('settings.changed', settings.view()));
 
+  const provisions = new ProvisionRuns(async (request, signal) =>
+    provision(provisionOptionsFrom(o.paths, settings.current(), request), {
+      onProgress: (e) => clients.send('provision.progress', e),
+      signal,
+      deps: hostDeps({ tart, ledger: deps.ledger }),
+    }),
+  );
   const version = o.version ?? packageVersion();
   const serve = createDispatcher(
     createApiHandlers({
@@ -155,13 +163,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           now: () => Date.now(),
         }),
       settings,
-      provision: async (p) => {
-        const r = await provision(provisionOptionsFrom(o.paths, settings.current(), p), {
-          onProgress: (e) => clients.send('provision.progress', e),
-          deps: hostDeps({ tart, ledger: deps.ledger }),
-        });
-        return { outcome: r.outcome, baseVm: r.baseVm, logFile: r.logFile, seconds: r.seconds };
-      },
+      provisions,
     }),
   );
   const reconciled = host.reconcile();
@@ -181,6 +183,8 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
     reconciled,
     shutdown: async () => {
       await reconciled.catch(() => {});
+      // A provision in flight is interrupted, so its temporary VM goes with the host.
+      await provisions.shutdown();
       await host.shutdown();
       db.close();
     },

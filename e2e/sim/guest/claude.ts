@@ -1,18 +1,37 @@
 // Guest `claude` stand-in (~/.local/bin/claude, as the native installer puts it). It behaves like
-// Claude Code where Clave depends on it:
+// Claude Code where Clave depends on it (contracts/claude-code.md; contract/claude.int.test.ts runs
+// the same tests against it and the real Claude Code):
 //  - refuses --dangerously-skip-permissions (and bypassPermissions) as root unless IS_SANDBOX=1;
 //  - without `hasCompletedOnboarding` in ~/.claude.json it shows the theme picker, without auth the
 //    login screen, and stalls there; an unapproved ANTHROPIC_API_KEY, an untrusted folder (or $HOME)
 //    and an unacknowledged bypass mode each show their dialog first;
-//  - then a TUI-like session in the terminal: banner, `> ` prompt, one request per line, file edits
-//    in the working directory (asking permission unless bypassed), `/exit` to quit;
+//  - then a TUI-like session: banner, `> ` prompt, one request per line (grammar: claude/model.ts),
+//    tools asking permission unless bypassed, `/exit` to quit;
+//  - hooks from the settings layers with the documented stdin JSON (claude/hooks.ts): SessionStart,
+//    UserPromptSubmit, Pre/PostToolUse, Notification (permission_prompt after a pending permission
+//    dialog, idle_prompt after `messageIdleNotifThresholdMs` of waiting), Stop, StopFailure,
+//    SessionEnd; a transcript where Claude keeps it (claude/transcript.ts); --resume/--continue;
 //  - `-p <prompt>` answers once without a TUI.
-// The "model" understands: create <path> with <text> | append <text> to <path> |
-// replace <old> with <new> in <path> | read <path> | delete <path> | run <command>.
-import { execSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { Hooks } from './claude/hooks';
+import { answer } from './claude/model';
+import { Transcript } from './claude/transcript';
+import {
+  BOLD,
+  DIM,
+  ORANGE,
+  RESET,
+  bye,
+  key,
+  menu,
+  readLine,
+  stall,
+  startKeys,
+  w,
+} from './claude/tui';
 
 const VERSION = '2.1.87';
 const HOME = process.env.HOME || homedir();
@@ -41,7 +60,11 @@ function writeJson(path: string, v: Json): void {
 const argv = process.argv.slice(2);
 let prompt: string | undefined;
 let bypass = false;
+let permissionMode = 'default';
 let model = 'claude-sonnet-4-5';
+let resumeId: string | undefined;
+let continueLast = false;
+let sessionIdArg: string | undefined;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i] ?? '';
   if (a === '--version' || a === '-v') {
@@ -55,9 +78,16 @@ for (let i = 0; i < argv.length; i++) {
   ) {
     bypass = true;
   } else if (a === '--permission-mode') {
-    if (argv[++i] === 'bypassPermissions') bypass = true;
+    permissionMode = argv[++i] ?? permissionMode;
+    if (permissionMode === 'bypassPermissions') bypass = true;
   } else if (a === '--model') {
     model = argv[++i] ?? model;
+  } else if (a === '--resume' || a === '-r') {
+    resumeId = argv[++i];
+  } else if (a === '--continue' || a === '-c') {
+    continueLast = true;
+  } else if (a === '--session-id') {
+    sessionIdArg = argv[++i];
   } else if (
     [
       '--output-format',
@@ -67,13 +97,10 @@ for (let i = 0; i < argv.length; i++) {
       '--add-dir',
       '--allowedTools',
       '--disallowedTools',
-      '--resume',
-      '-r',
-      '--session-id',
     ].includes(a)
   ) {
     i++;
-  } else if (['--verbose', '--debug', '-c', '--continue', '--ide'].includes(a)) {
+  } else if (['--verbose', '--debug', '--ide'].includes(a)) {
     // accepted
   } else if (a.startsWith('-')) {
     process.stderr.write(`error: unknown option '${a}'\n`);
@@ -81,6 +108,7 @@ for (let i = 0; i < argv.length; i++) {
   }
   // A positional prompt would start the session with it; the stand-in ignores it.
 }
+if (bypass) permissionMode = 'bypassPermissions';
 
 if (bypass && process.getuid?.() === 0 && process.env.IS_SANDBOX !== '1') {
   process.stderr.write(
@@ -92,6 +120,10 @@ if (bypass && process.getuid?.() === 0 && process.env.IS_SANDBOX !== '1') {
 // --- state and auth
 const global: Json = readJson(GLOBAL) ?? {};
 const settings: Json = readJson(SETTINGS) ?? {};
+// Settings `env` applies to the session, as in Claude Code (also how tests tune the sim's timers).
+for (const [k, v] of Object.entries((settings.env as Json | undefined) ?? {})) {
+  if (typeof v === 'string') process.env[k] = v;
+}
 const apiKey = process.env.ANTHROPIC_API_KEY || undefined;
 const oauthEnv = process.env.CLAUDE_CODE_OAUTH_TOKEN || undefined;
 const creds = readJson(CREDENTIALS)?.claudeAiOauth as Json | undefined;
@@ -104,109 +136,25 @@ const approvedKeys =
 const keyApproved = apiKey !== undefined && approvedKeys.includes(apiKey.slice(-20));
 const authMethod = oauthEnv ? 'oauth-env' : credsValid ? 'oauth' : apiKey ? 'api-key' : undefined;
 
-// --- the "model"
-interface Action {
-  tool: string;
-  target: string;
-  apply: () => string;
-}
-
-function parseRequest(text: string): Action | string {
-  const t = text.trim();
-  let m: RegExpExecArray | null;
-  const p = (x: string) => resolve(CWD, x.trim());
-  if ((m = /^(?:create|write)\s+(\S+)\s+(?:with|containing)\s+([\s\S]*)$/i.exec(t))) {
-    const [file, body] = [m[1] ?? '', m[2] ?? ''];
-    return {
-      tool: 'Write',
-      target: file,
-      apply: () => {
-        mkdirSync(dirname(p(file)), { recursive: true });
-        writeFileSync(p(file), body.endsWith('\n') ? body : body + '\n');
-        return `Wrote ${body.split('\n').length} lines to ${file}`;
-      },
-    };
-  }
-  if ((m = /^append\s+([\s\S]+)\s+to\s+(\S+)$/i.exec(t))) {
-    const [body, file] = [m[1] ?? '', m[2] ?? ''];
-    return {
-      tool: 'Update',
-      target: file,
-      apply: () => (appendFileSync(p(file), body + '\n'), `Appended 1 line to ${file}`),
-    };
-  }
-  if ((m = /^replace\s+([\s\S]+?)\s+with\s+([\s\S]*?)\s+in\s+(\S+)$/i.exec(t))) {
-    const [from, to, file] = [m[1] ?? '', m[2] ?? '', m[3] ?? ''];
-    return {
-      tool: 'Update',
-      target: file,
-      apply: () => {
-        const before = readFileSync(p(file), 'utf8');
-        if (!before.includes(from)) throw new Error(`String to replace not found in file.`);
-        writeFileSync(p(file), before.split(from).join(to));
-        return `Updated ${file}`;
-      },
-    };
-  }
-  if ((m = /^(?:read|show)\s+(\S+)$/i.exec(t))) {
-    const file = m[1] ?? '';
-    return { tool: 'Read', target: file, apply: () => readFileSync(p(file), 'utf8').trimEnd() };
-  }
-  if ((m = /^delete\s+(\S+)$/i.exec(t))) {
-    const file = m[1] ?? '';
-    return {
-      tool: 'Bash',
-      target: `rm ${file}`,
-      apply: () => (rmSync(p(file)), `Deleted ${file}`),
-    };
-  }
-  if ((m = /^run\s+([\s\S]+)$/i.exec(t))) {
-    const cmd = m[1] ?? '';
-    return {
-      tool: 'Bash',
-      target: cmd,
-      apply: () => {
-        try {
-          return execSync(cmd, {
-            cwd: CWD,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'pipe'],
-          }).trimEnd();
-        } catch (e) {
-          const x = e as { status?: number; stdout?: string; stderr?: string };
-          return (
-            `${(x.stdout ?? '') + (x.stderr ?? '')}`.trimEnd() +
-            `\nError: exit code ${x.status ?? 1}`
-          );
-        }
-      },
-    };
-  }
-  return (
-    "I'm the simulated Claude Code of Clave's test host. I can: create <file> with <text>, " +
-    'append <text> to <file>, replace <old> with <new> in <file>, read <file>, delete <file>, run <command>.'
-  );
-}
-
 // --- print mode
 if (prompt !== undefined) {
   if (!authMethod) {
     process.stdout.write('Invalid API key · Please run /login\n');
     process.exit(1);
   }
-  const req = parseRequest(prompt);
-  if (typeof req === 'string') {
-    process.stdout.write(req + '\n');
-    process.exit(0);
+  const a = answer(prompt, CWD);
+  if (a.kind !== 'tool') {
+    process.stdout.write((a.kind === 'text' ? a.text : a.message) + '\n');
+    process.exit(a.kind === 'text' ? 0 : 1);
   }
-  if (!bypass && req.tool !== 'Read') {
+  if (!bypass && a.call.tool !== 'Read') {
     process.stdout.write(
-      `I need permission to use ${req.tool} on ${req.target}; run with --dangerously-skip-permissions or allow it in settings.\n`,
+      `I need permission to use ${a.call.tool} on ${a.call.target}; run with --dangerously-skip-permissions or allow it in settings.\n`,
     );
     process.exit(0);
   }
   try {
-    process.stdout.write(req.apply() + '\n');
+    process.stdout.write(a.call.apply().text + '\n');
     process.exit(0);
   } catch (e) {
     process.stdout.write(`Error: ${(e as Error).message}\n`);
@@ -222,65 +170,24 @@ if (!process.stdin.isTTY) {
   );
   process.exit(1);
 }
-
-const ORANGE = '\x1b[38;5;174m';
-const DIM = '\x1b[2m';
-const BOLD = '\x1b[1m';
-const RESET = '\x1b[0m';
-const w = (s: string) => process.stdout.write(s.replace(/\r?\n/g, '\r\n'));
-
-process.stdin.setRawMode(true);
-process.stdin.resume();
-process.stdin.setEncoding('utf8');
-
-const keys: string[] = [];
-let keyWaiter: ((k: string) => void) | undefined;
-process.stdin.on('data', (chunk: string) => {
-  // Split escape sequences from plain characters.
-  // eslint-disable-next-line no-control-regex -- splitting terminal escape sequences
-  const re = /\x1b\[[0-9;]*[A-Za-z~]|\x1b.|[\s\S]/g;
-  for (const k of chunk.match(re) ?? []) {
-    if (keyWaiter) {
-      const f = keyWaiter;
-      keyWaiter = undefined;
-      f(k);
-    } else keys.push(k);
+// Which conversation: --resume <id> and --continue look in the cwd's transcript folder only.
+const sessionId = (() => {
+  if (resumeId !== undefined) {
+    if (Transcript.exists(HOME, CWD, resumeId)) return resumeId;
+    process.stderr.write(`No conversation found with session ID: ${resumeId}\n`);
+    process.exit(1);
   }
-});
-const key = (): Promise<string> => {
-  const k = keys.shift();
-  return k !== undefined ? Promise.resolve(k) : new Promise((r) => (keyWaiter = r));
-};
-
-function bye(code: number): never {
-  w(RESET + '\n');
-  process.stdin.setRawMode(false);
-  process.exit(code);
-}
-
-/** A numbered menu: digits pick, arrows move, Enter confirms, Esc/Ctrl-C cancel (returns -1). */
-async function menu(title: string, options: string[], initial = 0): Promise<number> {
-  let sel = initial;
-  const draw = () =>
-    options.map((o, i) => `${i === sel ? `${ORANGE}❯` : ' '} ${i + 1}. ${o}${RESET}`).join('\n');
-  w(`${title}\n\n${draw()}\n\n${DIM}Enter to confirm · Esc to exit${RESET}\n`);
-  for (;;) {
-    const k = await key();
-    if (k === '\r' || k === '\n') return sel;
-    if (k === '\x1b' || k === '\x03') return -1;
-    if (k === '\x1b[A') sel = Math.max(0, sel - 1);
-    else if (k === '\x1b[B') sel = Math.min(options.length - 1, sel + 1);
-    else if (/^[1-9]$/.test(k) && Number(k) <= options.length) return Number(k) - 1;
+  if (continueLast) {
+    const last = Transcript.latest(HOME, CWD);
+    if (last) return last;
+    process.stderr.write('No conversation found to continue\n');
+    process.exit(1);
   }
-}
-
-async function stall(text: string): Promise<never> {
-  w(text);
-  for (;;) {
-    const k = await key();
-    if (k === '\x03') bye(1);
-  }
-}
+  return sessionIdArg ?? randomUUID();
+})();
+const resumed = resumeId !== undefined || continueLast;
+let idleTimer: NodeJS.Timeout | undefined;
+startKeys(() => clearTimeout(idleTimer));
 
 async function loginScreen(): Promise<never> {
   const choice = await menu(
@@ -378,6 +285,15 @@ async function session(): Promise<void> {
   saveGlobal();
 
   // 5. The session.
+  const transcript = new Transcript(HOME, CWD, sessionId, VERSION);
+  const hooks = new Hooks(HOME, CWD, (line) => w(line + '\n'));
+  const base = () => ({
+    session_id: sessionId,
+    transcript_path: transcript.path,
+    cwd: CWD,
+  });
+  const effort = { level: 'medium' };
+  let promptId: string | undefined;
   const width = Math.max(40, Math.min(process.stdout.columns || 80, 100) - 2);
   const row = (s: string) =>
     `${ORANGE}│${RESET} ${s}${' '.repeat(Math.max(0, width - 3 - s.length))}${ORANGE}│${RESET}`;
@@ -393,95 +309,177 @@ async function session(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
+  // After --resume/--continue the earlier conversation is shown again.
+  if (resumed) {
+    for (const x of transcript.exchanges())
+      w(x.role === 'user' ? `> ${x.text}\n` : `⏺ ${x.text}\n`);
+  }
   if (bypass) w(`${DIM}  ⏵⏵ bypass permissions on (shift+tab to cycle)${RESET}\n`);
+  await hooks.fire(
+    'SessionStart',
+    { ...base(), source: resumed ? 'resume' : 'startup', ...(resumed ? {} : { model }) },
+    resumed ? 'resume' : 'startup',
+  );
+
+  const notify = (type: string, message: string) =>
+    hooks.fire(
+      'Notification',
+      { ...base(), prompt_id: promptId, message, notification_type: type },
+      type,
+    );
+  // Claude Code says it is waiting after `messageIdleNotifThresholdMs` (default 60 s) without input.
+  const idleMs = Number(readJson(GLOBAL)?.messageIdleNotifThresholdMs ?? 60_000);
+  const armIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(
+      () => void notify('idle_prompt', 'Claude is waiting for your input'),
+      idleMs,
+    );
+  };
+  // A permission dialog still open after this long is announced (Claude Code 2.1.332: 6 s).
+  const permissionNotifyMs = Number(process.env.CLAUDE_SIM_PERMISSION_NOTIFY_MS ?? 6000);
+
+  const end = async (reason: string, code: number): Promise<never> => {
+    clearTimeout(idleTimer);
+    await hooks.fire('SessionEnd', { ...base(), prompt_id: promptId, reason }, reason);
+    w(
+      `\n${DIM}Resume this session with:${RESET}\nclaude${bypass ? ' --dangerously-skip-permissions' : ''} --resume ${sessionId}\n`,
+    );
+    return bye(code);
+  };
+  process.on('SIGHUP', () => void end('other', 129));
+
+  const turnEnd = async (text: string) => {
+    w(`⏺ ${text}\n`);
+    transcript.assistant([{ type: 'text', text }], model);
+    await hooks.fire('Stop', {
+      ...base(),
+      prompt_id: promptId,
+      permission_mode: permissionMode,
+      effort,
+      stop_hook_active: false,
+      last_assistant_message: text,
+      background_tasks: [],
+      session_crons: [],
+    });
+    armIdle();
+  };
+
   let allowAll = bypass;
   for (;;) {
     const line = await readLine();
+    if (line === undefined) return end('prompt_input_exit', 0);
     const text = line.trim();
     if (!text) continue;
-    if (text === '/exit' || text === '/quit') {
-      w(`${DIM}Bye!${RESET}\n`);
-      bye(0);
-    }
+    clearTimeout(idleTimer);
+    if (text === '/exit' || text === '/quit') return end('prompt_input_exit', 0);
     if (text === '/help') {
       w(
-        'Simulated Claude Code: create, append, replace, read, delete, run (see the source). /status, /exit\n',
+        'Simulated Claude Code: say, create, append, replace, read, delete, run, fail. /status, /exit\n',
       );
       continue;
     }
     if (text === '/status') {
       w(
-        `Version: ${VERSION}\ncwd: ${CWD}\nAuth: ${authMethod}\nModel: ${model}\nBypass: ${bypass}\n`,
+        `Version: ${VERSION}\ncwd: ${CWD}\nAuth: ${authMethod}\nModel: ${model}\nBypass: ${bypass}\nSession: ${sessionId}\n`,
       );
       continue;
     }
+    promptId = randomUUID();
+    transcript.user(text, permissionMode, promptId);
+    await hooks.fire('UserPromptSubmit', {
+      ...base(),
+      prompt_id: promptId,
+      permission_mode: permissionMode,
+      prompt: text,
+    });
     w(`${ORANGE}✻${RESET} Thinking…\n`);
-    const req = parseRequest(text);
-    if (typeof req === 'string') {
-      w(`⏺ ${req}\n`);
+    const a = answer(text, CWD);
+    if (a.kind === 'text') {
+      await turnEnd(a.text);
       continue;
     }
-    w(`⏺ ${req.tool}(${req.target})\n`);
-    if (!allowAll && req.tool !== 'Read') {
+    if (a.kind === 'error') {
+      w(`⏺ ${a.message}\n\n${DIM}Resend your message to try again${RESET}\n`);
+      transcript.assistant([{ type: 'text', text: a.message }], model);
+      await hooks.fire(
+        'StopFailure',
+        {
+          ...base(),
+          prompt_id: promptId,
+          effort,
+          error: a.error,
+          last_assistant_message: a.message,
+        },
+        a.error,
+      );
+      armIdle();
+      continue;
+    }
+    const { call } = a;
+    const toolUseId = `toolu_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const toolBase = { ...base(), prompt_id: promptId, permission_mode: permissionMode, effort };
+    w(`⏺ ${call.tool}(${call.target})\n`);
+    transcript.assistant(
+      [{ type: 'tool_use', id: toolUseId, name: call.tool, input: call.input }],
+      model,
+    );
+    await hooks.fire(
+      'PreToolUse',
+      { ...toolBase, tool_name: call.tool, tool_input: call.input, tool_use_id: toolUseId },
+      call.tool,
+    );
+    if (!allowAll && call.tool !== 'Read') {
+      const pending = setTimeout(
+        () => void notify('permission_prompt', 'Claude needs your permission'),
+        permissionNotifyMs,
+      );
       const c = await menu(
-        `Do you want to ${req.tool === 'Bash' ? 'run' : 'make this edit to'} ${req.target}?`,
+        `Do you want to ${call.tool === 'Bash' ? 'run' : 'make this edit to'} ${call.target}?`,
         [
           'Yes',
           "Yes, and don't ask again this session",
           'No, and tell Claude what to do differently (esc)',
         ],
       );
+      clearTimeout(pending);
       if (c === 1) allowAll = true;
       if (c !== 0 && c !== 1) {
         w(`  ⎿  ${DIM}User rejected the change${RESET}\n`);
         continue;
       }
     }
+    const started = Date.now();
+    let result: { text: string; response: Record<string, unknown> };
     try {
-      const result = req.apply();
-      w(`  ⎿  ${result.split('\n').join('\n     ')}\n`);
+      result = call.apply();
     } catch (e) {
-      w(`  ⎿  Error: ${(e as Error).message}\n`);
+      result = {
+        text: `Error: ${(e as Error).message}`,
+        response: { error: (e as Error).message },
+      };
     }
+    w(`  ⎿  ${result.text.split('\n').join('\n     ')}\n`);
+    transcript.user(
+      [{ type: 'tool_result', tool_use_id: toolUseId, content: result.text }],
+      permissionMode,
+    );
+    await hooks.fire(
+      'PostToolUse',
+      {
+        ...toolBase,
+        tool_name: call.tool,
+        tool_input: call.input,
+        tool_response: result.response,
+        tool_use_id: toolUseId,
+        duration_ms: Date.now() - started,
+      },
+      call.tool,
+    );
+    await turnEnd('Done.');
   }
 }
 
-let ctrlC = 0;
-async function readLine(): Promise<string> {
-  w(`\n${DIM}>${RESET} `);
-  let buf = '';
-  for (;;) {
-    const k = await key();
-    if (k === '\r' || k === '\n') {
-      w('\n');
-      ctrlC = 0;
-      return buf;
-    }
-    if (k === '\x03') {
-      if (buf) {
-        buf = '';
-        w('\n> ');
-        continue;
-      }
-      if (++ctrlC >= 2) bye(0);
-      w(`\n${DIM}Press Ctrl-C again to exit${RESET}\n> `);
-      continue;
-    }
-    if (k === '\x04' && !buf) bye(0);
-    if (k === '\x7f' || k === '\b') {
-      if (buf) {
-        buf = buf.slice(0, -1);
-        w('\b \b');
-      }
-      continue;
-    }
-    if (k.startsWith('\x1b')) continue;
-    buf += k;
-    w(k);
-  }
-}
-
-process.on('SIGHUP', () => process.exit(129));
 session().catch((e: unknown) => {
   w(`\nError: ${(e as Error).message}\n`);
   bye(1);

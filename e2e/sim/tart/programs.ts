@@ -10,7 +10,13 @@ import { REPO_DIR, SIM_DIR, type SimSettings } from '../config';
 import { withLockSync } from '../util/lock';
 
 export const GUEST_PROGRAMS = ['claude', 'php', 'composer', 'web'] as const;
-const SOURCES = [...GUEST_PROGRAMS, 'laravel', 'nginx-site'];
+// Every source a bundle is built from (the cache key): programs, shared modules, claude's parts.
+const SOURCES = [
+  ...GUEST_PROGRAMS,
+  'laravel',
+  'nginx-site',
+  ...['hooks', 'model', 'transcript', 'tui'].map((m) => `claude/${m}`),
+];
 
 type BuildSync = (opts: Record<string, unknown>) => unknown;
 

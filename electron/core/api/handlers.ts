@@ -1,14 +1,12 @@
 // The API's methods, each mapped onto the service that owns it. No business rule lives here.
-import type { AppInfo, CleanupReport, DoctorCheck, Params, Result } from '../../../shared/api';
+import type { AppInfo, AuthStatus, CleanupReport, DoctorCheck } from '../../../shared/api';
 import type { SettingsStore } from '../config/settings-store';
+import type { ProvisionRuns } from '../provision/runs';
 import type { SessionHost } from '../session/session-host';
 import type { ApiHandlers } from './dispatch';
 
 export interface AuthService {
-  status(): Promise<{
-    method: 'api-key' | 'oauth-token' | 'none';
-    source: 'ANTHROPIC_API_KEY' | 'CLAUDE_CODE_OAUTH_TOKEN' | 'stored' | 'none';
-  }>;
+  status(): Promise<AuthStatus>;
   clear(): Promise<void>;
 }
 
@@ -18,7 +16,7 @@ export interface HandlerServices {
   auth: AuthService;
   doctor: () => Promise<DoctorCheck[]>;
   settings: Pick<SettingsStore, 'view' | 'update'>;
-  provision: (p: Params<'provision.start'>) => Promise<Result<'provision.start'>>;
+  provisions: Pick<ProvisionRuns, 'start' | 'cancel'>;
 }
 
 export function createApiHandlers(s: HandlerServices): ApiHandlers {
@@ -43,6 +41,8 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'doctor.run': () => s.doctor(),
     'settings.get': () => s.settings.view(),
     'settings.update': ({ patch }) => s.settings.update(patch),
-    'provision.start': (p) => s.provision(p),
+    // The core's result is the wire's plus local facts; the dispatcher's schema strips those.
+    'provision.start': (p) => s.provisions.start(p),
+    'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
   };
 }

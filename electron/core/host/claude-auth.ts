@@ -41,7 +41,8 @@ export type ResolvedAuth =
       source: 'env' | 'store';
     };
 
-export type AuthStatus =
+/** What the adapter knows (with the env var and a masked hint); faces see shared/api's AuthStatus. */
+export type ClaudeAuthState =
   | { authenticated: false }
   | {
       authenticated: true;
@@ -77,7 +78,7 @@ export interface SetupTokenSession {
   resize(cols: number, rows: number): void;
   cancel(): void;
   /** Resolves once the token is captured and stored. */
-  readonly result: Promise<AuthStatus>;
+  readonly result: Promise<ClaudeAuthState>;
 }
 
 export class ClaudeAuth {
@@ -123,7 +124,7 @@ export class ClaudeAuth {
     return null;
   }
 
-  async status(): Promise<AuthStatus> {
+  async status(): Promise<ClaudeAuthState> {
     const auth = await this.resolve();
     if (auth === null) return { authenticated: false };
     return {
@@ -136,7 +137,7 @@ export class ClaudeAuth {
   }
 
   /** Store a token the user pasted (whitespace from wrapping is removed). */
-  async storeToken(raw: string): Promise<AuthStatus> {
+  async storeToken(raw: string): Promise<ClaudeAuthState> {
     const check = normaliseOAuthToken(raw);
     if (!check.ok) {
       const why = {
@@ -260,7 +261,7 @@ export class ClaudeAuth {
       );
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const result = new Promise<AuthStatus>((resolve, reject) => {
+    const result = new Promise<ClaudeAuthState>((resolve, reject) => {
       child.onExit(async ({ exitCode, signal }) => {
         finished = true;
         clearTimeout(timer);

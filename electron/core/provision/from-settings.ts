@@ -1,15 +1,13 @@
 // The user's settings as provision options: one mapping for every face that provisions (the
 // host's `provision.start`, `clave provision`).
+import type { Params } from '../../../shared/api';
 import type { DataPaths } from '../config/paths';
 import type { Settings } from '../config/settings';
 import type { ProvisionOptionsInput } from './options';
 import type { ProvisionSpecInput } from './spec';
 
-export interface ProvisionRequest {
-  image?: string | undefined;
-  force?: boolean | undefined;
-  update?: boolean | undefined;
-}
+/** What a face asks for: `provision.start`'s parameters. */
+export type ProvisionRequest = Params<'provision.start'>;
 
 export function provisionOptionsFrom(
   paths: DataPaths,

@@ -14,14 +14,6 @@ export {
   type ProvisionPhase,
   type ProvisionResult,
 } from './flow';
-export {
-  createTerminalProgress,
-  initialProgress,
-  reduceProgress,
-  renderProgressBar,
-  type ProvisionProgress,
-  type TerminalProgress,
-} from './progress';
 export { scriptSteps, toScript, type ScriptMode, type ScriptStep } from './script';
 export {
   DEFAULT_PHP_EXTENSIONS,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_ID_PATTERN, newSessionId, projectSlug, sessionNames } from './naming';
+import { SESSION_ID_PATTERN } from '../../../shared/session';
+import { newSessionId, projectSlug, sessionNames } from './naming';
 
 describe('session naming', () => {
   it('makes distinct DNS-safe ids', () => {

@@ -2,11 +2,10 @@
 // reconciliation can find a session's VM, branch, copy and proxy from the id alone.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { SESSION_ID_PATTERN } from '../../../shared/session';
 
-// Lower-case only: the id ends up in a DNS name (`my-app-a1b2c3d4.test`) and a VM name,
-// where case is not preserved. 36^8 ≈ 2.8e12 ids keeps collisions out of reach.
+// The id rule (lower-case letters and digits, 8 of them) is shared/session.ts's SessionId.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-export const SESSION_ID_PATTERN = /^[a-z0-9]{8}$/;
 
 export function newSessionId(): string {
   const bytes = randomBytes(16);

@@ -2,7 +2,8 @@
 // with failed reachable from starting/running/stopping, and kept (the VM gone, the copy left for
 // the person to merge or discard) reachable from stopping and failed. Records hold everything reconciliation
 // needs to find a session's VM, tunnel port, proxy and copy after a crash.
-import type { OnExit, Problem, SessionState, SessionSummary } from '../../../shared/session';
+import { z } from 'zod';
+import { OnExit, SessionSummary, type SessionState } from '../../../shared/session';
 import type { Db } from './database';
 
 const transitions: Record<SessionState, readonly SessionState[]> = {
@@ -14,84 +15,64 @@ const transitions: Record<SessionState, readonly SessionState[]> = {
   kept: ['stopping'],
 };
 
+/** States whose session may still hold a VM, tunnel, proxy or copy that teardown has to end. */
+export const UNFINISHED_STATES: readonly SessionState[] = [
+  'starting',
+  'running',
+  'stopping',
+  'failed',
+];
+/** States a session's run ends in: its record gets `endedAt`. */
+const ENDED_STATES: readonly SessionState[] = ['ended', 'failed', 'kept'];
+
 export class InvalidTransitionError extends Error {}
 
-export interface SessionRecord {
-  id: string;
-  projectDir: string;
-  projectName: string;
-  state: SessionState;
-  onExit: OnExit | null;
-  baseBranch: string | null;
-  baseCommit: string | null;
-  branch: string | null;
-  worktreeDir: string | null;
-  vmName: string | null;
-  vmIp: string | null;
-  vmPid: number | null;
-  tunnelPort: number | null;
-  proxyName: string | null;
-  url: string | null;
-  urlNote: string | null;
-  warnings: Problem[];
-  error: Problem | null;
-  startedAt: string;
-  endedAt: string | null;
-  hasUnmergedWork: boolean | null;
-}
+/**
+ * A session as stored: what every face sees (SessionSummary) plus what only the host needs to
+ * find and end it again. A new field is added to the schema once, and a column in migrations.ts.
+ */
+export const SessionRecord = SessionSummary.extend({
+  onExit: OnExit.nullable(),
+  baseCommit: z.string().nullable(),
+  vmPid: z.number().nullable(),
+});
+export type SessionRecord = z.infer<typeof SessionRecord>;
+type Field = keyof SessionRecord;
 
 export type SessionPatch = Partial<Omit<SessionRecord, 'id' | 'state' | 'startedAt'>>;
 
-const columns: Record<keyof SessionPatch, string> = {
-  projectDir: 'project_dir',
-  projectName: 'project_name',
-  onExit: 'on_exit',
-  baseBranch: 'base_branch',
-  baseCommit: 'base_commit',
-  branch: 'branch',
-  worktreeDir: 'worktree_dir',
-  vmName: 'vm_name',
-  vmIp: 'vm_ip',
-  vmPid: 'vm_pid',
-  tunnelPort: 'tunnel_port',
-  proxyName: 'proxy_name',
-  url: 'url',
-  urlNote: 'url_note',
-  warnings: 'warnings',
-  error: 'error',
-  endedAt: 'ended_at',
-  hasUnmergedWork: 'unmerged_work',
-};
-const jsonColumns = new Set(['warnings', 'error']);
+/** A field's column: its name in snake_case, unless the table says it differently. */
+const renamed: Partial<Record<Field, string>> = { hasUnmergedWork: 'unmerged_work' };
+const columnOf = (f: Field) => renamed[f] ?? f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const fields = Object.keys(SessionRecord.shape) as Field[];
+// Stored as JSON text; booleans as SQLite's 0/1.
+const jsonFields = new Set<Field>(['warnings', 'error']);
+const booleanFields = new Set<Field>(['hasUnmergedWork']);
 
 interface Row {
   [column: string]: string | number | null;
 }
 
 function fromRow(r: Row): SessionRecord {
-  return {
-    id: r.id as string,
-    projectDir: r.project_dir as string,
-    projectName: r.project_name as string,
-    state: r.state as SessionState,
-    onExit: r.on_exit as OnExit | null,
-    baseBranch: r.base_branch as string | null,
-    baseCommit: r.base_commit as string | null,
-    branch: r.branch as string | null,
-    worktreeDir: r.worktree_dir as string | null,
-    vmName: r.vm_name as string | null,
-    vmIp: r.vm_ip as string | null,
-    vmPid: r.vm_pid as number | null,
-    tunnelPort: r.tunnel_port as number | null,
-    proxyName: r.proxy_name as string | null,
-    url: r.url as string | null,
-    urlNote: r.url_note as string | null,
-    warnings: JSON.parse(r.warnings as string) as Problem[],
-    error: r.error ? (JSON.parse(r.error as string) as Problem) : null,
-    startedAt: r.started_at as string,
-    endedAt: r.ended_at as string | null,
-    hasUnmergedWork: r.unmerged_work === null ? null : r.unmerged_work === 1,
-  };
+  const record: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = r[columnOf(f)] ?? null;
+    record[f] =
+      v === null
+        ? null
+        : jsonFields.has(f)
+          ? JSON.parse(v as string)
+          : booleanFields.has(f)
+            ? v === 1
+            : v;
+  }
+  return record as SessionRecord;
+}
+
+function toColumn(f: Field, v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (booleanFields.has(f)) return v ? 1 : 0;
+  return jsonFields.has(f) ? JSON.stringify(v) : (v as string | number);
 }
 
 export function toSummary(r: SessionRecord): SessionSummary {
@@ -137,14 +118,8 @@ export class SessionsRepository {
   update(id: string, patch: SessionPatch): SessionRecord {
     const keys = Object.keys(patch) as (keyof SessionPatch)[];
     if (keys.length) {
-      const sets = keys.map((k) => `${columns[k]} = ?`).join(', ');
-      const values = keys.map((k) => {
-        const v = patch[k];
-        if (typeof v === 'boolean') return v ? 1 : 0;
-        return jsonColumns.has(k) && v !== null && v !== undefined
-          ? JSON.stringify(v)
-          : (v ?? null);
-      });
+      const sets = keys.map((k) => `${columnOf(k)} = ?`).join(', ');
+      const values = keys.map((k) => toColumn(k, patch[k]));
       this.db
         .prepare(`UPDATE sessions SET ${sets}, updated_at = ? WHERE id = ?`)
         .run(...values, this.now().toISOString(), id);
@@ -158,10 +133,7 @@ export class SessionsRepository {
       if (!transitions[current.state].includes(to)) {
         throw new InvalidTransitionError(`Session ${id} cannot go from ${current.state} to ${to}`);
       }
-      const ended =
-        to === 'ended' || to === 'failed' || to === 'kept'
-          ? { endedAt: this.now().toISOString() }
-          : {};
+      const ended = ENDED_STATES.includes(to) ? { endedAt: this.now().toISOString() } : {};
       this.db.prepare('UPDATE sessions SET state = ? WHERE id = ?').run(to, id);
       return this.update(id, { ...ended, ...patch });
     })();

@@ -4,6 +4,7 @@
 import type { CleanupItem, CleanupReport } from '../../../../shared/api';
 import type { Problem } from '../../../../shared/session';
 import type { LedgerEntry } from '../../store/ledger-repository';
+import { UNFINISHED_STATES } from '../../store/sessions-repository';
 import type { SessionDeps } from '../deps';
 import { StepAbort, toProblem } from '../problem';
 import { reconcile, type SessionOwner } from './reconcile';
@@ -17,7 +18,7 @@ export async function cleanup(
   const problems: Problem[] = [];
   const staleRecords = dryRun
     ? deps.sessions
-        .list(['starting', 'running', 'stopping', 'failed'])
+        .list(UNFINISHED_STATES)
         .filter((r) => !owner.isLive(r.id))
         .map((r) => r.id)
     : (await reconcile(deps, owner)).tornDown;

@@ -3,7 +3,7 @@
 // short loses its copy only when the copy holds no work; otherwise it becomes a kept session.
 import type { StopResult } from '../../../../shared/api';
 import type { OnExit } from '../../../../shared/session';
-import type { SessionRecord } from '../../store/sessions-repository';
+import { UNFINISHED_STATES, type SessionRecord } from '../../store/sessions-repository';
 import type { SessionDeps } from '../deps';
 import { toProblem } from '../problem';
 
@@ -27,7 +27,7 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
   const running = new Set(vms.filter((v) => v.running).map((v) => v.name));
   const reattached: string[] = [];
   const tornDown: string[] = [];
-  for (const r of deps.sessions.list(['starting', 'running', 'stopping', 'failed'])) {
+  for (const r of deps.sessions.list(UNFINISHED_STATES)) {
     if (owner.isLive(r.id)) continue;
     if (r.state === 'running' && r.vmName && running.has(r.vmName) && r.vmIp) {
       try {

@@ -1,6 +1,6 @@
-// Progress for people: folds ProvisionEvents into a state (fraction + what is happening) and
-// renders it as a one-line bar for a terminal. The app renders the same state its own way.
-import type { ProvisionEvent } from './flow';
+// `clave provision`'s progress: folds the host's provision.progress events into a state
+// (fraction + what is happening) and renders it as a one-line bar for a terminal.
+import type { ProvisionEvent } from '../shared/api';
 
 export interface ProvisionProgress {
   /** 0 … 1, never decreasing. */

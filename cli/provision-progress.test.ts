@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ProvisionEvent } from './flow';
+import type { ProvisionEvent } from '../shared/api';
 import {
   createTerminalProgress,
   initialProgress,
   reduceProgress,
   renderProgressBar,
-} from './progress';
+} from './provision-progress';
 
 const events: ProvisionEvent[] = [
   {
