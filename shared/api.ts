@@ -2,6 +2,7 @@
 // Transports (Electron IPC, WebSocket, the CLI's local socket) only move these messages;
 // receivers validate with the same schemas, so no face can send the host something malformed.
 import { z } from 'zod';
+import { CONTROL_CHARS } from './text';
 import { OnExit, PipelineEvent, Problem, SessionId, SessionSummary } from './session';
 import { FieldError, Settings, SettingsPatch } from './settings';
 
@@ -140,7 +141,11 @@ export const methods = {
   'sessions.start': {
     params: z
       .object({
-        projectDir: z.string().min(1).max(4096),
+        projectDir: z
+          .string()
+          .min(1)
+          .max(4096)
+          .refine((p) => !CONTROL_CHARS.test(p), 'no line breaks or other control characters'),
         onExit: OnExit.optional(),
         /** Resolve only when the session runs (or reject with the failing step's problem). */
         wait: z.boolean().optional(),

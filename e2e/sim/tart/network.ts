@@ -96,6 +96,10 @@ export function configureGuestIp(guestPid: number, ip: string): void {
     '-c',
     `ip addr add ${ip}/24 brd ${SUBNET_PREFIX}.255 dev eth0 && ip route add default via ${GATEWAY_IP} dev eth0`,
   ]);
+  // Addresses are reused at once (any VM on this host, any TART_HOME): the host may still hold the
+  // previous owner's MAC as REACHABLE for up to ~45 s, sending this guest's traffic nowhere. A
+  // real DHCP client announces itself (gratuitous ARP); forgetting the old entry has that effect.
+  trySh('ip', ['neigh', 'del', ip, 'dev', BRIDGE_NAME]);
 }
 
 export function detachVeth(veth: string): void {

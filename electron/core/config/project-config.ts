@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, formatZodIssues } from './settings';
+import { ConfigError } from './config-error';
 
 export const ProjectConfig = z
   .object({
@@ -35,9 +35,10 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError(file, `not valid JSON (${(e as Error).message}).`);
+    throw ConfigError.notJson(file, (e as Error).message);
   }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw ConfigError.notObject(file);
   const parsed = ProjectConfig.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(file, formatZodIssues(parsed.error));
+  if (!parsed.success) throw ConfigError.fromZod(file, parsed.error);
   return parsed.data;
 }

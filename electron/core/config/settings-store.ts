@@ -56,7 +56,7 @@ export class SettingsStore {
   private fileValues(): Record<string, unknown> {
     const raw = readJson(this.file);
     if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-      throw new ConfigError(this.file, 'expected a JSON object. Fix or delete the file.');
+      throw ConfigError.notObject(this.file);
     return raw as Record<string, unknown>;
   }
 }

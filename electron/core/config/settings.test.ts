@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataDir } from './paths';
 import { loadSettings } from './settings';
+import { expectConfigError } from './testing/expect-config-error';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'clave-settings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +29,40 @@ describe('settings', () => {
     expect(s.vm).toEqual({ cpus: 2, memoryMb: 4096, display: 'none' });
   });
 
-  it('names the file and the field when a value is wrong', () => {
-    const p = file('b.json', JSON.stringify({ ports: { from: 9000, to: 8000 } }));
-    expect(() => loadSettings(p, {})).toThrow(/b\.json: ports\.to: ports\.from must not be above/);
-    const q = file('c.json', JSON.stringify({ vm: { cpus: 'four' } }));
-    expect(() => loadSettings(q, {})).toThrow(/c\.json: vm\.cpus/);
-    expect(() => loadSettings(file('d.json', '{'), {})).toThrow(/not valid JSON/);
-    expect(() => loadSettings(file('e.json', JSON.stringify({ typo: 1 })), {})).toThrow(/typo/);
-    expect(() => loadSettings(p, { CLAVE_VM_CPUS: 'x' })).toThrow(/CLAVE_VM_CPUS/);
+  it('says what, why and the fix, naming the file and the field, for every bad value', () => {
+    const cases: [() => unknown, RegExp, RegExp][] = [
+      [
+        () => loadSettings(file('b.json', JSON.stringify({ ports: { from: 9000, to: 8000 } })), {}),
+        /b\.json: invalid ports\.to/,
+        /Set ports\.to in .*b\.json to a valid value \(ports\.from must not be above ports\.to\)/,
+      ],
+      [
+        () => loadSettings(file('c.json', JSON.stringify({ vm: { cpus: 'four' } })), {}),
+        /c\.json: invalid vm\.cpus/,
+        /Set vm\.cpus in .*c\.json to a valid value .*number/,
+      ],
+      [
+        () => loadSettings(file('d.json', '{'), {}),
+        /d\.json is not valid JSON/,
+        /Correct the JSON in .*d\.json/,
+      ],
+      [
+        () => loadSettings(file('e.json', JSON.stringify({ typo: 1 })), {}),
+        /e\.json: invalid typo/,
+        /Remove typo from .*e\.json/,
+      ],
+      [
+        () => loadSettings(file('f.json', '[1]'), {}),
+        /f\.json does not hold a JSON object/,
+        /f\.json/,
+      ],
+      [
+        () => loadSettings(file('g.json', '{}'), { CLAVE_VM_CPUS: 'x' }),
+        /\$CLAVE_VM_CPUS is not a whole number/,
+        /Set CLAVE_VM_CPUS to a whole number/,
+      ],
+    ];
+    for (const [load, what, fix] of cases) expectConfigError(load, what, fix);
   });
 
   it('finds the data dir per platform, CLAVE_HOME first', () => {

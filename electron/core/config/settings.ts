@@ -1,36 +1,17 @@
 // User settings: a JSON file in the data dir, validated at the edge, environment overrides on top
 // (the seed's CLAVE_* variables). A bad file is an error that names the file and the field.
 import { existsSync, readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { mergeSettings, patchFor, Settings } from '../../../shared/settings';
+import { ConfigError } from './config-error';
 
-export { Settings };
-
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export function formatZodIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-}
+export { ConfigError, Settings };
 
 export function readJson(file: string): unknown {
   if (!existsSync(file)) return {};
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError(
-      file,
-      `not valid JSON (${(e as Error).message}). Fix or delete the file.`,
-    );
+    throw ConfigError.notJson(file, (e as Error).message);
   }
 }
 
@@ -62,7 +43,11 @@ export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (o.int) {
       value = Number(raw);
       if (!Number.isInteger(value))
-        throw new ConfigError(`$${o.env}`, `expected a whole number, got "${raw}"`);
+        throw new ConfigError(`$${o.env}`, {
+          what: `$${o.env} is not a whole number`,
+          why: `It is "${raw}".`,
+          fix: `Set ${o.env} to a whole number, or unset it to use settings.json.`,
+        });
     }
     out = mergeSettings(out, patchFor(o.path, value));
   }
@@ -72,11 +57,11 @@ export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
 export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = readJson(file);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, 'expected a JSON object');
+    throw ConfigError.notObject(file);
   }
   const parsed = Settings.safeParse(
     mergeSettings(raw as Record<string, unknown>, envOverrides(env)),
   );
-  if (!parsed.success) throw new ConfigError(file, formatZodIssues(parsed.error));
+  if (!parsed.success) throw ConfigError.fromZod(file, parsed.error);
   return parsed.data;
 }

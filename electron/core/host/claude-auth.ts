@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
+import { childEnv } from './child-env';
 import { HostError, tail } from './errors';
 import { findBinary, LoginShellPath, mergePath, type FindBinaryResult } from './find-binary';
 import {
@@ -193,12 +194,8 @@ export class ClaudeAuth {
       });
     }
     const loginPath = await this.loginShell.get();
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.env)) {
-      if (value !== undefined && key !== 'ANTHROPIC_API_KEY' && key !== 'CLAUDE_CODE_OAUTH_TOKEN') {
-        env[key] = value;
-      }
-    }
+    // It makes a new token: an old one in its environment is not its business.
+    const env = childEnv(this.env) as Record<string, string>;
     // The claude launcher needs node (and a browser opener) from the user's PATH.
     env.PATH = mergePath([path.dirname(found.path)], this.env.PATH, loginPath ?? undefined);
     env.TERM = 'xterm-256color';

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Git, GitError } from './git';
+import { FALLBACK_IDENTITY, Git, GitError } from './git';
 import { GIT_TEST_ENV, TempDirs, git, gitMaybe, makeRepo, write } from './testing/temp-repo';
 
 const temp = new TempDirs();
@@ -255,6 +255,47 @@ describe('work in the copy', () => {
     write(copy.path, 'x.txt', 'x');
     await plain.commitAll(copy.path, 'by clave');
     expect(git(copy.path, 'log', '-1', '--format=%an <%ae>')).toBe('Clave Bot <bot@clave.invalid>');
+  });
+});
+
+describe('the identity of the session copy', () => {
+  const bareEnv = (globalConfig: string): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...GIT_TEST_ENV, GIT_CONFIG_GLOBAL: globalConfig };
+    for (const k of [
+      'GIT_AUTHOR_NAME',
+      'GIT_AUTHOR_EMAIL',
+      'GIT_COMMITTER_NAME',
+      'GIT_COMMITTER_EMAIL',
+    ])
+      delete env[k];
+    return env;
+  };
+  const local = (copy: string, key: string) => git(copy, 'config', '--local', '--get', key);
+
+  it("is the user's: repo-local config over global, written to the copy's own config", async () => {
+    const global = path.join(temp.make(), 'gitconfig');
+    write(
+      path.dirname(global),
+      'gitconfig',
+      '[user]\n\tname = Global Name\n\temail = global@example.com\n',
+    );
+    const repo = makeRepo(temp);
+    git(repo, 'config', 'user.name', 'Ada "Q" Lövelace');
+    const copy = await new Git({ env: bareEnv(global) }).createSessionCopy({ repo, id: 'who1' });
+    expect(local(copy.path, 'user.name')).toBe('Ada "Q" Lövelace');
+    expect(local(copy.path, 'user.email')).toBe('global@example.com');
+  });
+
+  it('is the clear Clave fallback when git knows no user', async () => {
+    const repo = makeRepo(temp);
+    const copy = await new Git({ env: bareEnv('/dev/null') }).createSessionCopy({
+      repo,
+      id: 'who2',
+    });
+    expect(`${local(copy.path, 'user.name')} <${local(copy.path, 'user.email')}>`).toBe(
+      `${FALLBACK_IDENTITY.name} <${FALLBACK_IDENTITY.email}>`,
+    );
+    expect(FALLBACK_IDENTITY).toEqual({ name: 'Clave Agent', email: 'agent@clave.invalid' });
   });
 });
 

@@ -98,9 +98,12 @@ export interface GitOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   cloneTimeoutMs?: number;
-  /** Identity for commits Clave makes when the repo has none configured. */
+  /** Identity for commits when the user has none configured (default: FALLBACK_IDENTITY). */
   identity?: { name: string; email: string };
 }
+
+/** Who commits when git knows no user: clearly Clave, on a domain that can never be mail. */
+export const FALLBACK_IDENTITY = { name: 'Clave Agent', email: 'agent@clave.invalid' } as const;
 
 const DROP_ENV = [
   'GIT_DIR',
@@ -142,7 +145,7 @@ export class Git {
     };
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.cloneTimeoutMs = options.cloneTimeoutMs ?? 10 * 60_000;
-    this.identity = options.identity ?? { name: 'Clave', email: 'clave@localhost' };
+    this.identity = options.identity ?? FALLBACK_IDENTITY;
   }
 
   // ---------------------------------------------------------------- repository facts
@@ -290,7 +293,14 @@ export class Git {
         fix: 'Pick another session id, or remove the old copy first.',
       });
     }
-    await mkdir(path.dirname(copyPath), { recursive: true });
+    await mkdir(path.dirname(copyPath), { recursive: true }).catch((e: Error) => {
+      throw new GitError({
+        code: 'git.unsafe-path',
+        what: `Could not make the folder for session copies in ${root}`,
+        why: e.message,
+        fix: `Make sure ${path.join(root, SESSION_DIR)} can be a folder Clave writes to (e.g. move away a file named .clave), then start again.`,
+      });
+    });
     try {
       await this.git(['clone', '--local', '--no-checkout', '--quiet', '--', root, copyPath], {
         cwd: root,
@@ -302,6 +312,7 @@ export class Git {
         timeoutMs: this.cloneTimeoutMs,
         what: `Could not check out ${branch} in the session copy`,
       });
+      await this.writeIdentity(root, copyPath);
       const patterns = [
         ...new Set([
           ...DEFAULT_INCLUDE,
@@ -769,6 +780,23 @@ export class Git {
       return [Number(m?.[1] ?? 0), Number(m?.[2] ?? 0)];
     });
     return this.version;
+  }
+
+  /**
+   * The agent commits in the copy inside the VM, where the Mac's git config does not exist: give
+   * the copy's own .git/config the identity git resolves for the repo (repo-local over global),
+   * else the fallback, so its commits work and are attributed.
+   */
+  private async writeIdentity(root: string, copy: string): Promise<void> {
+    for (const key of ['name', 'email'] as const) {
+      const r = await this.git(['config', '--get', `user.${key}`], { cwd: root, okCodes: [1] });
+      const value =
+        r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : this.identity[key];
+      await this.git(['config', '--local', `user.${key}`, value], {
+        cwd: copy,
+        what: 'Could not set the git identity of the session copy',
+      });
+    }
   }
 
   private async identityArgs(dir: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { childEnv } from './child-env';
 
 /**
  * Shared helper (not an adapter): run a host tool with an argument array, a hard timeout and a
@@ -7,8 +8,10 @@ import { execa } from 'execa';
  */
 export interface RunToolOptions {
   cwd?: string;
-  /** The complete environment for the child; it is not merged with process.env. */
+  /** The environment for the child, minus secrets (child-env.ts); not merged with process.env. */
   env: NodeJS.ProcessEnv;
+  /** Secret variables this tool needs by name (e.g. Tart's registry password). */
+  keepSecrets?: readonly string[];
   timeoutMs: number;
   /** Written to the child's stdin, then stdin is closed. Use this for secrets, never argv. */
   input?: string;
@@ -39,7 +42,7 @@ export async function runTool(
   const started = Date.now();
   const subprocess = execa(file, args, {
     cwd: options.cwd,
-    env: options.env,
+    env: childEnv(options.env, options.keepSecrets),
     extendEnv: false,
     timeout: options.timeoutMs,
     forceKillAfterDelay: 3000,

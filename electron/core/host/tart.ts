@@ -4,8 +4,10 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { z } from 'zod';
+import { CONTROL_CHARS } from '../../../shared/text';
 import { HostError, firstLine, tail } from './errors';
 import { findBinary, LoginShellPath, mergePath } from './find-binary';
+import { childEnv } from './child-env';
 import { runTool, type ToolResult } from './run-tool';
 
 /**
@@ -69,13 +71,32 @@ export const SetOptionsSchema = z
 
 export type SetOptions = z.input<typeof SetOptionsSchema>;
 
+/** Tart's own registry login (contract: storage and environment) is the one secret it needs. */
+const TART_SECRETS = ['TART_REGISTRY_PASSWORD'] as const;
+
+/** macOS's PATH_MAX is 1024 bytes with the terminating NUL. */
+const MAX_PATH_BYTES = 1023;
+
+/** Why `tart run --dir` cannot share `p` (contract §6.1), or null when it can. */
+export function unsharablePath(p: string): string | null {
+  if (CONTROL_CHARS.test(p)) return 'has a line break or another control character';
+  // tart splits --dir on ':' and its options on ','.
+  if (p.includes(':')) return 'has a ":", which tart reads as a separator';
+  if (p.includes(',')) return 'has a ",", which tart reads as an option separator';
+  if (Buffer.byteLength(p) > MAX_PATH_BYTES)
+    return `is longer than ${MAX_PATH_BYTES} bytes, the most macOS takes`;
+  return null;
+}
+
 export const DirShareSchema = z.object({
   path: z
     .string()
     .min(1)
     .refine((p) => path.isAbsolute(p), 'an absolute path')
-    // tart splits --dir on ':' and options on ',' (contract §6.1).
-    .refine((p) => !p.includes(':') && !p.includes(','), 'no ":" or "," in shared paths'),
+    .superRefine((p, c) => {
+      const why = unsharablePath(p);
+      if (why) c.addIssue({ code: 'custom', message: `the path ${why}` });
+    }),
   name: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/)
@@ -488,7 +509,7 @@ export class Tart {
   private async toolEnv(binary: string): Promise<NodeJS.ProcessEnv> {
     // tart finds softnet, tar and diskutil on PATH; a Finder-launched app has a minimal one.
     return {
-      ...this.env,
+      ...childEnv(this.env, TART_SECRETS),
       PATH: mergePath(
         [path.dirname(binary)],
         HOMEBREW_BINS,
@@ -515,6 +536,7 @@ export class Tart {
     const timeoutMs = call.timeoutMs ?? this.timeouts.defaultMs;
     const r = await runTool(binary, args, {
       env: await this.toolEnv(binary),
+      keepSecrets: TART_SECRETS,
       timeoutMs,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
       ...(call.onStdout === undefined ? {} : { onStdout: call.onStdout }),

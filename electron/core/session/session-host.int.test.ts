@@ -1,14 +1,16 @@
 // The SessionHost in-process on the simulated VM host: parallel sessions, and a failure injected
 // at each step that can fail, each of which must say what failed and leave nothing behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineEvent } from '../../../shared/session';
 import { dataPaths } from '../config/paths';
 import { Settings } from '../config/settings';
 import { createHostRuntime, type HostRuntime } from '../compose';
+import { sshConnect, sshExec } from '../../../e2e/sim/ssh';
 import { createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 let world: SimWorld;
@@ -121,7 +123,21 @@ describe('SessionHost on the simulated host', () => {
     settings?: object;
     env?: () => NodeJS.ProcessEnv;
     project?: (dir: string) => void;
+    /** A project folder name Tart cannot share (`world.project` makes it a real repo). */
+    folder?: string;
   }[] = [
+    ...[
+      ['a line break', 'new\nline'],
+      ['a colon', 'co:lon'],
+      ['a comma', 'com,ma'],
+      ['an escape character', 'esc\u001bape'],
+      ['a tab', 'tab\there'],
+    ].map(([name, folder]) => ({
+      name: `${name} in the path`,
+      step: 'validate-project',
+      what: /Tart cannot share this project folder/,
+      folder: folder!,
+    })),
     {
       name: 'not a Laravel project',
       step: 'validate-project',
@@ -161,7 +177,7 @@ describe('SessionHost on the simulated host', () => {
   for (const f of failures) {
     it(`a failure at ${f.step} (${f.name}) says what failed and leaves nothing behind`, async () => {
       const h = await host(f.settings ?? {}, f.env?.() ?? world.env);
-      const project = world.project(`fail-${f.step}-${failures.indexOf(f)}`);
+      const project = world.project(f.folder ?? `fail-${f.step}-${failures.indexOf(f)}`);
       f.project?.(project);
       if (f.fault) world.sim.setFaults(f.fault);
       const events: PipelineEvent[] = [];
@@ -176,6 +192,30 @@ describe('SessionHost on the simulated host', () => {
       await expectNothingLeft(project);
     });
   }
+
+  it('refuses a path with NUL or longer than macOS takes before touching anything', async () => {
+    const h = await host();
+    // A Laravel repo whose copy path (.clave/wt/s-<id> appended) passes macOS's 1023 bytes.
+    const long = world.project(Array.from({ length: 5 }, (_, i) => `${i}`.repeat(200)).join('/'));
+    const short = world.project('nul');
+    for (const [projectDir, what] of [
+      [`${short}\u0000x`, /Tart cannot share this project folder/],
+      [long, /Tart cannot share this project folder: its path is longer/],
+    ] as const) {
+      const events: PipelineEvent[] = [];
+      const listener = (e: { event: PipelineEvent }) => events.push(e.event);
+      h.host.on('session.progress', listener);
+      await expect(h.host.start({ projectDir, wait: true })).rejects.toMatchObject({
+        problem: { what: expect.stringMatching(what), fix: expect.stringMatching(/.+/) },
+      });
+      h.host.off('session.progress', listener);
+      expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
+        step: 'validate-project',
+      });
+    }
+    await expectNothingLeft(long);
+    await expectNothingLeft(short);
+  });
 
   it('refuses a port range with no free port, and cleans up', async () => {
     const blocker = net.createServer();
@@ -232,5 +272,113 @@ describe('SessionHost on the simulated host', () => {
     const forced = await h.host.stop(s.id, 'discard', true);
     expect(forced).toEqual({ outcome: 'discarded', problem: null, teardownProblems: [] });
     await expectNothingLeft(project, [s.tunnelPort!]);
+  });
+});
+
+describe('a refused merge', () => {
+  it('keeps the record with the reason, and a retry after fixing main (or keep) works', async () => {
+    const h = await host();
+    const project = world.project('refused-merge');
+    const git = (...a: string[]) =>
+      execFileSync('git', a, { cwd: project, env: world.env, encoding: 'utf8' }).trim();
+    const [a, b] = await Promise.all([
+      h.host.start({ projectDir: project, wait: true }),
+      h.host.start({ projectDir: project, wait: true }),
+    ]);
+    for (const s of [a, b]) writeFileSync(path.join(s.worktreeDir!, 'artisan'), `agent ${s.id}\n`);
+    writeFileSync(path.join(project, 'artisan'), 'user\n');
+    git('commit', '-qam', 'user change');
+    const userHead = git('rev-parse', 'HEAD');
+
+    for (const s of [a, b]) {
+      const refused = await h.host.stop(s.id, 'merge');
+      expect(refused.outcome).toBe('kept');
+      expect(refused.problem?.what).toMatch(/would conflict/);
+      expect(h.host.get(s.id)).toMatchObject({ state: 'kept', error: refused.problem });
+      expect(h.host.list().map((x) => x.id)).toContain(s.id);
+    }
+    expect(git('rev-parse', 'HEAD')).toBe(userHead);
+    expect(git('status', '--porcelain')).toBe('');
+    expect(world.sim.runningVMs()).toEqual([]);
+
+    // The user fixes main (drops the conflicting change): merging again lands the work.
+    git('reset', '-q', '--hard', 'HEAD~1');
+    expect(await h.host.stop(a.id, 'merge')).toEqual({
+      outcome: 'merged',
+      problem: null,
+      teardownProblems: [],
+    });
+    expect(readFileSync(path.join(project, 'artisan'), 'utf8')).toBe(`agent ${a.id}\n`);
+    expect(() => h.host.get(a.id)).toThrow(/No session/);
+
+    // Or chooses keep: the copy with the agent's work stays, listed as kept.
+    expect(await h.host.stop(b.id, 'keep')).toEqual({
+      outcome: 'kept',
+      problem: null,
+      teardownProblems: [],
+    });
+    expect(h.host.get(b.id)).toMatchObject({ state: 'kept' });
+    expect(readFileSync(path.join(b.worktreeDir!, 'artisan'), 'utf8')).toBe(`agent ${b.id}\n`);
+  });
+});
+
+describe('the agent commits inside the VM', () => {
+  it("as the user (the project's git identity), or as Clave Agent when there is none", async () => {
+    const h = await host();
+    const mine = world.project('identity-user');
+    execFileSync('git', ['config', 'user.name', 'Ada Lövelace'], { cwd: mine });
+    execFileSync('git', ['config', 'user.email', 'ada@example.com'], { cwd: mine });
+    const nobody = world.project('identity-none');
+    const sessions = await Promise.all(
+      [mine, nobody].map((projectDir) => h.host.start({ projectDir, wait: true })),
+    );
+    const authors = await Promise.all(
+      sessions.map(async (s) => {
+        const ssh = await sshConnect(s.vmIp!);
+        try {
+          const r = await sshExec(
+            ssh,
+            'cd /srv/project && echo agent > agent.txt && git add agent.txt && ' +
+              "git commit -qm 'by the agent' && git log -1 --format='%an <%ae>'",
+          );
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+          return r.stdout.trim();
+        } finally {
+          ssh.end();
+        }
+      }),
+    );
+    expect(authors).toEqual([
+      'Ada Lövelace <ada@example.com>',
+      'Clave Agent <agent@clave.invalid>',
+    ]);
+    for (const s of sessions) await h.host.stop(s.id, 'discard', true);
+  });
+});
+
+describe('secrets stay out of local tools', () => {
+  it('`tart run` (and every tool Clave spawns) runs without the Claude credential or other secrets', async () => {
+    const secrets = {
+      ANTHROPIC_API_KEY: world.env.ANTHROPIC_API_KEY!,
+      CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-oauth-token-that-must-stay-home',
+      GITHUB_TOKEN: 'ghp_not-for-tart',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-not-for-tart',
+      DB_PASSWORD: 'db-password-not-for-tart',
+    };
+    const h = await host({}, { ...world.env, ...secrets });
+    const s = await h.host.start({ projectDir: world.project('no-secrets'), wait: true });
+    const db = new Database(dataPaths(world.claveHome).database, { readonly: true });
+    const { vm_pid: pid } = db.prepare('SELECT vm_pid FROM sessions WHERE id = ?').get(s.id) as {
+      vm_pid: number;
+    };
+    db.close();
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('run');
+    expect(environ.some((v) => v.startsWith('PATH='))).toBe(true);
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(environ.filter((v) => v.startsWith(`${name}=`) || v.includes(value))).toEqual([]);
+    }
+    await h.host.stop(s.id, 'discard', true);
   });
 });

@@ -21,6 +21,7 @@ import { tcpProbeCommand } from './guest/tcp-probe';
 import { newSessionId, projectSlug, sessionNames } from './naming';
 import { PipelineFailure, runPipeline } from './pipeline';
 import { preflightSteps, sessionSteps } from './pipelines';
+import { ConnectionKeeper } from './reconnect';
 import { StepAbort, toProblem } from './problem';
 import { emptyResources } from './resources';
 import { teardown } from './teardown';
@@ -41,6 +42,8 @@ interface Live {
   agentExitNotified: boolean;
   /** How teardown went when the start failed (a stop during the start returns it). */
   failedTeardown?: StopResult;
+  /** Re-makes the ssh connection when it drops while the session runs. */
+  keeper?: ConnectionKeeper;
 }
 
 export class UnknownSessionError extends StepAbort {
@@ -110,6 +113,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       this.deps.sessions.transition(ctx.id, 'running');
       this.publish(ctx.id);
       this.watchAgent(live);
+      this.keepConnected(live);
     } catch (error) {
       const problem = error instanceof PipelineFailure ? error.problem : toProblem(error);
       await this.failAndTearDown(live, problem);
@@ -290,15 +294,46 @@ export class SessionHost extends EventEmitter<HostEvents> {
       });
     }
     const cmd = p.kind === 'agent' ? attachTmuxCommand() : inProject('exec bash -l');
-    const pty = await ssh.openPty({
-      command: cmd,
-      cols: p.cols,
-      rows: p.rows,
-      env: { LANG: 'C.UTF-8' },
-    });
+    const open = (on: typeof ssh) =>
+      on.openPty({ command: cmd, cols: p.cols, rows: p.rows, env: { LANG: 'C.UTF-8' } });
+    let pty = await open(ssh);
     return this.terminals.attach(p.sessionId, client, pty.channel, {
       exitCode: () => channelExit(pty.channel).code,
-      ...(p.kind === 'agent' ? { beforeExit: () => this.checkAgent(live) } : {}),
+      ...(p.kind === 'agent'
+        ? {
+            beforeExit: () => this.checkAgent(live),
+            // The agent lives on in tmux: after a lost connection, attach to it again.
+            reopen: async () => {
+              const back = await live.keeper?.lost();
+              if (!back) return null;
+              pty = await open(back);
+              return pty.channel;
+            },
+          }
+        : {}),
+    });
+  }
+
+  private keepConnected(live: Live): void {
+    const { ctx } = live;
+    const ssh = ctx.settings.ssh;
+    live.keeper = new ConnectionKeeper({
+      ctx,
+      signal: live.abort.signal,
+      connect: (signal) =>
+        this.deps.connectSsh({
+          host: ctx.state.vmIp!,
+          port: ssh.port,
+          username: ssh.user,
+          password: ssh.password,
+          deadlineMs: 10_000,
+          signal,
+        }),
+      isStopping: () => Boolean(live.stopping) || this.live.get(ctx.id) !== live,
+      vmRunning: async () =>
+        (await this.deps.vms.list()).some((v) => v.name === ctx.state.vmName && v.running),
+      notice: (text) => this.terminals.notice(ctx.id, text),
+      onReconnected: () => this.watchAgent(live),
     });
   }
 
@@ -367,6 +402,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     }
     this.publish(r.id);
     this.watchAgent(live);
+    this.keepConnected(live);
   }
 
   /** A record this process holds no live state for, as a context teardown can work from. */

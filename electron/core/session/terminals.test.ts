@@ -84,4 +84,28 @@ describe('terminal streams', () => {
     });
     expect(() => terms.write(id, 'x')).toThrow(/No open terminal/);
   });
+
+  it('carries on with a reopened channel (same id, a notice, no exit), and ends when there is none', async () => {
+    const terms = new Terminals();
+    const first = new Channel();
+    const second = new Channel();
+    const { c, sent } = client();
+    const reopens = [second, null];
+    const id = terms.attach('s1', c, first as never, {
+      reopen: async () => reopens.shift() as never,
+    });
+    terms.notice('s1', 'Connection to the VM lost, reconnecting…');
+    first.emit('close');
+    await new Promise((r) => setTimeout(r, 10));
+    second.emit('data', Buffer.from('pane again'));
+    terms.write(id, 'typed');
+    expect(second.written).toEqual(['typed']);
+    expect(sent.map((m) => m.event)).toEqual(['terminal.data', 'terminal.data']);
+    expect(sent[0]!.payload.data).toContain('[Clave] Connection to the VM lost, reconnecting…');
+    expect(sent[1]!.payload.data).toBe('pane again');
+    second.emit('close');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent.at(-1)).toMatchObject({ event: 'terminal.exit' });
+    expect(() => terms.write(id, 'x')).toThrow(/No open terminal/);
+  });
 });

@@ -14,6 +14,7 @@ export interface TerminalChannel {
   write(data: string | Buffer): unknown;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
   on(event: 'exit', listener: (code: number | null) => void): unknown;
   pause(): unknown;
   resume(): unknown;
@@ -51,7 +52,12 @@ export class Terminals {
     sessionId: string,
     client: Client,
     channel: TerminalChannel,
-    options: { exitCode?: () => number | null; beforeExit?: () => Promise<void> } = {},
+    options: {
+      exitCode?: () => number | null;
+      beforeExit?: () => Promise<void>;
+      /** When the channel closes: a new one to carry on with (the connection came back), or null. */
+      reopen?: () => Promise<TerminalChannel | null>;
+    } = {},
   ): string {
     const t: Terminal = {
       id: randomUUID(),
@@ -65,20 +71,32 @@ export class Terminals {
     };
     this.open.set(t.id, t);
     const decoder = new StringDecoder('utf8');
-    const forward = (chunk: Buffer) => {
-      const data = decoder.write(chunk);
-      if (!data) return;
-      t.unacked += data.length;
-      client.send('terminal.data', { terminalId: t.id, data });
-      if (!t.paused && t.unacked > HIGH_WATER) {
-        t.paused = true;
-        channel.pause();
-      }
+    const wire = (ch: TerminalChannel) => {
+      const forward = (chunk: Buffer) => {
+        const data = decoder.write(chunk);
+        if (!data) return;
+        t.unacked += data.length;
+        client.send('terminal.data', { terminalId: t.id, data });
+        if (!t.paused && t.unacked > HIGH_WATER) {
+          t.paused = true;
+          ch.pause();
+        }
+      };
+      ch.on('data', forward);
+      ch.stderr?.on('data', forward);
+      ch.on('exit', (code) => (t.exitCode = code));
+      ch.once('close', () => void closed());
     };
-    channel.on('data', forward);
-    channel.stderr?.on('data', forward);
-    channel.on('exit', (code) => (t.exitCode = code));
-    channel.on('close', () => {
+    const closed = async () => {
+      const next = t.closed || !options.reopen ? null : await options.reopen().catch(() => null);
+      if (next && !t.closed) {
+        t.channel = next;
+        t.paused = false;
+        t.unacked = 0;
+        wire(next);
+        return;
+      }
+      next?.close();
       this.open.delete(t.id);
       const rest = decoder.end();
       if (rest) client.send('terminal.data', { terminalId: t.id, data: rest });
@@ -86,7 +104,8 @@ export class Terminals {
       void (options.beforeExit?.() ?? Promise.resolve())
         .catch(() => {})
         .then(() => client.send('terminal.exit', { terminalId: t.id, exitCode }));
-    });
+    };
+    wire(channel);
     // A face that goes away takes its terminals with it; the agent itself lives on in tmux.
     client.onClose(() => this.close(t.id));
     return t.id;
@@ -115,6 +134,13 @@ export class Terminals {
     if (!t || t.closed) return;
     t.closed = true;
     t.channel.close();
+  }
+
+  /** A line from Clave itself (not the VM) in every terminal of a session. */
+  notice(sessionId: string, text: string): void {
+    for (const t of this.open.values())
+      if (t.sessionId === sessionId && !t.closed)
+        t.client.send('terminal.data', { terminalId: t.id, data: `\r\n[Clave] ${text}\r\n` });
   }
 
   closeSession(sessionId: string): void {

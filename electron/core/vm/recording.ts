@@ -47,6 +47,7 @@ export function recordingRuntime(
       // A temporary VM that became the base is no longer anything cleanup may remove.
       ledger.remove('vm', from);
     },
+    unsharable: (path) => vms.unsharable(path),
     start: (name, options) => vms.start(name, options),
     endpoint: (name, port, options) => vms.endpoint(name, port, options),
     attach: (shell, folder, signal) => vms.attach(shell, folder, signal),

@@ -104,6 +104,8 @@ export interface VmRuntime {
   /** Size a stopped VM, and always give it a fresh MAC (clones share the source's otherwise). */
   configure(name: string, config: VmConfig, signal?: AbortSignal): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  /** Why this folder of the Mac cannot be given to a VM (as a HostFolder), or null when it can. */
+  unsharable(path: string): string | null;
   /** Boot detached from this process; `folders` are prepared for `attach`. */
   start(name: string, options: { folders: HostFolder[] }): Promise<VmInstance>;
   /** One try: where `guestPort` of the VM is reached, waiting up to `waitSeconds` for it. */

@@ -93,6 +93,8 @@ export class FakeHost {
         await this.enter('list', []);
         return [...this.vms].map(([name, vm]): VmSummary => ({ name, running: vm.running }));
       },
+      // Provisioning shares nothing from the project: every folder is fine here.
+      unsharable: () => null,
       exists: async (name) => this.vms.has(name),
       pull: async (ref, { signal, onOutput } = {}) => {
         await this.enter('pull', [ref], signal);

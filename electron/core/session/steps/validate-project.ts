@@ -1,6 +1,8 @@
-// Preflight 1: the folder must be a Laravel project in a git repository.
+// Preflight 1: the folder must be a Laravel project in a git repository, at a path the VM host
+// can share with a VM (checked here, before anything is made, not when the VM boots).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CONTROL_CHARS } from '../../../../shared/text';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
@@ -10,6 +12,9 @@ export const validateProject: Step<SessionContext> = {
   label: 'Check the project',
   async run(ctx) {
     const dir = ctx.projectDir;
+    // Before anything reads the path: a NUL or line break must not reach git or the file system.
+    if (CONTROL_CHARS.test(dir))
+      throw unsharable(dir, 'has a line break or another control character');
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new StepAbort({
         what: `${dir} is not a folder`,
@@ -31,6 +36,17 @@ export const validateProject: Step<SessionContext> = {
         fix: 'Choose the folder that contains artisan (the root of a Laravel app).',
       });
     }
+    // The session copy is what the VM gets: its whole path must be one the VM host can share.
+    const why = ctx.deps.vms.unsharable(ctx.deps.git.sessionPath(root, ctx.id));
+    if (why) throw unsharable(root, why);
     ctx.projectDir = root;
   },
 };
+
+function unsharable(project: string, why: string): StepAbort {
+  return new StepAbort({
+    what: `Tart cannot share this project folder: its path ${why}`,
+    why: `Each session's copy (in ${JSON.stringify(project)}/.clave/wt) is shared with its VM, and Tart cannot take such a path. Nothing was created.`,
+    fix: 'Rename or move the project folder so that its path has no line breaks or other control characters, no ":" or ",", and is under 1000 bytes long, then start again.',
+  });
+}

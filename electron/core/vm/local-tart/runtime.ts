@@ -1,6 +1,6 @@
 // The VM runtime on this Mac: Tart's CLI (host/tart.ts). Folders reach the guest as VirtioFS
 // shares (`tart run --dir`) mounted over ssh; a VM port reaches this Mac through an ssh tunnel.
-import { TartError, type RunHandle, type Tart } from '../../host/tart';
+import { TartError, unsharablePath, type RunHandle, type Tart } from '../../host/tart';
 import { command } from '../../host/shell-quote';
 import { PROJECT_MOUNT_TAG } from '../guest';
 import type { VmInstance, VmRuntime } from '../runtime';
@@ -28,6 +28,7 @@ export function localTartRuntime(tart: Tart): VmRuntime {
         ...(c.display === undefined || c.display === 'none' ? {} : { display: c.display }),
       }),
     rename: (from, to) => tart.rename(from, to),
+    unsharable: unsharablePath,
     async start(name, { folders }) {
       const handle = await tart.run(name, {
         // The project's tag is Tart's default: leave it implicit, as the image's fstab expects.
