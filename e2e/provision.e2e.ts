@@ -24,3 +24,22 @@ test('the demo updates its base image with progress, then the app still starts',
   await page.goto(appPath());
   await expect(page.getByRole('heading', { name: 'No sessions yet' })).toBeVisible();
 });
+
+test('the settings screen updates the base image with progress, then the doctor runs again', async ({
+  page,
+}) => {
+  await page.goto(appPath('settings'));
+  const panel = page.getByRole('region', { name: 'Base image' });
+  const doctor = page.getByRole('region', { name: 'Doctor', exact: true });
+  await expect(doctor.getByRole('listitem', { name: 'Base VM', exact: true })).toBeVisible();
+  await panel.getByRole('button', { name: 'Update' }).click();
+  // Progress from the host's provision.progress events while it runs, then its outcome.
+  await expect(panel.getByRole('status', { name: 'Provisioning progress' })).toBeVisible();
+  await expect(panel.getByRole('status')).toContainText(/clave-base updated in \d+ s\./, {
+    timeout: 120_000,
+  });
+  await expect(panel.getByRole('button', { name: 'Update' })).toBeEnabled();
+  await expect(doctor.getByRole('listitem', { name: 'Base VM', exact: true })).toContainText(
+    'clave-base is provisioned',
+  );
+});

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ClaveApi, DoctorCheck, SettingsView } from '../../../shared/api';
 import { problemOf } from '../store/problem';
+import { BaseImagePanel } from './BaseImagePanel';
 import { DoctorPanel } from './DoctorPanel';
 import { SettingsForm } from './SettingsForm';
 import './settings.css';
@@ -21,6 +22,8 @@ export function SettingsScreen({
 }) {
   const [view, setView] = useState<SettingsView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A provision changes what the doctor finds: it runs again after one.
+  const [doctorRun, setDoctorRun] = useState(0);
   // Saves from another face (another window, the demo in a second tab) show here too.
   useEffect(() => api.on('settings.changed', setView), [api]);
   useEffect(() => {
@@ -62,7 +65,10 @@ export function SettingsScreen({
       )}
       {!online && <p className="dim">Connecting to the Clave host…</p>}
       {view && <SettingsForm api={api} view={view} onSaved={setView} />}
-      {online && <DoctorPanel api={api} {...(onDoctor ? { onResult: onDoctor } : {})} />}
+      {online && <BaseImagePanel api={api} onFinished={() => setDoctorRun((n) => n + 1)} />}
+      {online && (
+        <DoctorPanel key={doctorRun} api={api} {...(onDoctor ? { onResult: onDoctor } : {})} />
+      )}
     </section>
   );
 }
