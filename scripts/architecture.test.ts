@@ -40,6 +40,7 @@ describe('architecture import rules', () => {
     // The CLI is a face of the API.
     ['cli/x.ts', "import { createHostRuntime } from '../electron/core/compose';"],
     ['cli/x.ts', "import { loadSettings } from '../electron/core/config/settings';"],
+    ['cli/x.ts', "import { listenOnSocket } from '../electron/core/api/socket-server';"],
     ['cli/x.ts', "import { Git } from '../electron/core/host/git';"],
     ['cli/x.ts', "import { ClaudeAuth } from '../electron/core/host/claude-auth';"],
     ['cli/serve.ts', "import { Git } from '../electron/core/host/git';"],
@@ -74,11 +75,12 @@ describe('architecture import rules', () => {
     ],
     ['electron/core/session/x.test.ts', "import { leftovers } from '../../../e2e/sim/leaks';"],
     ['cli/x.ts', "import { connectSocket } from '../electron/core/api/socket-client';"],
-    ['cli/x.ts', "import { socketIsLive } from '../electron/core/api/socket-server';"],
+    ['cli/x.ts', "import { socketIsLive } from '../electron/core/api/socket-client';"],
     ['cli/x.ts', "import type { DataPaths } from '../electron/core/config/paths';"],
     ['cli/x.ts', "import { SessionIdSchema } from '../shared/api';"],
     ['cli/x.test.ts', "import { leftovers } from '../e2e/sim/leaks';"],
     ['cli/serve.ts', "import { createHostRuntime } from '../electron/core/compose';"],
+    ['cli/serve.ts', "import { listenOnSocket } from '../electron/core/api/socket-server';"],
     ['cli/auth-setup.ts', "import { ClaudeAuth } from '../electron/core/host/claude-auth';"],
   ])('%s may: %s', async (file, code) => {
     expect(await importErrors(file, code + '\nexport const _x = 1;\n')).toEqual([]);
