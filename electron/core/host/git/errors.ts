@@ -1,3 +1,4 @@
+// git failures as what/why/fix errors, with the invalid-input and not-installed ones.
 import { HostError } from '../errors';
 
 export type GitErrorCode =

@@ -1,3 +1,4 @@
+// Merge policy: saving a copy's work as a commit and merging its branch back into the repo.
 import { firstLine, tail } from '../errors';
 import { GitError, invalid } from './errors';
 import { exists, parseId, parsePorcelainZ } from './parse';

@@ -1,3 +1,4 @@
+// Pure helpers: git's machine output parsed, ids checked, paths kept inside the repo.
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { invalid } from './errors';

@@ -1,3 +1,4 @@
+// Repository facts (root, HEAD, status, commits ahead) and keeping .clave/ out of git.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { firstLine } from '../errors';

@@ -1,3 +1,6 @@
+// Running git: binary, clean environment, timeouts, failures; the shared plumbing of the layers.
+// The adapter is one class built in layers (runner → queries → session copies → merge), one concern
+// per file, so callers keep a single `Git`.
 import { firstLine, tail } from '../errors';
 import { cleanEnv, runTool, type ToolResult } from '../run-tool';
 import { GitError, invalid, notInstalled } from './errors';

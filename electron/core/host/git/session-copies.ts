@@ -1,3 +1,4 @@
+// The session copy's life cycle: create (clone + ignored files), list, remove, unmerged branches.
 import { cp, lstat, mkdir, readdir, readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { GitError } from './errors';

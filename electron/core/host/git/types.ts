@@ -1,3 +1,4 @@
+// What the git adapter takes and returns, and where session copies live.
 import path from 'node:path';
 import { z } from 'zod';
 

@@ -1,3 +1,4 @@
+// Channel plumbing shared by exec and PTY: exit status, signals, bounded output, aborts.
 import type { ClientChannel } from 'ssh2';
 import type { ChannelExit } from './types';
 

@@ -1,3 +1,4 @@
+// Connecting: validated options, retried until the deadline, failures named (auth, local network).
 import type { z } from 'zod';
 import { Client, type ConnectConfig } from 'ssh2';
 import { isLocalNetworkRefusal, localNetworkProblem } from '../local-network';

@@ -1,3 +1,4 @@
+// One connection per VM: exec, sftp writes, and opening PTYs and tunnels on it.
 import net from 'node:net';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { firstLine, tail } from '../errors';

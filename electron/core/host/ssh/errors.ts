@@ -1,3 +1,4 @@
+// ssh failures as what/why/fix errors.
 import { HostError } from '../errors';
 
 export type SshErrorCode =

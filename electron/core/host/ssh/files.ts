@@ -1,3 +1,4 @@
+// Writing files into the guest without the content on a command line (sftp, or stdin).
 import type { SFTPWrapper } from 'ssh2';
 import { command, quote } from '../shell-quote';
 

@@ -1,3 +1,4 @@
+// An interactive terminal channel in the VM.
 import type { ClientChannel } from 'ssh2';
 import { channelExit } from './channels';
 import { SshError } from './errors';

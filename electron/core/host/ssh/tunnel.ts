@@ -1,3 +1,4 @@
+// The tunnel server: a local TCP listener forwarding each connection into the VM.
 import type net from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connection';

@@ -1,3 +1,4 @@
+// What the ssh adapter takes and returns.
 import type net from 'node:net';
 import { z } from 'zod';
 

@@ -1,3 +1,4 @@
+// Turning tart's exit and stderr into a TartError a person can act on.
 import { firstLine, tail } from '../errors';
 import { TartError } from './errors';
 

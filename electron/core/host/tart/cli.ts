@@ -1,3 +1,4 @@
+// The Tart CLI: one method per command, argument arrays, timeouts, detached `run`.
 import { mkdir, open, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// tart failures as what/why/fix errors.
 import { HostError } from '../errors';
 
 export type TartErrorCode =

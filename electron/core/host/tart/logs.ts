@@ -1,3 +1,4 @@
+// Per-VM run logs: rotated when large, read from an offset.
 import { open, rename, stat } from 'node:fs/promises';
 
 export const MAX_LOG_BYTES = 5 * 1024 * 1024;

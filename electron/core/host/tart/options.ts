@@ -1,3 +1,4 @@
+// What the tart adapter takes and returns, validated where names and paths come in.
 import path from 'node:path';
 import { z } from 'zod';
 import type { TartError } from './errors';

@@ -1,3 +1,4 @@
+// tart's JSON output, parsed and validated.
 import { z } from 'zod';
 import { firstLine, tail } from '../errors';
 import { TartError } from './errors';

@@ -1,3 +1,4 @@
+// The host platform check tart needs (Apple Silicon, not under Rosetta).
 import { runTool } from '../run-tool';
 
 export async function appleSiliconUnderRosetta(): Promise<boolean> {
