@@ -32,9 +32,9 @@ const forbidE2e = {
   message: 'Product code never imports e2e/ (the simulator and harness are test tools).',
 };
 const forbidUpperLayers = {
-  regex: '^(\\.\\./)+(session|provision|api|doctor|vm)(/|$)|^(\\.\\./)+compose$',
+  regex: '^(\\.\\./)+(session|provision|api|doctor|vm|store|config)(/|$)|^(\\.\\./)+compose$',
   message:
-    'host/ adapters sit below everything else: they may not import session/, provision/, api/, doctor/, vm/ or compose.',
+    'host/ adapters sit below everything else: they may not import session/, provision/, api/, doctor/, vm/, store/, config/ or compose.',
 };
 const forbidSessionInternals = {
   regex: '^(\\.\\./)+session/(?!session-host$)',

@@ -31,6 +31,11 @@ describe('architecture import rules', () => {
     ['electron/core/host/x.ts', "import { createDispatcher } from '../api/dispatch';"],
     ['electron/core/host/x.ts', "import { runDoctor } from '../doctor';"],
     ['electron/core/host/x.ts', "import type { VmRuntime } from '../vm/runtime';"],
+    ['electron/core/host/x.ts', "import { dataPaths } from '../config/paths';"],
+    [
+      'electron/core/host/tart/x.ts',
+      "import type { SessionsRepository } from '../../store/sessions-repository';",
+    ],
     ['electron/core/host/ssh/x.ts', "export { createHostRuntime } from '../../compose';"],
     // api/ and session/ meet only at their public faces.
     ['electron/core/api/x.ts', "import { toProblem } from '../session/problem';"],
