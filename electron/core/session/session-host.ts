@@ -206,7 +206,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   }
 
   /** Opens a terminal for a face: the agent's tmux, a new shell, or a command in /srv/project. */
-  openTerminal(client: Client, p: TerminalRequest): Promise<string> {
+  async openTerminal(client: Client, p: TerminalRequest): Promise<string> {
     const live = this.live.get(p.sessionId);
     if (!live) throw new UnknownSessionError(p.sessionId);
     const running = this.deps.sessions.get(p.sessionId)?.state === 'running';
