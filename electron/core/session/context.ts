@@ -1,6 +1,7 @@
 // SessionContext: what flows through the pipelines and teardown for one session — its identity,
 // what the steps found or made (persisted to the record as it happens, so a crash can be
 // reconciled), and the live resources only this process holds (VM process, ssh, tunnel).
+// What one step makes and a later one uses is read with need() (need.ts), never assumed.
 import type { OnExit, Problem } from '../../../shared/session';
 import type { ProjectConfig } from '../config/project-config';
 import type { Settings } from '../config/settings';
@@ -13,19 +14,24 @@ import type { LiveResources } from './resources';
 
 export interface SessionContext {
   readonly id: string;
+  /** The folder the session was started from, then (after ValidateProject) its git root. */
   projectDir: string;
-  readonly projectName: string;
-  readonly names: SessionNames;
+  /** Derived from the git root once ValidateProject found it (null before). */
+  names: SessionNames | null;
   readonly settings: Settings;
   projectConfig: ProjectConfig;
   readonly deps: SessionDeps;
   readonly signal: AbortSignal;
   onExit: OnExit | null;
+  /**
+   * Adopted from a record a previous host left (to re-attach or tear down): steps re-make what
+   * the record names (the tunnel, its own proxy name) instead of making anything new.
+   */
+  readonly reattached: boolean;
   /** What is known so far; mirrors the record once saved. */
   readonly state: Omit<SessionRecord, 'state' | 'startedAt' | 'endedAt' | 'hasUnmergedWork'>;
   readonly live: LiveResources;
   services: ServiceConfig | null;
-  gateway: string | null;
   auth: ClaudeAuth | null;
   /** Update what is known (and the record, once saved). */
   update(patch: SessionPatch): void;

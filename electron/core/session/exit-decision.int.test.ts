@@ -38,7 +38,7 @@ beforeEach(async () => {
   const id = `abcd${String(n).padStart(4, '0')}`;
   const c = await git.createSessionCopy({ repo, id });
   copy = c.path;
-  target = { repo, id, branch: c.branch, baseBranch: 'main' };
+  target = { repo, id, copy: c.path, branch: c.branch, baseBranch: 'main' };
 });
 
 describe('exit decision on real git', () => {

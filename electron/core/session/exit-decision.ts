@@ -6,9 +6,16 @@ import type { OnExit, Problem } from '../../../shared/session';
 import type { Git } from '../host/git';
 import { toProblem } from './problem';
 
+/** What to do with the copy: what the stop asks, else what the start asked, else keep it. */
+export function chosenExit(asked: OnExit | undefined, ctx: { onExit: OnExit | null }): OnExit {
+  return asked ?? ctx.onExit ?? 'keep';
+}
+
 export interface ExitTarget {
   repo: string;
   id: string;
+  /** The session copy (SessionNames.worktreeDir). */
+  copy: string;
   branch: string;
   /** The branch the session started from; null when the main repo was on a detached HEAD. */
   baseBranch: string | null;
@@ -24,7 +31,7 @@ export async function applyExitDecision(
   decision: OnExit,
   force = false,
 ): Promise<Outcome> {
-  const copy = git.sessionPath(target.repo, target.id);
+  const copy = target.copy;
   switch (decision) {
     case 'keep':
       return kept();

@@ -1,4 +1,5 @@
-// The seed's two pipelines, as lists of steps (one concern each, one file each in steps/).
+// The seed's two pipelines, as lists of steps (one concern each, one file each in steps/), and
+// re-attaching to a session a previous host left running, with the same steps where they overlap.
 import type { SessionContext } from './context';
 import type { Step } from './pipeline';
 import { bootVm } from './steps/boot-vm';
@@ -7,6 +8,7 @@ import { checkClaudeAuthentication } from './steps/check-claude-auth';
 import { cloneRepo } from './steps/clone-repo';
 import { cloneVm } from './steps/clone-vm';
 import { configureHerdProxy } from './steps/configure-herd-proxy';
+import { connectSsh } from './steps/connect-ssh';
 import { createSshTunnel } from './steps/create-ssh-tunnel';
 import { checkHostServices, discoverGateway } from './steps/discover-gateway';
 import { ensureVmExists } from './steps/ensure-vm-exists';
@@ -33,4 +35,10 @@ export const sessionSteps: readonly Step<SessionContext>[] = [
   configureHerdProxy,
   bootstrapLaravel,
   runClaudeCode,
+];
+
+export const reattachSteps: readonly Step<SessionContext>[] = [
+  connectSsh,
+  createSshTunnel,
+  configureHerdProxy,
 ];

@@ -103,6 +103,20 @@ describe('SessionHost on the simulated host', () => {
     );
   });
 
+  it('names a session started from a subfolder after its repository', async () => {
+    const h = await host();
+    const project = world.project('named-by-root');
+    const s = await h.host.start({ projectDir: path.join(project, 'public'), wait: true });
+    const slug = path.basename(project);
+    expect(s.projectDir).toBe(project);
+    expect(s.projectName).toBe(slug);
+    expect(s.proxyName).toBe(`${slug}-${s.id}`);
+    expect(s.url).toContain(`${slug}-${s.id}`);
+    expect(s.worktreeDir).toBe(path.join(project, '.clave', 'wt', `s-${s.id}`));
+    await h.host.stop(s.id, 'discard');
+    await expectNothingLeft(project);
+  });
+
   it('serves the site on 127.0.0.1 and says why when Herd fails', async () => {
     const h = await host();
     world.sim.setFaults('herd-fail');

@@ -78,9 +78,10 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
 
   let outcome: Pick<StopResult, 'outcome' | 'problem'> = { outcome: 'kept', problem: null };
   await part(problems, 'Handle the session copy', async () => {
+    // Nothing of a copy before ValidateProject named it.
+    if (!ctx.names) return;
     // The ledger entry of a copy goes with the copy (a kept copy stays on it).
-    const copy = deps.git.sessionPath(ctx.projectDir, ctx.id);
-    const branch = deps.git.sessionBranch(ctx.id);
+    const { worktreeDir: copy, branch } = ctx.names;
     const forgetIfGone = async () => {
       if (existsSync(copy) || !deps.ledger.list({ kind: 'copy', name: copy }).length) return;
       if ((await deps.git.resolve(ctx.projectDir, `refs/heads/${branch}`)) === null)
@@ -89,7 +90,13 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     if (!state.worktreeDir || !state.branch) return forgetIfGone();
     outcome = await applyExitDecision(
       deps.git,
-      { repo: ctx.projectDir, id: ctx.id, branch: state.branch, baseBranch: state.baseBranch },
+      {
+        repo: ctx.projectDir,
+        id: ctx.id,
+        copy,
+        branch: state.branch,
+        baseBranch: state.baseBranch,
+      },
       options.decision,
       options.force ?? false,
     );

@@ -3,6 +3,7 @@
 // retried, since a share is not always ready the moment sshd is, with diagnostics when it never
 // works. How the copy reaches the guest is the VM runtime's business (vm/runtime.ts).
 import { LOCAL_NETWORK_SETTINGS, isLocalNetworkRefusal } from '../../host/local-network';
+import { need } from '../need';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
@@ -15,9 +16,9 @@ export const bootVm: Step<SessionContext> = {
   label: 'Boot the VM',
   async run(ctx, progress) {
     const { vms } = ctx.deps;
-    const name = ctx.names.vmName;
+    const name = need(ctx, 'names', bootVm).vmName;
     const t = ctx.settings.timeouts;
-    const project = projectFolder(ctx.state.worktreeDir!);
+    const project = projectFolder(need(ctx, 'worktreeDir', bootVm));
     ctx.live.vm = await vms.start(name, { folders: [project] });
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 

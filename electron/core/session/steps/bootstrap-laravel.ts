@@ -5,6 +5,8 @@
 import { command, quote } from '../../host/shell-quote';
 import { STAMP_PATH, fpmService, recordedPhpVersion } from '../../provision/base-image';
 import { parseSpec } from '../../provision/spec';
+import type { SshConnection } from '../../host/ssh';
+import { need } from '../need';
 import type { Step, StepProgress } from '../pipeline';
 import type { SessionContext } from '../context';
 import { PROJECT_DIR } from '../guest/claude-config';
@@ -14,14 +16,15 @@ const VENDOR_CACHE = '/var/cache/clave/vendor';
 
 async function step(
   ctx: SessionContext,
+  ssh: SshConnection,
   progress: StepProgress,
   label: string,
   cmd: string,
   timeoutMs: number,
 ) {
   progress.hint(label);
-  const r = await ctx.live
-    .ssh!.exec(`cd ${quote(PROJECT_DIR)} && ${cmd}`, { timeoutMs, signal: ctx.signal })
+  const r = await ssh
+    .exec(`cd ${quote(PROJECT_DIR)} && ${cmd}`, { timeoutMs, signal: ctx.signal })
     .catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
   if (r.code === 0) return true;
   const output = (r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n');
@@ -37,7 +40,7 @@ export const bootstrapLaravel: Step<SessionContext> = {
   name: 'bootstrap-laravel',
   label: 'Bootstrap Laravel',
   async run(ctx, progress) {
-    const ssh = ctx.live.ssh!;
+    const ssh = need(ctx, 'ssh', bootstrapLaravel);
     const envPath = `${PROJECT_DIR}/.env`;
     const current = await ssh.exec(command(['cat', envPath]), { timeoutMs: 15_000 });
     let envText = current.code === 0 ? current.stdout : '';
@@ -48,7 +51,13 @@ export const bootstrapLaravel: Step<SessionContext> = {
       envText = example.code === 0 ? example.stdout : '';
       progress.hint('no .env in the project: starting from .env.example');
     }
-    const patched = patchEnv(envText, sessionEnvOverrides(ctx.services!, ctx.state.url!));
+    const patched = patchEnv(
+      envText,
+      sessionEnvOverrides(
+        need(ctx, 'services', bootstrapLaravel),
+        need(ctx, 'url', bootstrapLaravel),
+      ),
+    );
     // The session copy's .env (gitignored), never the user's main copy.
     await ssh.writeFile(envPath, patched, { mode: 0o644 });
 
@@ -56,6 +65,7 @@ export const bootstrapLaravel: Step<SessionContext> = {
     const user = ctx.settings.ssh.user;
     await step(
       ctx,
+      ssh,
       progress,
       'Put vendor/ on the VM disk',
       [
@@ -68,6 +78,7 @@ export const bootstrapLaravel: Step<SessionContext> = {
     if (ctx.projectConfig.bootstrap.composer) {
       await step(
         ctx,
+        ssh,
         progress,
         'composer install',
         command(['composer', 'install', '--no-interaction', '--prefer-dist']),
@@ -77,6 +88,7 @@ export const bootstrapLaravel: Step<SessionContext> = {
     if (!readEnvValue(patched, 'APP_KEY')) {
       await step(
         ctx,
+        ssh,
         progress,
         'php artisan key:generate',
         command(['php', 'artisan', 'key:generate', '--force']),
@@ -86,15 +98,17 @@ export const bootstrapLaravel: Step<SessionContext> = {
     if (ctx.projectConfig.bootstrap.migrate) {
       await step(
         ctx,
+        ssh,
         progress,
         'php artisan migrate',
         command(['php', 'artisan', 'migrate', '--force']),
         timeout,
       );
     }
-    const fpm = fpmService(await phpVersionOfImage(ctx, progress));
+    const fpm = fpmService(await phpVersionOfImage(ssh, progress));
     await step(
       ctx,
+      ssh,
       progress,
       'Restart php-fpm and nginx',
       command(['sudo', 'systemctl', 'restart', fpm, 'nginx']),
@@ -104,8 +118,8 @@ export const bootstrapLaravel: Step<SessionContext> = {
 };
 
 /** The image's PHP, as its stamp records it: the spec may name any version (spec.ts). */
-async function phpVersionOfImage(ctx: SessionContext, progress: StepProgress): Promise<string> {
-  const stamp = await ctx.live.ssh!.exec(command(['cat', STAMP_PATH]), { timeoutMs: 15_000 });
+async function phpVersionOfImage(ssh: SshConnection, progress: StepProgress): Promise<string> {
+  const stamp = await ssh.exec(command(['cat', STAMP_PATH]), { timeoutMs: 15_000 });
   const version = stamp.code === 0 ? recordedPhpVersion(stamp.stdout) : null;
   if (version !== null) return version;
   // A base not made by `clave provision` (or an older one): the default spec's PHP.

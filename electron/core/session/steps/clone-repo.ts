@@ -1,6 +1,7 @@
 // Session 1: the session copy, `.clave/wt/s-<id>` on branch `clave/s-<id>`, with `.env` and the
 // other listed ignored files carried in. A clone, not a worktree: git must work inside the VM.
 import { recorded } from '../../vm/recording';
+import { need } from '../need';
 import type { Step } from '../pipeline';
 import type { SessionContext } from '../context';
 
@@ -9,13 +10,14 @@ export const cloneRepo: Step<SessionContext> = {
   label: 'Copy the repository',
   async run(ctx, progress) {
     const { git, ledger } = ctx.deps;
+    const names = need(ctx, 'names', cloneRepo);
     const copy = await recorded(
       ledger,
       {
         kind: 'copy',
-        name: git.sessionPath(ctx.projectDir, ctx.id),
+        name: names.worktreeDir,
         sessionId: ctx.id,
-        detail: { repo: ctx.projectDir, branch: git.sessionBranch(ctx.id) },
+        detail: { repo: ctx.projectDir, branch: names.branch },
       },
       () =>
         git.createSessionCopy({

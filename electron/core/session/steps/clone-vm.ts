@@ -1,4 +1,5 @@
 // Session 2: a throw-away clone of the base VM with its own MAC address and the configured size.
+import { need } from '../need';
 import type { Step } from '../pipeline';
 import type { SessionContext } from '../context';
 
@@ -6,7 +7,7 @@ export const cloneVm: Step<SessionContext> = {
   name: 'clone-vm',
   label: 'Clone the VM',
   async run(ctx) {
-    const name = ctx.names.vmName;
+    const name = need(ctx, 'names', cloneVm).vmName;
     // Recorded before cloning: if the clone half-happens, teardown still knows what to delete.
     ctx.update({ vmName: name });
     await ctx.deps.vms.clone(ctx.settings.baseVm, name);

@@ -1,5 +1,6 @@
 // Session 4: the VM reaches the Mac's services through its NAT gateway; ask the VM which it is.
 // Then check those services answer from inside the VM, and say how to open them when not.
+import { need } from '../need';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
@@ -15,9 +16,13 @@ export const discoverGateway: Step<SessionContext> = {
   name: 'discover-gateway',
   label: 'Find the host from inside the VM',
   async run(ctx, progress) {
-    const r = await ctx.live.ssh!.run('ip route show default', 'Could not read the VM routes', {
-      timeoutMs: 15_000,
-    });
+    const r = await need(ctx, 'ssh', discoverGateway).run(
+      'ip route show default',
+      'Could not read the VM routes',
+      {
+        timeoutMs: 15_000,
+      },
+    );
     const gateway = parseDefaultGateway(r.stdout);
     if (!gateway) {
       throw new StepAbort({
@@ -26,7 +31,6 @@ export const discoverGateway: Step<SessionContext> = {
         fix: 'Restart the session; if it persists, re-provision the base image.',
       });
     }
-    ctx.gateway = gateway;
     const s = ctx.settings.services;
     ctx.services =
       s.mode === 'vm'
@@ -40,7 +44,8 @@ export const checkHostServices: Step<SessionContext> = {
   name: 'check-host-services',
   label: 'Check MySQL and Redis',
   async run(ctx, progress) {
-    const svc = ctx.services!;
+    const svc = need(ctx, 'services', checkHostServices);
+    const ssh = need(ctx, 'ssh', checkHostServices);
     const checks = [
       {
         name: 'MySQL',
@@ -57,7 +62,7 @@ export const checkHostServices: Step<SessionContext> = {
     ];
     await Promise.all(
       checks.map(async (c) => {
-        const r = await ctx.live.ssh!.exec(tcpProbeCommand(c.host, c.port), { timeoutMs: 10_000 });
+        const r = await ssh.exec(tcpProbeCommand(c.host, c.port), { timeoutMs: 10_000 });
         if (r.code === 0) return;
         progress.warn({
           what: `${c.name} at ${c.host}:${c.port} is not reachable from the VM`,

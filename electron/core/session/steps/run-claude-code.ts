@@ -2,6 +2,7 @@
 // or app restart. Onboarding, trust and the bypass warning are pre-answered; the credential sits
 // in a 0600 file that only the launch script reads.
 import { command } from '../../host/shell-quote';
+import { need } from '../need';
 import type { Step } from '../pipeline';
 import type { SessionContext } from '../context';
 import {
@@ -18,8 +19,8 @@ export const runClaudeCode: Step<SessionContext> = {
   name: 'run-claude-code',
   label: 'Start Claude Code',
   async run(ctx, progress) {
-    const ssh = ctx.live.ssh!;
-    const auth = ctx.auth!;
+    const ssh = need(ctx, 'ssh', runClaudeCode);
+    const auth = need(ctx, 'auth', runClaudeCode);
     const mkdir = command(['mkdir', '-p', '-m', '700', '.clave', '.claude']);
     await ssh.run(mkdir, 'Could not prepare the VM user home', { timeoutMs: 15_000 });
     // `~/` paths are written relative to the VM user's home over sftp: no shell, no command line.

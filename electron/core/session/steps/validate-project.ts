@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CONTROL_CHARS } from '../../../../shared/text';
 import type { Step } from '../pipeline';
+import { projectSlug, sessionNames } from '../naming';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
 
@@ -36,10 +37,14 @@ export const validateProject: Step<SessionContext> = {
         fix: 'Choose the folder that contains artisan (the root of a Laravel app).',
       });
     }
+    // Every name derives from the root, never from the folder the session was started in.
+    const names = sessionNames(root, ctx.id);
     // The session copy is what the VM gets: its whole path must be one the VM host can share.
-    const why = ctx.deps.vms.unsharable(ctx.deps.git.sessionPath(root, ctx.id));
+    const why = ctx.deps.vms.unsharable(names.worktreeDir);
     if (why) throw unsharable(root, why);
     ctx.projectDir = root;
+    ctx.names = names;
+    ctx.update({ projectDir: root, projectName: projectSlug(root) });
   },
 };
 

@@ -1,0 +1,91 @@
+// A session's context: new (its names come once ValidateProject found the git root), or adopted
+// from a record a previous host left (teardown and re-attach work from that alone). Everything
+// the session makes goes on the ledger first (cleanup trusts nothing else).
+import type { OnExit } from '../../../shared/session';
+import { loadProjectConfig } from '../config/project-config';
+import type { Settings } from '../config/settings';
+import type { SessionRecord } from '../store/sessions-repository';
+import { recordingDeps } from './cleanup/recording';
+import type { SessionContext } from './context';
+import type { SessionDeps } from './deps';
+import { projectSlug, sessionNames } from './naming';
+import { emptyResources } from './resources';
+
+export interface ContextInput {
+  id: string;
+  projectDir: string;
+  onExit: OnExit | null;
+  signal: AbortSignal;
+  settings: Settings;
+  /** The record of a session this host adopts (re-attach, or teardown after a crash). */
+  record?: SessionRecord;
+  /** Tells the faces the record changed. */
+  publish(id: string): void;
+}
+
+export function createContext(hostDeps: SessionDeps, input: ContextInput): SessionContext {
+  const { id, projectDir, onExit, record, publish } = input;
+  const deps = recordingDeps(hostDeps, id);
+  let saved = Boolean(record);
+  const state: SessionContext['state'] = record
+    ? { ...record }
+    : {
+        id,
+        projectDir,
+        projectName: projectSlug(projectDir),
+        onExit,
+        baseBranch: null,
+        baseCommit: null,
+        branch: null,
+        worktreeDir: null,
+        vmName: null,
+        vmIp: null,
+        vmPid: null,
+        tunnelPort: null,
+        proxyName: null,
+        url: null,
+        urlNote: null,
+        warnings: [],
+        error: null,
+      };
+  const ctx: SessionContext = {
+    id,
+    projectDir,
+    // A record's projectDir is the git root already (it is saved after ValidateProject).
+    names: record ? sessionNames(record.projectDir, id) : null,
+    settings: input.settings,
+    projectConfig: { bootstrap: { composer: true, migrate: true } },
+    deps,
+    signal: input.signal,
+    onExit,
+    reattached: Boolean(record),
+    state,
+    live: emptyResources(),
+    services: null,
+    auth: null,
+    update: (patch) => {
+      Object.assign(state, patch);
+      if (saved) {
+        deps.sessions.update(id, patch);
+        publish(id);
+      }
+    },
+    save: () => {
+      ctx.projectConfig = loadProjectConfig(ctx.projectDir);
+      deps.sessions.create({
+        id,
+        projectDir: ctx.projectDir,
+        projectName: state.projectName,
+        onExit,
+      });
+      saved = true;
+      const { id: _i, projectDir: _p, projectName: _n, onExit: _o, ...rest } = state;
+      deps.sessions.update(id, { ...rest, projectDir: ctx.projectDir });
+      publish(id);
+    },
+    warn: (problem) => {
+      ctx.update({ warnings: [...state.warnings, problem] });
+    },
+  };
+  return ctx;
+}
