@@ -3,8 +3,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { connectSocket, type SocketConnection } from '../electron/core/api/socket-client';
-import { socketIsLive } from '../electron/core/api/socket-server';
+import {
+  connectSocket,
+  socketIsLive,
+  type SocketConnection,
+} from '../electron/core/api/socket-client';
 import type { DataPaths } from '../electron/core/config/paths';
 
 export async function connectToHost(

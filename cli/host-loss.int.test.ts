@@ -2,7 +2,7 @@
 // `clave start` and during a `clave exec`. The CLI must fail (exec: 255, as ssh) and say why.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { socketIsLive } from '../electron/core/api/socket-server';
+import { socketIsLive } from '../electron/core/api/socket-client';
 import { dataPaths } from '../electron/core/config/paths';
 import {
   CLAVE_BIN,

@@ -4,7 +4,6 @@ import type { ClaveApi, ExitInfo } from '../shared/api';
 import { ApiError } from '../shared/protocol';
 import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
-import { loadSettings } from '../electron/core/config/settings';
 import { parseCommand, UsageError, type Command } from './args';
 import { cleanupLines, keptLines } from './cleanup-report';
 import { connectToHost } from './host-connection';
@@ -30,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd.name === 'version') return (void process.stdout.write(`${await version()}\n`), 0);
   if (cmd.name === 'serve') {
     const { serve } = await import('./serve');
-    return serve(paths, loadSettings(paths.settings));
+    return serve(paths);
   }
   if (cmd.name === 'auth' && cmd.mode === 'setup') {
     const { setupAuth } = await import('./auth-setup');

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { socketIsLive } from '../electron/core/api/socket-server';
+import { socketIsLive } from '../electron/core/api/socket-client';
 import { dataPaths } from '../electron/core/config/paths';
 import { STAMP_PATH } from '../electron/core/provision/script';
 import { CLAVE_BIN, createSimWorld, type SimWorld } from '../electron/core/session/testing/sim-env';

@@ -1,11 +1,12 @@
 // `clave serve`: a headless session host in the foreground, on the data dir's socket.
 // SIGINT/SIGTERM tear every session down (keeping all work) before exiting.
-import type { Settings } from '../electron/core/config/settings';
+import { loadSettings } from '../electron/core/config/settings';
 import type { DataPaths } from '../electron/core/config/paths';
 import { listenOnSocket } from '../electron/core/api/socket-server';
 import { createHostRuntime } from '../electron/core/compose';
 
-export async function serve(paths: DataPaths, settings: Settings): Promise<number> {
+export async function serve(paths: DataPaths): Promise<number> {
+  const settings = loadSettings(paths.settings);
   const runtime = await createHostRuntime({ paths, settings, face: 'cli' });
   const server = await listenOnSocket(paths.socket, runtime.dispatch, runtime.clients);
   const log = (m: string) =>

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectSocket, type SocketConnection } from '../../electron/core/api/socket-client';
-import { socketIsLive } from '../../electron/core/api/socket-server';
+import { socketIsLive } from '../../electron/core/api/socket-client';
 import { dataPaths } from '../../electron/core/config/paths';
 import { CLAVE_BIN } from '../../electron/core/session/testing/sim-env';
 

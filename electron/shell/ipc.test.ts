@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ClientSet } from '../core/api/connection';
-import { StepAbort } from '../core/session/problem';
+import { StepAbort } from '../core/problem';
 import { IpcChannel } from '../../shared/ipc-channels';
 import { FakeWebContents, createFakeElectron } from './testing/fake-electron';
 

@@ -6,7 +6,7 @@ import type { Problem } from '../../shared/session';
 import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
-import { toProblem } from '../core/session/problem';
+import { toProblem } from '../core/problem';
 import { DesktopChannel } from './desktop-channels';
 
 export type IpcReply = { ok: true; result: unknown } | { ok: false; problem: Problem };

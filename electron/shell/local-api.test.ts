@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientSet } from '../core/api/connection';
-import { StepAbort } from '../core/session/problem';
+import { StepAbort } from '../core/problem';
 import { createLocalApi } from './local-api';
 import { summary } from './testing/fake-api';
 

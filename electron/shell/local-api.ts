@@ -6,7 +6,7 @@ import { createEventListeners } from '../../shared/event-listeners';
 import { ApiError } from '../../shared/protocol';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
-import { toProblem } from '../core/session/problem';
+import { toProblem } from '../core/problem';
 
 export function createLocalApi(
   dispatch: Dispatch,

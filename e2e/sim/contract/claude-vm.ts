@@ -155,8 +155,9 @@ async function cutTheInternet(sh: ClaudeVm['sh']): Promise<void> {
     throw new Error(`the VM still has a route out: ${routes}`);
   }
   const ms = 'echo $(( $(date +%s%3N) - start ))';
+  // The real curl: the image's curl (a recorder for offline provisioning) answers internet URLs.
   const probe = await sh(
-    `start=$(date +%s%3N); curl -sS -m 5 -o /dev/null https://1.1.1.1 2>/dev/null && echo REACHED; ${ms}; ` +
+    `start=$(date +%s%3N); /usr/bin/curl -sS -m 5 -o /dev/null https://1.1.1.1 2>/dev/null && echo REACHED; ${ms}; ` +
       `start=$(date +%s%3N); getent hosts api.anthropic.com >/dev/null && echo RESOLVED; ${ms}`,
   );
   const [connectMs, dnsMs] = probe

@@ -89,7 +89,7 @@ describe(`tart contract`, () => {
     // Root.swift runs `Config().gc()` (remove unlocked entries of $TART_HOME/tmp) before every
     // command but pull and clone; when that throws it prints one line and carries on:
     // `fputs("Failed to perform garbage collection: \(error)\n", stderr)`. Clave's error texts
-    // must skip that line (electron/core/host/tart.ts withoutGcNoise).
+    // must skip that line (electron/core/host/tart/classify.ts withoutGcNoise).
     it('a failed gc prints `Failed to perform garbage collection: …` first on stderr; the command still runs', async () => {
       // Real Tart (inferred: not yet observed): a tmp entry in a read-only tmp cannot be removed.
       // The simulator has no gc of tmp; its fault prints the same line.

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { WireRequest } from '../../../shared/protocol';
 import type { Problem } from '../../../shared/session';
-import { toProblem } from '../session/problem';
+import { toProblem } from '../problem';
 import type { Client, Dispatch } from './dispatch';
 
 export interface MessageTransport {

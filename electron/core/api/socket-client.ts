@@ -1,5 +1,6 @@
 // A face's connection to the session host's local socket (the CLI, tests). The one place where
 // the host going away becomes an answer: every pending call and waiter fails (RpcClient.close).
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { createRpcClient, type RpcClient, type RpcClientOptions } from '../../../shared/protocol';
@@ -30,5 +31,18 @@ export function connectSocket(
       );
       resolve({ ...rpc, socket, end: () => socket.end() });
     });
+  });
+}
+
+/** Is a host already answering on this socket? (A stale file from a crash is not a host.) */
+export function socketIsLive(file: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (!existsSync(file)) return resolve(false);
+    const s = net.connect(file);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
   });
 }

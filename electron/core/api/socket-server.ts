@@ -1,12 +1,16 @@
 // The session host's local socket: newline-delimited JSON, owner-only (the socket lives in the
 // data dir, created 0700, and the socket file itself is chmod 0600).
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol';
 import { serveConnection, wireError, type Broadcast, type MessageTransport } from './connection';
 import { createLineSplitter } from './line-splitter';
+import { socketIsLive } from './socket-client';
 import type { Dispatch } from './dispatch';
+
+// The liveness probe is a client's act (socket-client.ts); re-exported for session/testing.
+export { socketIsLive };
 
 export function lineTransport(socket: net.Socket): MessageTransport {
   return {
@@ -35,19 +39,6 @@ const TOO_LARGE = {
   why: `A message (one line) went past ${MAX_MESSAGE_BYTES} bytes without its newline.`,
   fix: 'Send each request as one JSON line under the limit; split long terminal input.',
 };
-
-/** Is a host already answering on this socket? (A stale file from a crash is not a host.) */
-export function socketIsLive(file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!existsSync(file)) return resolve(false);
-    const s = net.connect(file);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 export async function listenOnSocket(
   file: string,

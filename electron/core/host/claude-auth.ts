@@ -1,16 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
+import stripAnsi from 'strip-ansi';
 import { childEnv } from './child-env';
 import { HostError, tail } from './errors';
 import { findBinary, LoginShellPath, mergePath, type FindBinaryResult } from './find-binary';
-import {
-  extractToken,
-  maskSecret,
-  normaliseOAuthToken,
-  stripAnsi,
-  TokenRedactor,
-} from './claude-token';
+import { extractToken, maskSecret, normaliseOAuthToken, TokenRedactor } from './claude-token';
 import type { SecretStore } from './secret-store';
 
 /**

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  extractToken,
-  maskSecret,
-  normaliseOAuthToken,
-  stripAnsi,
-  TokenRedactor,
-} from './claude-token';
+import stripAnsi from 'strip-ansi';
+import { extractToken, maskSecret, normaliseOAuthToken, TokenRedactor } from './claude-token';
 
 const TOKEN = `sk-ant-oat01-${'Ab3_-x'.repeat(15)}Zz9Q`;
 
@@ -121,6 +116,22 @@ describe('TokenRedactor', () => {
       const out = redactInChunks(text, size);
       for (const piece of wrap(TOKEN, 40).split('\r\n')) expect(out).not.toContain(piece);
       expect(out).toBe(`Token:\r\n${TokenRedactor.MARK}\r\n\r\nStore this token securely.\r\n`);
+    }
+  });
+
+  it('hides a wrapped token whose lines are coloured, wherever a chunk splits an escape', () => {
+    // A chunk ending in `ESC [ 1` is a whole sequence to ansi-regex; the terminal got
+    // `ESC [ 1 ; 3 3 m`. Taking the first for the escape would end the wrap at `;`.
+    const lines = wrap(TOKEN, 40)
+      .split('\r\n')
+      .map((line) => `\x1b[1;33m${line}\x1b[0m`);
+    const text = `Token:\r\n${lines.join('\r\n')}\r\n\r\nStore this token securely.\r\n`;
+    for (let size = 1; size <= 12; size++) {
+      const out = redactInChunks(text, size);
+      for (const piece of wrap(TOKEN, 40).split('\r\n')) {
+        expect(out, `chunk size ${size}`).not.toContain(piece);
+      }
+      expect(out).toContain('Store this token securely.');
     }
   });
 

@@ -6,18 +6,20 @@
  * into a terminal; a TUI may wrap it onto several lines and decorate it with ANSI escapes.
  */
 
+import stripAnsi from 'strip-ansi';
+
 const TOKEN_CHAR = /[A-Za-z0-9_-]/;
 const PREFIX = 'sk-ant-';
 /** Terminals narrower than this are not worth handling; shorter token lines are not wraps. */
 const MIN_WRAP_WIDTH = 40;
 
-// CSI (ESC [ … final), OSC (ESC ] … BEL/ST), and two-byte escapes (ESC 0x30–0x5F but [ and ]).
+// Whole texts are cleaned with strip-ansi. The streaming redactor must also tell a complete
+// escape from the start of one cut by a chunk, which ansi-regex cannot (`ESC [ 1` is a whole
+// sequence to it, so `ESC [ 1 ; 3 3 m` split after the 1 would end a wrapped token at `;`), so it
+// matches in place by the ECMA-48 grammar: CSI (ESC [ params intermediates final), OSC
+// (ESC ] … BEL/ST), and two-byte escapes (ESC 0x30–0x5F but [ and ]).
 // eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[0-Z\\^_]/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
+const ANSI_AT = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[0-Z\\^_]/y;
 
 /**
  * The last token in terminal output, joined across hard line wraps: lines right after the token
@@ -181,9 +183,7 @@ export class TokenRedactor {
 }
 
 function matchAnsiAt(text: string, index: number): number | null {
-  ANSI.lastIndex = 0;
-  const re = new RegExp(ANSI.source, 'y');
-  re.lastIndex = index;
-  const m = re.exec(text);
+  ANSI_AT.lastIndex = index;
+  const m = ANSI_AT.exec(text);
   return m === null ? null : m[0].length;
 }

@@ -116,7 +116,7 @@ describe('tart on the simulated host', () => {
     const script = path.join(sim.root, 'start-vm.mts');
     writeFileSync(
       script,
-      `import { Tart } from ${JSON.stringify(path.resolve('electron/core/host/tart.ts'))};
+      `import { Tart } from ${JSON.stringify(path.resolve('electron/core/host/tart/index.ts'))};
 const tart = new Tart({ logDir: ${JSON.stringify(path.join(sim.root, 'logs'))} });
 const h = await tart.run('clave-t3');
 console.log(h.pid);

@@ -1,5 +1,5 @@
 // The provision flow's ports bound to the real host adapters: the local Tart runtime for the VMs,
-// ssh2 (host/ssh.ts) for the guest shell.
+// ssh2 (host/ssh/) for the guest shell.
 import path from 'node:path';
 import { connectSsh } from '../host/ssh';
 import { Tart } from '../host/tart';

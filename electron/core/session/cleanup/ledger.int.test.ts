@@ -115,7 +115,7 @@ describe('cleanup from the ledger', () => {
     // VM is concerned).
     const cloneTemp = (name: string) => `
       import { dataPaths } from ${JSON.stringify(path.resolve('electron/core/config/paths.ts'))};
-      import { Tart } from ${JSON.stringify(path.resolve('electron/core/host/tart.ts'))};
+      import { Tart } from ${JSON.stringify(path.resolve('electron/core/host/tart/index.ts'))};
       import { hostDeps } from ${JSON.stringify(path.resolve('electron/core/provision/host-binding.ts'))};
       import { openDatabase } from ${JSON.stringify(path.resolve('electron/core/store/database.ts'))};
       import { LedgerRepository } from ${JSON.stringify(path.resolve('electron/core/store/ledger-repository.ts'))};

@@ -1,4 +1,4 @@
-// The VM runtime on this Mac: Tart's CLI (host/tart.ts). Folders reach the guest as VirtioFS
+// The VM runtime on this Mac: Tart's CLI (host/tart/). Folders reach the guest as VirtioFS
 // shares (`tart run --dir`) mounted over ssh; a VM port reaches this Mac through an ssh tunnel.
 import { TartError, unsharablePath, type RunHandle, type Tart } from '../../host/tart';
 import { command } from '../../host/shell-quote';
