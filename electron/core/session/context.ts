@@ -14,8 +14,8 @@ import type { LiveResources } from './resources';
 
 export interface SessionContext {
   readonly id: string;
-  /** The folder the session was started from, then (after ValidateProject) its git root. */
-  projectDir: string;
+  /** The folder the session was started from, then its git root (ValidateProject); = state's. */
+  readonly projectDir: string;
   /** Derived from the git root once ValidateProject found it (null before). */
   names: SessionNames | null;
   readonly settings: Settings;

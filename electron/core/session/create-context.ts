@@ -50,7 +50,9 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
       };
   const ctx: SessionContext = {
     id,
-    projectDir,
+    get projectDir() {
+      return state.projectDir;
+    },
     // A record's projectDir is the git root already (it is saved after ValidateProject).
     names: record ? sessionNames(record.projectDir, id) : null,
     settings: input.settings,

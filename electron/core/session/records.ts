@@ -26,7 +26,6 @@ export class SessionRecords {
     const { onExit: _o, baseCommit: _b, vmPid: _p, ...s } = ctx.state;
     return {
       ...s,
-      projectDir: ctx.projectDir,
       state: 'starting',
       startedAt: new Date().toISOString(),
       endedAt: null,

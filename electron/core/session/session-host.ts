@@ -248,7 +248,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const live = this.adopt(r);
     const { ctx } = live;
     // Not shown as progress (the session runs already); a warning goes on its record.
-    const warn: PipelineListener = (e) => e.type === 'step-warning' && ctx.warn(e.problem);
+    const warn: PipelineListener = (e) => {
+      if (e.type === 'step-warning') ctx.warn(e.problem);
+    };
     try {
       await runPipeline('reattach', reattachSteps, ctx, warn, ctx.signal);
     } catch (error) {

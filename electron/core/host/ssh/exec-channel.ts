@@ -1,7 +1,7 @@
 // A command without a PTY (piped `clave exec`) as a terminal channel: stdout as `data`, stderr
 // apart, the exit code kept for when the channel closes.
 import { EventEmitter } from 'node:events';
-import type { SshConnection } from '../ssh';
+import type { SshConnection } from './connection';
 
 export class ExecChannel extends EventEmitter {
   readonly stderr = new EventEmitter();

@@ -42,7 +42,6 @@ export const validateProject: Step<SessionContext> = {
     // The session copy is what the VM gets: its whole path must be one the VM host can share.
     const why = ctx.deps.vms.unsharable(names.worktreeDir);
     if (why) throw unsharable(root, why);
-    ctx.projectDir = root;
     ctx.names = names;
     ctx.update({ projectDir: root, projectName: projectSlug(root) });
   },
