@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SESSION_ID_PATTERN } from '../../../shared/session';
+import { sessionBranchName, sessionCopyPath } from '../host/git';
 
 // The id rule (lower-case letters and digits, 8 of them) is shared/session.ts's SessionId.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -44,9 +45,9 @@ export function sessionNames(projectDir: string, id: string): SessionNames {
   if (!SESSION_ID_PATTERN.test(id)) throw new Error(`Invalid session id "${id}"`);
   return {
     id,
-    branch: `clave/s-${id}`,
+    branch: sessionBranchName(id),
     vmName: `clave-${id}`,
-    worktreeDir: path.join(path.resolve(projectDir), '.clave', 'wt', `s-${id}`),
+    worktreeDir: sessionCopyPath(path.resolve(projectDir), id),
     proxyName: `${projectSlug(projectDir)}-${id}`,
   };
 }

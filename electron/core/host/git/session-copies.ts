@@ -10,6 +10,9 @@ import {
   IncludeListSchema,
   SESSION_DIR,
   SessionIdSchema,
+  sessionBranchName,
+  sessionCopyName,
+  sessionCopyPath,
   type HeadInfo,
   type SessionCopy,
   type SessionCopyEntry,
@@ -19,11 +22,11 @@ export class GitSessionCopies extends GitQueries {
   // ---------------------------------------------------------------- session copies
 
   sessionPath(repoRoot: string, id: string): string {
-    return path.join(repoRoot, SESSION_DIR, `s-${parseId(id)}`);
+    return sessionCopyPath(repoRoot, parseId(id));
   }
 
   sessionBranch(id: string): string {
-    return `clave/s-${parseId(id)}`;
+    return sessionBranchName(parseId(id));
   }
 
   /**
@@ -180,7 +183,7 @@ export class GitSessionCopies extends GitQueries {
       const isRepo = (await exists(path.join(copyPath, '.git'))) && (await this.isRepo(copyPath));
       let head: HeadInfo | null = null;
       if (isRepo) head = await this.head(copyPath).catch(() => null);
-      out.push({ id, path: copyPath, branch: `clave/s-${id}`, isRepo, head });
+      out.push({ id, path: copyPath, branch: sessionBranchName(id), isRepo, head });
     }
     return out;
   }
@@ -197,7 +200,7 @@ export class GitSessionCopies extends GitQueries {
     if (!(await exists(copyPath))) return false;
     const container = await realpath(path.join(root, SESSION_DIR));
     const real = await realpath(copyPath);
-    if (path.dirname(real) !== container || path.basename(real) !== `s-${id}`) {
+    if (path.dirname(real) !== container || path.basename(real) !== sessionCopyName(id)) {
       throw new GitError({
         code: 'git.unsafe-path',
         what: `Refusing to delete ${copyPath}`,

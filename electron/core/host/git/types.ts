@@ -18,6 +18,13 @@ export const DEFAULT_INCLUDE: readonly string[] = ['.env'];
 export const INCLUDE_FILE = '.worktreeinclude';
 export const SESSION_DIR = path.join('.clave', 'wt');
 
+// The seed's names for a session's copy and branch, stated once (session/naming.ts uses them):
+// `<repo>/.clave/wt/s-<id>` on branch `clave/s-<id>`.
+export const sessionCopyName = (id: string): string => `s-${id}`;
+export const sessionBranchName = (id: string): string => `clave/${sessionCopyName(id)}`;
+export const sessionCopyPath = (repoRoot: string, id: string): string =>
+  path.join(repoRoot, SESSION_DIR, sessionCopyName(id));
+
 export type HeadInfo =
   { kind: 'branch'; branch: string; commit: string | null } | { kind: 'detached'; commit: string };
 
