@@ -9,6 +9,7 @@ import { recordingDeps } from './cleanup/recording';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { projectSlug, sessionNames } from './naming';
+import { NO_VM } from './records';
 import { emptyResources } from './resources';
 
 export interface ContextInput {
@@ -38,13 +39,7 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
         baseCommit: null,
         branch: null,
         worktreeDir: null,
-        vmName: null,
-        vmIp: null,
-        vmPid: null,
-        tunnelPort: null,
-        proxyName: null,
-        url: null,
-        urlNote: null,
+        ...NO_VM,
         warnings: [],
         error: null,
       };

@@ -8,6 +8,17 @@ import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
 import { hasUnmergedWork } from './unmerged-work';
 
+/** A record's fields about a VM and how it is reached: none before the VM, none once it is gone. */
+export const NO_VM = {
+  vmName: null,
+  vmIp: null,
+  vmPid: null,
+  tunnelPort: null,
+  proxyName: null,
+  url: null,
+  urlNote: null,
+} as const;
+
 export class SessionRecords {
   constructor(
     private readonly deps: SessionDeps,
@@ -86,13 +97,7 @@ export class SessionRecords {
     this.deps.sessions.transition(id, 'kept', {
       hasUnmergedWork: work,
       error: problem,
-      vmName: null,
-      vmIp: null,
-      vmPid: null,
-      tunnelPort: null,
-      proxyName: null,
-      url: null,
-      urlNote: null,
+      ...NO_VM,
     });
     this.publish(id);
   }
