@@ -1,5 +1,6 @@
 // The CLI is a face of the session host: connect to the running one, or start `clave serve`
 // in the background (its output in the data dir's logs) and connect when its socket answers.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,7 @@ export async function connectToHost(
           { cause: e },
         );
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 }

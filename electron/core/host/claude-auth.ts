@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as pty from 'node-pty';
@@ -265,7 +266,7 @@ export class ClaudeAuth {
         // Linux): wait until the output has been quiet for a moment before judging it.
         const exitAt = Date.now();
         while (Date.now() - Math.max(lastData, exitAt) < 150 && Date.now() - exitAt < 2000) {
-          await new Promise((r) => setTimeout(r, 50));
+          await sleep(50);
         }
         dataSub.dispose();
         const rest = redactor.flush();

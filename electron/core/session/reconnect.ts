@@ -1,6 +1,7 @@
 // A session's ssh connection that drops (sshd restarted, the VM's network blipped) is made again:
 // the faces' terminals hear that it was lost, the tunnel and the agent watcher move to the new
 // connection, and the agent's terminal re-attaches to its tmux session (the agent never stopped).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SshConnection } from '../host/ssh';
 import type { SessionContext } from './context';
 
@@ -72,7 +73,7 @@ export class ConnectionKeeper {
           this.o.notice('The VM has stopped; end the session (your work is in its copy).');
           return false;
         }
-        await new Promise((resolve) => setTimeout(resolve, this.o.retryDelayMs ?? 1000));
+        await sleep(this.o.retryDelayMs ?? 1000);
       }
     }
     return false;
