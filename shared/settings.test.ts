@@ -54,3 +54,12 @@ describe('the settings schema drives the form', () => {
     expect(mergeSettings({ a: 1 }, { a: null })).toEqual({ a: null });
   });
 });
+
+describe('mergeSettings and `__proto__`', () => {
+  it('keeps a `__proto__` key as a key, so the strict schema refuses it', () => {
+    const merged = mergeSettings({}, JSON.parse('{"__proto__": {"editor": "vim"}}') as never);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect((merged as { editor?: string }).editor).toBeUndefined();
+    expect(Settings.safeParse(merged).success).toBe(false);
+  });
+});

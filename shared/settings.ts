@@ -170,9 +170,18 @@ export function mergeSettings(base: Json, over: Json, nullDeletes = false): Json
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === null && nullDeletes) delete out[k];
-    else if (isObject(v) && isObject(out[k]))
-      out[k] = mergeSettings(out[k] as Json, v, nullDeletes);
-    else out[k] = v;
+    else {
+      const value =
+        isObject(v) && isObject(out[k]) ? mergeSettings(out[k] as Json, v, nullDeletes) : v;
+      // An own property even for `__proto__` (JSON.parse makes one): assigning it would swap the
+      // object's prototype instead, and the schema's strict check would never see the key.
+      Object.defineProperty(out, k, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return out;
 }
