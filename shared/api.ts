@@ -3,7 +3,7 @@
 // receivers validate with the same schemas, so no face can send the host something malformed.
 import { z } from 'zod';
 import { CONTROL_CHARS } from './text';
-import { OnExit, PipelineEvent, Problem, SessionId, SessionSummary } from './session';
+import { AgentState, OnExit, PipelineEvent, Problem, SessionId, SessionSummary } from './session';
 import { FieldError, Settings, SettingsPatch } from './settings';
 
 export const AppInfo = z.object({
@@ -20,11 +20,74 @@ const TerminalId = z.string().min(1).max(64);
 export const MAX_TERMINAL_CHARS = 256 * 1024;
 const Size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) };
 
+/** A commit on the session branch that the base does not have. */
+export const Commit = z.object({
+  sha: z.string(),
+  subject: z.string(),
+  /** The message after the subject line. */
+  body: z.string(),
+  author: z.string(),
+  /** ISO time. */
+  date: z.string(),
+});
+export type Commit = z.infer<typeof Commit>;
+
+/** A file that differs between the base commit and the session copy as it is now. */
+export const ChangedFile = z.object({
+  path: z.string(),
+  /** For a rename or copy: where it came from. */
+  oldPath: z.string().nullable(),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'typechange', 'untracked']),
+  /** Null for a binary file. */
+  additions: z.number().int().nullable(),
+  deletions: z.number().int().nullable(),
+  binary: z.boolean(),
+  /** Part of the change is not committed yet (or the file is untracked). */
+  uncommitted: z.boolean(),
+});
+export type ChangedFile = z.infer<typeof ChangedFile>;
+
+export const Changes = z.object({
+  sessionId: z.string(),
+  base: z.object({
+    branch: z.string().nullable(),
+    commit: z.string().nullable(),
+    /** The base branch has commits the session started without. */
+    moved: z.boolean(),
+  }),
+  files: z.array(ChangedFile),
+  /** More files changed than are listed (the list is capped); `files` holds the first ones. */
+  truncated: z.boolean(),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  /** Newest first. */
+  commits: z.array(Commit),
+});
+export type Changes = z.infer<typeof Changes>;
+
+export const FileDiff = z.object({
+  path: z.string(),
+  /** Unified diff (git's format) of the base against the copy as it is now; empty for binary. */
+  diff: z.string(),
+  binary: z.boolean(),
+  /** The diff was cut at the size limit; `totalBytes` says how big it is. */
+  truncated: z.boolean(),
+  totalBytes: z.number().int(),
+});
+export type FileDiff = z.infer<typeof FileDiff>;
+
 export const ExitInfo = z.object({
   branch: z.string().nullable(),
   baseBranch: z.string().nullable(),
   uncommittedFiles: z.array(z.string()),
   commitsAhead: z.number().int(),
+  /** Files that differ from the base, and their line counts. */
+  filesChanged: z.number().int(),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  baseMoved: z.boolean(),
+  /** The commits ahead, newest first: a squash merge's message is prefilled from them. */
+  commits: z.array(Commit),
 });
 export type ExitInfo = z.infer<typeof ExitInfo>;
 
@@ -156,9 +219,34 @@ export const methods = {
   'sessions.exitInfo': { params: z.object({ id: SessionId }).strict(), result: ExitInfo },
   'sessions.stop': {
     params: z
-      .object({ id: SessionId, onExit: OnExit.optional(), force: z.boolean().optional() })
+      .object({
+        id: SessionId,
+        onExit: OnExit.optional(),
+        force: z.boolean().optional(),
+        /** With merge: one commit on the base branch instead of a merge commit. */
+        squash: z.boolean().optional(),
+        /** The squash commit's message (default: made from the session's commits). */
+        message: z.string().min(1).max(20_000).optional(),
+      })
       .strict(),
     result: StopResult,
+  },
+  /** A kept session gets a fresh VM on its copy, and its agent resumes the saved conversation. */
+  'sessions.resume': {
+    params: z.object({ id: SessionId, wait: z.boolean().optional() }).strict(),
+    result: SessionSummary,
+  },
+  /** A face showed this session to the person: its unread mark goes. */
+  'sessions.markSeen': { params: z.object({ id: SessionId }).strict(), result: z.null() },
+  'changes.get': { params: z.object({ id: SessionId }).strict(), result: Changes },
+  'changes.diff': {
+    params: z.object({ id: SessionId, path: z.string().min(1).max(4096) }).strict(),
+    result: FileDiff,
+  },
+  /** While on, this client gets `changes.updated` when the session's copy changes. */
+  'changes.watch': {
+    params: z.object({ id: SessionId, on: z.boolean() }).strict(),
+    result: z.null(),
   },
   'sessions.cleanup': {
     params: z.object({ dryRun: z.boolean().optional() }).strict(),
@@ -235,6 +323,18 @@ export const events = {
   'session.progress': z.object({ sessionId: z.string(), event: PipelineEvent }),
   /** The agent ended by itself (e.g. /exit): faces ask keep / merge / discard. */
   'session.agentExited': z.object({ sessionId: z.string() }),
+  /**
+   * The agent reached a state that may need the person (needs-input, idle, error, exited): sent
+   * once per hook event, never again after a host restart. Faces decide whether to notify.
+   */
+  'session.attention': z.object({
+    sessionId: z.string(),
+    projectName: z.string(),
+    state: AgentState,
+    detail: z.string().nullable(),
+  }),
+  /** The session copy changed (only to clients watching it). */
+  'changes.updated': z.object({ sessionId: z.string() }),
   'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
   'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
   'provision.progress': ProvisionEvent,

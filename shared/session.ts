@@ -64,6 +64,28 @@ export const PipelineEvent = z.discriminatedUnion('type', [
 ]);
 export type PipelineEvent = z.infer<typeof PipelineEvent>;
 
+/**
+ * What the agent is doing, from Claude Code's own hooks (never guessed from its output):
+ * starting → working (prompt submitted, tools running) → needs-input (a permission or question
+ * dialog; idle_prompt) → idle (Stop: the turn ended, waiting for you) or error (StopFailure: the
+ * turn ended on an API error after Claude's retries) → exited (SessionEnd, or tmux gone).
+ */
+export const AgentState = z.enum(['starting', 'working', 'needs-input', 'idle', 'error', 'exited']);
+export type AgentState = z.infer<typeof AgentState>;
+
+export const AgentStatus = z.object({
+  state: AgentState,
+  /** ISO time the state began. */
+  since: z.string(),
+  /** The notification's message, the last tool, or the API error. */
+  detail: z.string().nullable(),
+});
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+/** An MCP server on the Mac's localhost that the VM reaches through a reverse tunnel. */
+export const McpTunnel = z.object({ name: z.string(), port: z.number().int() });
+export type McpTunnel = z.infer<typeof McpTunnel>;
+
 export const SessionSummary = z.object({
   id: z.string(),
   projectDir: z.string(),
@@ -85,5 +107,16 @@ export const SessionSummary = z.object({
   endedAt: z.string().nullable(),
   /** For a kept session: whether its copy holds uncommitted changes or commits not on the base branch. */
   hasUnmergedWork: z.boolean().nullable(),
+  /** Null until Claude Code starts in the VM (and for kept sessions). */
+  agent: AgentStatus.nullable(),
+  /** Claude Code's own session id (SessionStart): what resume hands to `claude --resume`. */
+  claudeSessionId: z.string().nullable(),
+  /** The agent's state changed since a face last marked the session seen. */
+  unread: z.boolean(),
+  mcpTunnels: z.array(McpTunnel),
+  /** Disk used by the session copy (kept sessions), when measured. */
+  diskBytes: z.number().nullable(),
+  /** Size of the saved conversation (kept sessions), when one was saved. */
+  transcriptBytes: z.number().nullable(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StopResult } from '../../shared/api';
 import { describeStakes, endSessionWithDialog } from './exit-dialog';
-import { createFakeApi, summary, type FakeApi } from './testing/fake-api';
+import { createFakeApi, exitInfo, summary, type FakeApi } from './testing/fake-api';
 import { FakeDialog } from './testing/fake-electron';
 
 let api: FakeApi;
@@ -16,12 +16,14 @@ beforeEach(() => {
   api = createFakeApi();
   dialog = new FakeDialog();
   api.handle('sessions.get', () => summary());
-  api.handle('sessions.exitInfo', () => ({
-    branch: 'clave/s-a1b2c3d4',
-    baseBranch: 'main',
-    uncommittedFiles: ['routes/web.php'],
-    commitsAhead: 2,
-  }));
+  api.handle('sessions.exitInfo', () =>
+    exitInfo({
+      branch: 'clave/s-a1b2c3d4',
+      baseBranch: 'main',
+      uncommittedFiles: ['routes/web.php'],
+      commitsAhead: 2,
+    }),
+  );
 });
 
 describe('native exit dialog', () => {
@@ -122,19 +124,23 @@ describe('native exit dialog', () => {
 
   it('says when there is nothing at stake', () => {
     expect(
-      describeStakes({
-        branch: 'clave/s-x',
-        baseBranch: 'main',
-        uncommittedFiles: [],
-        commitsAhead: 0,
-      }),
+      describeStakes(
+        exitInfo({
+          branch: 'clave/s-x',
+          baseBranch: 'main',
+          uncommittedFiles: [],
+          commitsAhead: 0,
+        }),
+      ),
     ).toContain('No changes: the session copy is the same as main.');
-    const many = describeStakes({
-      branch: null,
-      baseBranch: null,
-      uncommittedFiles: Array.from({ length: 14 }, (_, i) => `f${i}`),
-      commitsAhead: 1,
-    });
+    const many = describeStakes(
+      exitInfo({
+        branch: null,
+        baseBranch: null,
+        uncommittedFiles: Array.from({ length: 14 }, (_, i) => `f${i}`),
+        commitsAhead: 1,
+      }),
+    );
     expect(many).toContain('1 commit ahead of the base branch.');
     expect(many).toContain('… and 4 more');
   });

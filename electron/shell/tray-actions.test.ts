@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFakeApi, summary, type FakeApi } from './testing/fake-api';
+import { createFakeApi, exitInfo, summary, type FakeApi } from './testing/fake-api';
 import { createFakeElectron, type FakeDialog } from './testing/fake-electron';
 import { createTrayActions, type TrayActionDeps } from './tray-actions';
 import type { TrayActions } from './tray-menu';
@@ -151,12 +151,14 @@ describe('tray actions', () => {
 
   it('Stop… asks natively through the same API', async () => {
     api.handle('sessions.get', () => summary());
-    api.handle('sessions.exitInfo', () => ({
-      branch: 'b',
-      baseBranch: 'main',
-      uncommittedFiles: [],
-      commitsAhead: 0,
-    }));
+    api.handle('sessions.exitInfo', () =>
+      exitInfo({
+        branch: 'b',
+        baseBranch: 'main',
+        uncommittedFiles: [],
+        commitsAhead: 0,
+      }),
+    );
     api.handle('sessions.stop', () => ({ outcome: 'kept', problem: null, teardownProblems: [] }));
     actions.stop('a1b2c3d4');
     await settle();

@@ -5,7 +5,7 @@ import { App } from './App';
 import type { Connection } from './api/connection';
 import { SessionStore } from './store/sessions';
 import { terminalHandle } from './terminal/registry';
-import { createFakeApi, summary } from './testing/fake-api';
+import { createFakeApi, exitInfo, summary } from './testing/fake-api';
 
 describe('App', () => {
   it('invites a drop when there are no sessions and shows the host it talks to', async () => {
@@ -150,12 +150,14 @@ describe('App', () => {
   it('asks keep / merge / discard with the files at stake, and shows a refused discard', async () => {
     const api = createFakeApi();
     api.handle('sessions.list', () => [summary()]);
-    api.handle('sessions.exitInfo', () => ({
-      branch: 'clave/s-a1b2c3d4',
-      baseBranch: 'main',
-      uncommittedFiles: ['routes/web.php', 'app/Models/Order.php'],
-      commitsAhead: 3,
-    }));
+    api.handle('sessions.exitInfo', () =>
+      exitInfo({
+        branch: 'clave/s-a1b2c3d4',
+        baseBranch: 'main',
+        uncommittedFiles: ['routes/web.php', 'app/Models/Order.php'],
+        commitsAhead: 3,
+      }),
+    );
     api.handle('sessions.stop', ({ force }) =>
       force
         ? { outcome: 'discarded', problem: null, teardownProblems: [] }

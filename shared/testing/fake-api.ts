@@ -1,6 +1,14 @@
 // A ClaveApi for tests of any face: answers calls from handlers the test sets (or defaults),
 // records them, fails them with a host Problem on request, and pushes events as the host would.
-import type { ClaveApi, EventName, EventPayload, MethodName, Params, Result } from '../api';
+import type {
+  ClaveApi,
+  EventName,
+  EventPayload,
+  ExitInfo,
+  MethodName,
+  Params,
+  Result,
+} from '../api';
 import { createEventListeners } from '../event-listeners';
 import { ApiError } from '../protocol';
 import type { Problem, SessionSummary } from '../session';
@@ -66,6 +74,28 @@ export function summary(patch: Partial<SessionSummary> = {}, project = 'my-app')
     startedAt: new Date(Date.now() - 65_000).toISOString(),
     endedAt: null,
     hasUnmergedWork: null,
+    agent: { state: 'working', since: new Date(Date.now() - 5_000).toISOString(), detail: null },
+    claudeSessionId: null,
+    unread: false,
+    mcpTunnels: [],
+    diskBytes: null,
+    transcriptBytes: null,
+    ...patch,
+  };
+}
+
+/** What the exit dialog learns about a session with no work in it, plus `patch`. */
+export function exitInfo(patch: Partial<ExitInfo> = {}): ExitInfo {
+  return {
+    branch: 'clave/s-a1b2c3d4',
+    baseBranch: 'main',
+    uncommittedFiles: [],
+    commitsAhead: 0,
+    filesChanged: 0,
+    additions: 0,
+    deletions: 0,
+    baseMoved: false,
+    commits: [],
     ...patch,
   };
 }

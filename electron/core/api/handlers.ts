@@ -4,6 +4,7 @@ import type { SettingsStore } from '../config/settings-store';
 import type { ProvisionRuns } from '../provision/runs';
 import type { SessionHost } from '../session/session-host';
 import type { ApiHandlers } from './dispatch';
+import { StepAbort } from '../problem';
 
 export interface AuthService {
   status(): Promise<AuthStatus>;
@@ -17,6 +18,10 @@ export interface HandlerServices {
   doctor: () => Promise<DoctorCheck[]>;
   settings: Pick<SettingsStore, 'view' | 'update'>;
   provisions: Pick<ProvisionRuns, 'start' | 'cancel'>;
+}
+
+function notBuilt(): never {
+  throw new StepAbort({ what: 'Not built yet' });
 }
 
 export function createApiHandlers(s: HandlerServices): ApiHandlers {
@@ -44,5 +49,11 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     // The core's result is the wire's plus local facts; the dispatcher's schema strips those.
     'provision.start': (p) => s.provisions.start(p),
     'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
+    // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
+    'sessions.resume': () => notBuilt(),
+    'sessions.markSeen': () => notBuilt(),
+    'changes.get': () => notBuilt(),
+    'changes.diff': () => notBuilt(),
+    'changes.watch': () => notBuilt(),
   };
 }

@@ -11,6 +11,7 @@ import type { ClaudeAuth } from './guest/claude-config';
 import type { ServiceConfig } from './guest/laravel-env';
 import type { SessionNames } from './naming';
 import type { LiveResources } from './resources';
+import type { NO_AGENT } from './records';
 
 export interface SessionContext {
   readonly id: string;
@@ -29,7 +30,7 @@ export interface SessionContext {
    */
   readonly reattached: boolean;
   /** What is known so far; mirrors the record once saved. */
-  readonly state: Omit<SessionRecord, 'state' | 'startedAt' | 'endedAt' | 'hasUnmergedWork'>;
+  readonly state: Omit<SessionRecord, 'state' | 'startedAt' | 'endedAt' | keyof typeof NO_AGENT>;
   readonly live: LiveResources;
   services: ServiceConfig | null;
   auth: ClaudeAuth | null;

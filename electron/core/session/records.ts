@@ -19,6 +19,21 @@ export const NO_VM = {
   urlNote: null,
 } as const;
 
+/**
+ * What a record holds before (or apart from) its agent running: no agent status, nothing to
+ * resume, no tunnels, nothing measured. Kept in the record, not in a session's context.
+ */
+export const NO_AGENT = {
+  hasUnmergedWork: null,
+  agent: null,
+  claudeSessionId: null,
+  unread: false,
+  mcpTunnels: [],
+  diskBytes: null,
+  transcriptBytes: null,
+  spoolOffset: 0,
+} as const;
+
 export class SessionRecords {
   constructor(
     private readonly deps: SessionDeps,
@@ -35,12 +50,14 @@ export class SessionRecords {
     const r = this.deps.sessions.get(ctx.id);
     if (r) return toSummary(r);
     const { onExit: _o, baseCommit: _b, vmPid: _p, ...s } = ctx.state;
+    const { spoolOffset: _s, ...none } = NO_AGENT;
     return {
       ...s,
+      ...none,
+      mcpTunnels: [],
       state: 'starting',
       startedAt: new Date().toISOString(),
       endedAt: null,
-      hasUnmergedWork: null,
     };
   }
 

@@ -44,6 +44,15 @@ interface Live {
   agent?: AgentWatcher;
 }
 
+// CONTRACT PLACEHOLDER (issue 14 replaces it before this reaches main).
+const NOT_BUILT_EXIT = {
+  filesChanged: 0,
+  additions: 0,
+  deletions: 0,
+  baseMoved: false,
+  commits: [],
+};
+
 export class UnknownSessionError extends StepAbort {
   constructor(id: string) {
     super({ what: `No session ${id}`, fix: 'See the running sessions with `clave sessions`.' });
@@ -155,7 +164,13 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const r = this.deps.sessions.get(id);
     if (!r) throw new UnknownSessionError(id);
     if (!r.worktreeDir)
-      return { branch: r.branch, baseBranch: r.baseBranch, uncommittedFiles: [], commitsAhead: 0 };
+      return {
+        branch: r.branch,
+        baseBranch: r.baseBranch,
+        uncommittedFiles: [],
+        commitsAhead: 0,
+        ...NOT_BUILT_EXIT,
+      };
     const [changes, ahead] = await Promise.all([
       this.deps.git.status(r.worktreeDir).catch(() => []),
       r.baseCommit
@@ -167,6 +182,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       baseBranch: r.baseBranch,
       uncommittedFiles: changes.map((c) => c.path),
       commitsAhead: ahead.length,
+      ...NOT_BUILT_EXIT,
     };
   }
 

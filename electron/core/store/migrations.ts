@@ -74,4 +74,13 @@ export const migrations: readonly string[] = [
      updated_at  TEXT NOT NULL
    );
    CREATE INDEX ledger_kind_name ON ledger(kind, name);`,
+  // Attention (agent state from Claude Code's hooks, the spool offset followed so far) and
+  // review/resume (Claude's session id, MCP tunnels, kept sessions' disk and transcript sizes).
+  `ALTER TABLE sessions ADD COLUMN agent TEXT;
+   ALTER TABLE sessions ADD COLUMN claude_session_id TEXT;
+   ALTER TABLE sessions ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN mcp_tunnels TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE sessions ADD COLUMN disk_bytes INTEGER;
+   ALTER TABLE sessions ADD COLUMN transcript_bytes INTEGER;
+   ALTER TABLE sessions ADD COLUMN spool_offset INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -35,6 +35,8 @@ export const SessionRecord = SessionSummary.extend({
   onExit: OnExit.nullable(),
   baseCommit: z.string().nullable(),
   vmPid: z.number().nullable(),
+  /** Bytes of the VM's hook-event spool already applied: a restart resumes after them. */
+  spoolOffset: z.number(),
 });
 export type SessionRecord = z.infer<typeof SessionRecord>;
 type Field = keyof SessionRecord;
@@ -46,8 +48,8 @@ const renamed: Partial<Record<Field, string>> = { hasUnmergedWork: 'unmerged_wor
 const columnOf = (f: Field) => renamed[f] ?? f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const fields = Object.keys(SessionRecord.shape) as Field[];
 // Stored as JSON text; booleans as SQLite's 0/1.
-const jsonFields = new Set<Field>(['warnings', 'error']);
-const booleanFields = new Set<Field>(['hasUnmergedWork']);
+const jsonFields = new Set<Field>(['warnings', 'error', 'agent', 'mcpTunnels']);
+const booleanFields = new Set<Field>(['hasUnmergedWork', 'unread']);
 
 interface Row {
   [column: string]: string | number | null;
@@ -76,7 +78,7 @@ function toColumn(f: Field, v: unknown): string | number | null {
 }
 
 export function toSummary(r: SessionRecord): SessionSummary {
-  const { onExit: _o, baseCommit: _b, vmPid: _p, ...summary } = r;
+  const { onExit: _o, baseCommit: _b, vmPid: _p, spoolOffset: _s, ...summary } = r;
   return summary;
 }
 

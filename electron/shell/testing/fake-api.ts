@@ -2,7 +2,7 @@
 import { summary as sessionSummary } from '../../../shared/testing/fake-api';
 import type { SessionSummary } from '../../../shared/session';
 
-export { createFakeApi, type FakeApi } from '../../../shared/testing/fake-api';
+export { createFakeApi, exitInfo, type FakeApi } from '../../../shared/testing/fake-api';
 
 export function summary(patch: Partial<SessionSummary> = {}): SessionSummary {
   return sessionSummary({ startedAt: '2026-11-25T10:00:00.000Z', ...patch }, 'shop');

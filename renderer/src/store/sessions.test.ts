@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineEvent } from '../../../shared/session';
 import { ApiError } from '../../../shared/protocol';
-import { createFakeApi, summary } from '../testing/fake-api';
+import { createFakeApi, exitInfo, summary } from '../testing/fake-api';
 import { applyProgress, SessionStore } from './sessions';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -158,12 +158,14 @@ describe('SessionStore', () => {
 
   it('asks keep / merge / discard with what is at stake, then reports the outcome', async () => {
     const api = createFakeApi();
-    api.handle('sessions.exitInfo', () => ({
-      branch: 'clave/s-a1b2c3d4',
-      baseBranch: 'main',
-      uncommittedFiles: ['app.php'],
-      commitsAhead: 2,
-    }));
+    api.handle('sessions.exitInfo', () =>
+      exitInfo({
+        branch: 'clave/s-a1b2c3d4',
+        baseBranch: 'main',
+        uncommittedFiles: ['app.php'],
+        commitsAhead: 2,
+      }),
+    );
     api.handle('sessions.stop', () => ({ outcome: 'merged', problem: null, teardownProblems: [] }));
     const store = new SessionStore(api);
     api.emit('session.updated', summary());
@@ -185,12 +187,14 @@ describe('SessionStore', () => {
 
   it('shows a refused discard and offers to force it', async () => {
     const api = createFakeApi();
-    api.handle('sessions.exitInfo', () => ({
-      branch: 'b',
-      baseBranch: 'main',
-      uncommittedFiles: ['x'],
-      commitsAhead: 0,
-    }));
+    api.handle('sessions.exitInfo', () =>
+      exitInfo({
+        branch: 'b',
+        baseBranch: 'main',
+        uncommittedFiles: ['x'],
+        commitsAhead: 0,
+      }),
+    );
     api.handle('sessions.stop', ({ force }) =>
       force
         ? { outcome: 'discarded', problem: null, teardownProblems: [] }
@@ -225,12 +229,14 @@ describe('SessionStore', () => {
 
   it('asks one session at a time; the next waits its turn', async () => {
     const api = createFakeApi();
-    api.handle('sessions.exitInfo', () => ({
-      branch: null,
-      baseBranch: null,
-      uncommittedFiles: [],
-      commitsAhead: 0,
-    }));
+    api.handle('sessions.exitInfo', () =>
+      exitInfo({
+        branch: null,
+        baseBranch: null,
+        uncommittedFiles: [],
+        commitsAhead: 0,
+      }),
+    );
     const store = new SessionStore(api);
     api.emit('session.updated', summary({ id: 'aaaaaaaa' }));
     api.emit('session.updated', summary({ id: 'bbbbbbbb' }));
@@ -245,12 +251,14 @@ describe('SessionStore', () => {
 
   it('forgets the question when the session ended elsewhere (the tray, the CLI)', async () => {
     const api = createFakeApi();
-    api.handle('sessions.exitInfo', () => ({
-      branch: null,
-      baseBranch: null,
-      uncommittedFiles: [],
-      commitsAhead: 0,
-    }));
+    api.handle('sessions.exitInfo', () =>
+      exitInfo({
+        branch: null,
+        baseBranch: null,
+        uncommittedFiles: [],
+        commitsAhead: 0,
+      }),
+    );
     const store = new SessionStore(api);
     api.emit('session.updated', summary({ id: 'aaaaaaaa' }));
     api.emit('session.updated', summary({ id: 'bbbbbbbb' }));

@@ -4,7 +4,7 @@ import {
   type FakeApi,
 } from '../../../shared/testing/fake-api';
 
-export { summary, type FakeApi } from '../../../shared/testing/fake-api';
+export { exitInfo, summary, type FakeApi } from '../../../shared/testing/fake-api';
 
 export function createFakeApi(): FakeApi {
   let terminals = 0;
