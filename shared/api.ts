@@ -243,6 +243,20 @@ export const methods = {
     params: z.object({ id: SessionId, path: z.string().min(1).max(4096) }).strict(),
     result: FileDiff,
   },
+  /**
+   * `git diff --stat` of the same range as changes.get (the base commit against the copy as it is
+   * now, untracked files as if added), as git prints it `width` columns wide (default 80).
+   */
+  'changes.stat': {
+    params: z
+      .object({
+        id: SessionId,
+        paths: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+        width: z.number().int().min(20).max(1000).optional(),
+      })
+      .strict(),
+    result: z.string(),
+  },
   /** While on, this client gets `changes.updated` when the session's copy changes. */
   'changes.watch': {
     params: z.object({ id: SessionId, on: z.boolean() }).strict(),

@@ -32,7 +32,11 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'sessions.get': ({ id }) => s.sessions.get(id),
     'sessions.start': (p) => s.sessions.start(p),
     'sessions.exitInfo': ({ id }) => s.sessions.exitInfo(id),
-    'sessions.stop': ({ id, onExit, force }) => s.sessions.stop(id, onExit, force),
+    'sessions.stop': ({ id, onExit, force, squash, message }) =>
+      s.sessions.stop(id, onExit, force, {
+        ...(squash === undefined ? {} : { squash }),
+        ...(message === undefined ? {} : { message }),
+      }),
     'sessions.cleanup': ({ dryRun }): Promise<CleanupReport> => s.sessions.cleanup(dryRun ?? false),
     'terminal.open': async (p, client) => ({
       terminalId: await s.sessions.openTerminal(client, p),
@@ -49,11 +53,12 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     // The core's result is the wire's plus local facts; the dispatcher's schema strips those.
     'provision.start': (p) => s.provisions.start(p),
     'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
+    'changes.get': ({ id }) => s.sessions.changes.get(id),
+    'changes.diff': ({ id, path }) => s.sessions.changes.diff(id, path),
+    'changes.stat': ({ id, paths, width }) => s.sessions.changes.stat(id, paths ?? [], width ?? 80),
+    'changes.watch': ({ id, on }, client) => (s.sessions.changeWatchers.set(client, id, on), null),
     // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
     'sessions.resume': () => notBuilt(),
     'sessions.markSeen': () => notBuilt(),
-    'changes.get': () => notBuilt(),
-    'changes.diff': () => notBuilt(),
-    'changes.watch': () => notBuilt(),
   };
 }

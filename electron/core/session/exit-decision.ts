@@ -3,7 +3,9 @@
 // work found nowhere else, unless forced.
 import type { StopResult } from '../../../shared/api';
 import type { OnExit, Problem } from '../../../shared/session';
+import { squashMessage } from '../../../shared/squash-message';
 import type { Git } from '../host/git';
+import { MAX_COMMITS } from './changes/session-changes';
 import { toProblem } from './problem';
 
 /** What to do with the copy: what the stop asks, else what the start asked, else keep it. */
@@ -19,6 +21,14 @@ export interface ExitTarget {
   branch: string;
   /** The branch the session started from; null when the main repo was on a detached HEAD. */
   baseBranch: string | null;
+  /** The commit the session started from (a squash's default message lists the commits since). */
+  baseCommit: string | null;
+}
+
+/** A merge as one commit on the base branch; without a message, one made from the commits. */
+export interface SquashOptions {
+  squash?: boolean;
+  message?: string;
 }
 
 type Outcome = Pick<StopResult, 'outcome' | 'problem'>;
@@ -30,6 +40,7 @@ export async function applyExitDecision(
   target: ExitTarget,
   decision: OnExit,
   force = false,
+  merge: SquashOptions = {},
 ): Promise<Outcome> {
   const copy = target.copy;
   switch (decision) {
@@ -44,6 +55,10 @@ export async function applyExitDecision(
         });
       }
       try {
+        // The default message is made from the agent's commits, before Clave adds its own.
+        const message = merge.squash
+          ? (merge.message ?? (await defaultSquashMessage(git, target)))
+          : undefined;
         await git.commitAll(
           copy,
           `Clave session ${target.id}: uncommitted work at the end of the session`,
@@ -52,6 +67,7 @@ export async function applyExitDecision(
           repo: target.repo,
           id: target.id,
           into: target.baseBranch,
+          ...(merge.squash ? { squash: true, message } : {}),
         });
         if (merged.status === 'conflict') {
           return kept({
@@ -66,7 +82,9 @@ export async function applyExitDecision(
       // The work is on the base branch now; the copy and the session branch can go.
       try {
         await git.removeCopy({ repo: target.repo, id: target.id });
-        await git.deleteBranch({ repo: target.repo, branch: target.branch });
+        // A squash leaves the branch's commits on no other branch, but their work is in the
+        // squash commit on the base branch: the branch goes as after a merge.
+        await git.deleteBranch({ repo: target.repo, branch: target.branch, force: merge.squash });
       } catch (e) {
         return { outcome: 'merged', problem: toProblem(e) };
       }
@@ -87,4 +105,9 @@ export async function applyExitDecision(
       return { outcome: 'discarded', problem: null };
     }
   }
+}
+
+async function defaultSquashMessage(git: Git, t: ExitTarget): Promise<string> {
+  const commits = t.baseCommit ? await git.commitsSince(t.copy, t.baseCommit, MAX_COMMITS) : [];
+  return squashMessage(t.id, commits);
 }

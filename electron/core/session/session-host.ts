@@ -2,18 +2,21 @@
 // them (teardown and the keep / merge / discard decision), and re-attaches to sessions that
 // outlived a previous host. Faces (app, CLI, browser) reach it through the API.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { StopResult, CleanupReport, ExitInfo } from '../../../shared/api';
 import type { OnExit, PipelineEvent, Problem, SessionSummary } from '../../../shared/session';
 import type { Client } from '../api/dispatch';
 import type { Settings } from '../config/settings';
 import { toSummary, type SessionRecord } from '../store/sessions-repository';
 import { AgentWatcher } from './agent-watcher';
+import { SessionChanges, type ChangeTarget } from './changes/session-changes';
+import { ChangesWatchers } from './changes/watchers';
 import { cleanup } from './cleanup/cleanup';
 import { reconcile, type Reconciled } from './cleanup/reconcile';
 import type { SessionContext } from './context';
 import { createContext } from './create-context';
 import type { SessionDeps } from './deps';
-import { chosenExit } from './exit-decision';
+import { chosenExit, type SquashOptions } from './exit-decision';
 import { tcpProbeCommand } from './guest/tcp-probe';
 import { newSessionId } from './naming';
 import { openTerminal, type TerminalRequest } from './open-terminal';
@@ -44,15 +47,6 @@ interface Live {
   agent?: AgentWatcher;
 }
 
-// CONTRACT PLACEHOLDER (issue 14 replaces it before this reaches main).
-const NOT_BUILT_EXIT = {
-  filesChanged: 0,
-  additions: 0,
-  deletions: 0,
-  baseMoved: false,
-  commits: [],
-};
-
 export class UnknownSessionError extends StepAbort {
   constructor(id: string) {
     super({ what: `No session ${id}`, fix: 'See the running sessions with `clave sessions`.' });
@@ -63,6 +57,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
   private readonly live = new Map<string, Live>();
   readonly terminals = new Terminals();
   private readonly records: SessionRecords;
+  /** The sessions' work against their base: the changes view, `clave diff`, ExitInfo. */
+  readonly changes: SessionChanges;
+  /** Live watches of session copies, for the faces that asked (changes.watch). */
+  readonly changeWatchers: ChangesWatchers;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -71,6 +69,22 @@ export class SessionHost extends EventEmitter<HostEvents> {
   ) {
     super();
     this.records = new SessionRecords(deps, (s) => this.emit('session.updated', s));
+    this.changes = new SessionChanges(deps.git, (id) => this.changeTarget(id));
+    this.changeWatchers = new ChangesWatchers((id) => {
+      const dir = this.changeTarget(id).worktreeDir;
+      if (dir && existsSync(dir)) return dir;
+      throw new StepAbort({
+        what: `Session ${id} has no copy to watch`,
+        why: 'Its copy is not made yet, or it was removed.',
+        fix: 'Watch again once the session runs.',
+      });
+    });
+  }
+
+  private changeTarget(id: string): ChangeTarget {
+    const r = this.deps.sessions.get(id);
+    if (!r) throw new UnknownSessionError(id);
+    return r;
   }
 
   /** Saved sessions, and those still in preflight (not saved yet). */
@@ -160,34 +174,17 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return null;
   }
 
-  async exitInfo(id: string): Promise<ExitInfo> {
-    const r = this.deps.sessions.get(id);
-    if (!r) throw new UnknownSessionError(id);
-    if (!r.worktreeDir)
-      return {
-        branch: r.branch,
-        baseBranch: r.baseBranch,
-        uncommittedFiles: [],
-        commitsAhead: 0,
-        ...NOT_BUILT_EXIT,
-      };
-    const [changes, ahead] = await Promise.all([
-      this.deps.git.status(r.worktreeDir).catch(() => []),
-      r.baseCommit
-        ? this.deps.git.commitsAhead(r.worktreeDir, r.baseCommit).catch(() => [])
-        : Promise.resolve([]),
-    ]);
-    return {
-      branch: r.branch,
-      baseBranch: r.baseBranch,
-      uncommittedFiles: changes.map((c) => c.path),
-      commitsAhead: ahead.length,
-      ...NOT_BUILT_EXIT,
-    };
+  exitInfo(id: string): Promise<ExitInfo> {
+    return this.changes.exitInfo(id);
   }
 
   /** Ends a session: teardown in the seed's order, then the keep / merge / discard decision. */
-  async stop(id: string, onExit?: OnExit, force = false): Promise<StopResult> {
+  async stop(
+    id: string,
+    onExit?: OnExit,
+    force = false,
+    merge: SquashOptions = {},
+  ): Promise<StopResult> {
     let live = this.live.get(id);
     if (!live) {
       const r = this.deps.sessions.get(id);
@@ -209,6 +206,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       const result = await teardown(ctx, {
         decision,
         force,
+        merge,
         closeChannels: () => this.terminals.closeSession(id),
       });
       this.live.delete(id);
@@ -308,6 +306,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   /** Quit: tear every session down, keeping all work. */
   async shutdown(): Promise<void> {
+    this.changeWatchers.closeAll();
     await Promise.all([...this.live.keys()].map((id) => this.stop(id, 'keep').catch(() => {})));
   }
 }

@@ -10,12 +10,14 @@ import { projectFolder } from '../vm/guest';
 import type { OnExit, Problem } from '../../../shared/session';
 import { isClaveTarget, servedTarget } from './cleanup/survey';
 import type { SessionContext } from './context';
-import { applyExitDecision } from './exit-decision';
+import { applyExitDecision, type SquashOptions } from './exit-decision';
 import { toProblem } from './problem';
 
 export interface TeardownOptions {
   decision: OnExit;
   force?: boolean;
+  /** With merge: squash into one commit. */
+  merge?: SquashOptions;
   /** Called before the ssh connection closes: terminals and watchers of this session end here. */
   closeChannels?: () => void;
 }
@@ -96,9 +98,11 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
         copy,
         branch: state.branch,
         baseBranch: state.baseBranch,
+        baseCommit: state.baseCommit,
       },
       options.decision,
       options.force ?? false,
+      options.merge,
     );
     await forgetIfGone();
   });

@@ -35,12 +35,16 @@ export class Git extends GitSessionCopies {
    * Where `into` is checked out, the merge happens in that working tree, which must have no
    * uncommitted changes to tracked files. Where it is not checked out, the branch ref is updated
    * without touching any working tree.
+   *
+   * With `squash`, `into` gets one new commit (parent: its tip; content: the merge) with
+   * `message`, instead of a merge commit; a conflict likewise changes nothing.
    */
   async mergeBack(input: {
     repo: string;
     id: string;
     into: string;
     message?: string;
+    squash?: boolean;
   }): Promise<MergeResult> {
     const id = parseId(input.id);
     const root = await this.root(input.repo);
@@ -107,6 +111,8 @@ export class Git extends GitSessionCopies {
     const canFastForward = await this.isAncestor(root, target, tip);
     const message = input.message ?? `Merge Clave session s-${id} (${branch}) into ${into}`;
     const worktree = await this.worktreeFor(root, into);
+    if (worktree !== null) await this.assertClean(worktree, id, into);
+    if (input.squash) return this.squashOnto({ root, worktree, into, target, tip, message });
 
     if (worktree === null) {
       // Nothing checked out: compute the merge in the object store, move the ref atomically.
@@ -135,21 +141,6 @@ export class Git extends GitSessionCopies {
       return { status: 'merged', into, commit: sha, fastForward: false };
     }
 
-    const tracked = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=no'], {
-      cwd: worktree,
-    });
-    const changed = parsePorcelainZ(tracked.stdout);
-    if (changed.length > 0) {
-      throw new GitError({
-        code: 'git.target-dirty',
-        what: `Cannot merge session s-${id} into ${into} yet`,
-        why: `${worktree} has uncommitted changes (${changed
-          .slice(0, 3)
-          .map((c) => c.path)
-          .join(', ')}${changed.length > 3 ? ', …' : ''}).`,
-        fix: `Commit or stash your changes in ${worktree}, then merge again. The session is kept.`,
-      });
-    }
     if (!canFastForward && (await this.supportsMergeTree())) {
       const probe = await this.mergeTree(root, target, tip);
       if (probe.conflicts.length > 0) return { status: 'conflict', into, files: probe.conflicts };
@@ -180,5 +171,64 @@ export class Git extends GitSessionCopies {
       fix: `Nothing was changed. Resolve what git reports in ${worktree}, then merge again.`,
       detail: tail(merge.stderr + merge.stdout),
     });
+  }
+
+  /** `into` is checked out in `worktree`: it must have no uncommitted changes to tracked files. */
+  private async assertClean(worktree: string, id: string, into: string): Promise<void> {
+    const tracked = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=no'], {
+      cwd: worktree,
+    });
+    const changed = parsePorcelainZ(tracked.stdout);
+    if (changed.length > 0) {
+      throw new GitError({
+        code: 'git.target-dirty',
+        what: `Cannot merge session s-${id} into ${into} yet`,
+        why: `${worktree} has uncommitted changes (${changed
+          .slice(0, 3)
+          .map((c) => c.path)
+          .join(', ')}${changed.length > 3 ? ', …' : ''}).`,
+        fix: `Commit or stash your changes in ${worktree}, then merge again. The session is kept.`,
+      });
+    }
+  }
+
+  /** One commit on `into` holding the session's work, made in the object store, then applied. */
+  private async squashOnto(m: {
+    root: string;
+    worktree: string | null;
+    into: string;
+    target: string;
+    tip: string;
+    message: string;
+  }): Promise<MergeResult> {
+    const merged = await this.mergeTree(m.root, m.target, m.tip);
+    if (merged.conflicts.length > 0) {
+      return { status: 'conflict', into: m.into, files: merged.conflicts };
+    }
+    const made = await this.git(
+      [...(await this.identityArgs(m.root)), 'commit-tree', merged.tree, '-p', m.target, '-F', '-'],
+      { cwd: m.root, input: m.message, what: 'Could not make the squash commit' },
+    );
+    const commit = made.stdout.trim();
+    if (m.worktree === null) {
+      await this.updateRef(m.root, m.into, commit, m.target, m.message);
+    } else {
+      // The commit's parent is the checked-out tip: a fast-forward, which refuses (changing
+      // nothing) when it would overwrite an untracked file.
+      const ff = await this.git(['merge', '--ff-only', '--no-edit', commit], {
+        cwd: m.worktree,
+        okCodes: [1, 128],
+      });
+      if (ff.exitCode !== 0) {
+        throw new GitError({
+          code: 'git.merge-failed',
+          what: `Could not squash the session into ${m.into}`,
+          why: firstLine(ff.stderr || ff.stdout) || `git merge exited with ${ff.exitCode}`,
+          fix: `Nothing was changed. Resolve what git reports in ${m.worktree}, then merge again.`,
+          detail: tail(ff.stderr + ff.stdout),
+        });
+      }
+    }
+    return { status: 'merged', into: m.into, commit, fastForward: false };
   }
 }

@@ -38,6 +38,8 @@ interface GitCall {
   /** Exit codes that are answers, not failures. */
   okCodes?: readonly number[];
   what?: string;
+  /** Added to the clean environment (e.g. a throw-away GIT_INDEX_FILE). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class GitRunner {
@@ -205,7 +207,7 @@ export class GitRunner {
   protected async raw(args: readonly string[], call: GitCall): Promise<ToolResult> {
     const r = await runTool(this.binary, args, {
       cwd: call.cwd,
-      env: this.env,
+      env: call.env ? { ...this.env, ...call.env } : this.env,
       timeoutMs: call.timeoutMs ?? this.timeoutMs,
       ...(call.input === undefined ? {} : { input: call.input }),
     });

@@ -3,7 +3,7 @@ import { cp, lstat, mkdir, readdir, readFile, realpath, rm } from 'node:fs/promi
 import path from 'node:path';
 import { GitError } from './errors';
 import { exists, isInside, parseId } from './parse';
-import { GitQueries } from './queries';
+import { GitCopyDiff } from './copy-diff';
 import {
   DEFAULT_INCLUDE,
   INCLUDE_FILE,
@@ -18,7 +18,7 @@ import {
   type SessionCopyEntry,
 } from './types';
 
-export class GitSessionCopies extends GitQueries {
+export class GitSessionCopies extends GitCopyDiff {
   // ---------------------------------------------------------------- session copies
 
   sessionPath(repoRoot: string, id: string): string {

@@ -76,3 +76,32 @@ export interface GitOptions {
   /** Identity for commits when the user has none configured (default: FALLBACK_IDENTITY). */
   identity?: { name: string; email: string };
 }
+
+/** git's letter for how a file changed, in words (`untracked`: new and never added). */
+export type CopyFileStatus =
+  'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'typechange' | 'untracked';
+
+/** One file that differs between a base commit and a copy as it is now. */
+export interface CopyFileChange {
+  path: string;
+  oldPath: string | null;
+  status: CopyFileStatus;
+  /** Null for a binary file. */
+  additions: number | null;
+  deletions: number | null;
+  binary: boolean;
+  /** Part of the change is not committed (or the file is untracked). */
+  uncommitted: boolean;
+}
+
+/** A commit with its whole message. */
+export interface CommitDetail extends CommitInfo {
+  body: string;
+}
+
+/** A diff's text, cut at a size limit. */
+export interface BoundedText {
+  text: string;
+  truncated: boolean;
+  totalBytes: number;
+}
