@@ -19,7 +19,35 @@ describe('clave arguments', () => {
       name: 'stop',
       id: 'a1b2c3d4',
       force: false,
+      squash: false,
       onExit: 'discard',
+    });
+    expect(
+      parseCommand(['stop', 'a1b2c3d4', '--on-exit=merge', '--squash', '-m', 'Add the thing']),
+    ).toEqual({
+      name: 'stop',
+      id: 'a1b2c3d4',
+      force: false,
+      squash: true,
+      onExit: 'merge',
+      message: 'Add the thing',
+    });
+    expect(parseCommand(['diff', 'a1b2c3d4'])).toEqual({
+      name: 'diff',
+      id: 'a1b2c3d4',
+      stat: false,
+      paths: [],
+    });
+    expect(parseCommand(['diff', 'a1b2c3d4', '--stat', '--', 'app', '--weird-name'])).toEqual({
+      name: 'diff',
+      id: 'a1b2c3d4',
+      stat: true,
+      paths: ['app', '--weird-name'],
+    });
+    expect(parseCommand(['log', 'a1b2c3d4', '--json'])).toEqual({
+      name: 'log',
+      id: 'a1b2c3d4',
+      json: true,
     });
     expect(parseCommand(['exec', 'a1b2c3d4', '--', 'php', 'artisan', '--version'])).toEqual({
       name: 'exec',
@@ -46,6 +74,12 @@ describe('clave arguments', () => {
     [['auth', '--status', '--clear'], /not both/],
     [['provision', '--force', '--update'], /not both/],
     [['doctor', 'x'], /takes no arguments/],
+    [['stop', 'a1b2c3d4', '--squash'], /--squash goes with --on-exit=merge/],
+    [['stop', 'a1b2c3d4', '--on-exit=merge', '-m', 'x'], /add --squash/],
+    [['stop', 'a1b2c3d4', '--on-exit=merge', '--squash', '-m', ' '], /cannot be empty/],
+    [['diff', 'a1b2c3d4', 'app'], /Put paths after --/],
+    [['diff'], /needs a session id/],
+    [['log', 'a1b2c3d4', '--stat'], /does not take --stat/],
   ])('%j → one clear line', (argv, message) => {
     expect(() => parseCommand(argv as string[])).toThrow(UsageError);
     expect(() => parseCommand(argv as string[])).toThrow(message);
@@ -55,7 +89,18 @@ describe('clave arguments', () => {
     const all = parseCommand(['--help']);
     expect(all.name).toBe('help');
     const text = all.name === 'help' ? all.text : '';
-    const commands = ['start', 'sessions', 'attach', 'stop', 'exec', 'ssh', 'cleanup', 'auth'];
+    const commands = [
+      'start',
+      'sessions',
+      'attach',
+      'stop',
+      'exec',
+      'ssh',
+      'cleanup',
+      'auth',
+      'diff',
+      'log',
+    ];
     for (const c of [...commands, 'doctor', 'provision', 'serve'])
       expect(text).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(parseCommand(['help'])).toEqual(all);

@@ -12,7 +12,9 @@ export type Command =
   | { name: 'start'; dir: string; onExit?: OnExit; detach: boolean; json: boolean }
   | { name: 'sessions'; json: boolean }
   | { name: 'attach'; id: string }
-  | { name: 'stop'; id: string; onExit?: OnExit; force: boolean }
+  | { name: 'stop'; id: string; onExit?: OnExit; force: boolean; squash: boolean; message?: string }
+  | { name: 'diff'; id: string; stat: boolean; paths: string[] }
+  | { name: 'log'; id: string; json: boolean }
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
   | { name: 'cleanup'; dryRun: boolean }
@@ -37,6 +39,11 @@ const sessionId = z.string().refine((id) => SessionId.safeParse(id).success, {
     `"${String(iss.input)}" is not a session id (8 lower-case letters/digits; see: clave sessions)`,
 });
 
+const commitMessage = z
+  .string()
+  .max(20_000, 'the message is at most 20000 characters')
+  .refine((m) => m.trim() !== '', 'the squash message cannot be empty');
+
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
 
@@ -56,6 +63,9 @@ interface Flags {
   clear?: boolean;
   update?: boolean;
   image?: string;
+  squash?: boolean;
+  message?: string;
+  stat?: boolean;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -72,6 +82,9 @@ const FLAGS = {
   clear: ['--clear', 'remove the stored Claude token'],
   update: ['--update', 'upgrade the base VM in place'],
   image: ['--image <oci-ref>', 'build from this image instead of the configured one'],
+  squash: ['--squash', 'with --on-exit=merge: one commit on the base branch, not a merge commit'],
+  message: ['-m, --message <msg>', "the squash commit's message (default: the session's commits)"],
+  stat: ['--stat', 'a summary per file (as git diff --stat)'],
 } as const;
 
 /**
@@ -108,7 +121,9 @@ class ClaveProgram extends Program {
   }
 }
 
-const OPTION_NAMES = new Set(Object.values(FLAGS).map(([f]) => f.split(' ')[0]));
+const OPTION_NAMES = new Set(
+  Object.values(FLAGS).flatMap(([f]) => f.split(/[ ,]+/).filter((w) => w.startsWith('-'))),
+);
 
 function program(cwd: string, argv: string[], done: (c: Command) => void): Program {
   const dir = (d: string | undefined) => path.resolve(cwd, d ?? '.');
@@ -161,15 +176,36 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
   add('attach', "attach to a session's Claude (detach: Ctrl-b d)")
     .argument('<id>', 'the session id')
     .action((id: string) => done({ name: 'attach', id: valid(sessionId, id) }));
-  add('stop', 'stop a session', ['onExit', 'force'])
+  add('stop', 'stop a session', ['onExit', 'force', 'squash', 'message'])
     .argument('<id>', 'the session id')
-    .action((id: string, f: Flags) =>
+    .action((id: string, f: Flags) => {
+      const exit = valid(onExit, f.onExit);
+      if (f.squash && exit !== 'merge') throw new UsageError('--squash goes with --on-exit=merge');
+      if (f.message !== undefined && !f.squash)
+        throw new UsageError('-m gives the squash commit its message: add --squash');
       done({
         name: 'stop',
         id: valid(sessionId, id),
         force: f.force ?? false,
-        ...opt('onExit', valid(onExit, f.onExit)),
-      }),
+        squash: f.squash ?? false,
+        ...opt('onExit', exit),
+        ...opt('message', f.message === undefined ? undefined : valid(commitMessage, f.message)),
+      });
+    });
+  add('diff', "a session's changes against the commit it started from (git's format)", ['stat'])
+    .usage('<id> [--stat] [-- <path>…]')
+    .argument('<id>', 'the session id')
+    .argument('[paths...]', 'only these files or folders, after --')
+    .action((id: string, paths: string[], f: Flags) => {
+      // Paths follow `--`, so a file named like a flag is never taken for one.
+      if (paths.length > 0 && !argv.includes('--'))
+        throw new UsageError('Put paths after --: clave diff <id> -- <path>…');
+      done({ name: 'diff', id: valid(sessionId, id), stat: f.stat ?? false, paths });
+    });
+  add('log', "the session's commits that its base does not have, newest first", ['json'])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({ name: 'log', id: valid(sessionId, id), json: f.json ?? false }),
     );
   add('exec', "run a command in a session's VM")
     .usage('<id> -- <command…>')

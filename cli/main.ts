@@ -5,6 +5,7 @@ import { ApiError } from '../shared/protocol';
 import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { parseCommand, UsageError, type Command } from './args';
+import { diffCommand, logCommand } from './changes';
 import { cleanupLines, keptLines } from './cleanup-report';
 import { connectToHost } from './host-connection';
 import { createProgressRenderer, dim, formatProblemLines, red, yellow } from './progress';
@@ -141,7 +142,14 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       return code ?? noExitStatus(cmd.id);
     }
     case 'stop':
-      return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force);
+      return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force, {
+        squash: cmd.squash,
+        ...(cmd.message === undefined ? {} : { message: cmd.message }),
+      });
+    case 'diff':
+      return diffCommand(api, cmd);
+    case 'log':
+      return logCommand(api, cmd);
     case 'cleanup': {
       const r = await api.call('sessions.cleanup', { dryRun: cmd.dryRun });
       for (const line of cleanupLines(r)) process.stdout.write(line + '\n');
@@ -246,13 +254,19 @@ async function stopWithDecision(
   id: string,
   onExit?: OnExit,
   force = false,
+  merge: { squash?: boolean; message?: string } = {},
 ): Promise<number> {
   let decision = onExit;
   if (!decision) {
     const info = await api.call('sessions.exitInfo', { id });
     decision = await askDecision(info);
   }
-  let result = await api.call('sessions.stop', { id, onExit: decision, force });
+  let result = await api.call('sessions.stop', {
+    id,
+    onExit: decision,
+    force,
+    ...(decision === 'merge' ? merge : {}),
+  });
   if (result.problem && decision === 'discard' && !force && process.stdin.isTTY) {
     process.stderr.write(yellow('! ') + formatProblemLines(result.problem).join('\n') + '\n');
     if (await confirm('Discard anyway? The commits will be lost.')) {
