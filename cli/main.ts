@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { ClaveApi, ExitInfo } from '../shared/api';
 import { ApiError } from '../shared/protocol';
+import { describeStakes } from '../shared/stakes';
 import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { parseCommand, UsageError, type Command } from './args';
@@ -258,8 +259,9 @@ async function stopWithDecision(
 ): Promise<number> {
   let decision = onExit;
   if (!decision) {
-    const info = await api.call('sessions.exitInfo', { id });
-    decision = await askDecision(info);
+    const asked = await askDecision(await api.call('sessions.exitInfo', { id }));
+    decision = asked.onExit;
+    if (asked.squash) merge = { squash: true };
   }
   let result = await api.call('sessions.stop', {
     id,
@@ -281,24 +283,20 @@ async function stopWithDecision(
   return result.teardownProblems.length || result.problem ? 1 : 0;
 }
 
-async function askDecision(info: ExitInfo): Promise<OnExit> {
-  if (!process.stdin.isTTY) return 'keep';
-  const stake = [
-    info.uncommittedFiles.length ? `${info.uncommittedFiles.length} uncommitted file(s)` : null,
-    info.commitsAhead
-      ? `${info.commitsAhead} commit(s) ahead of ${info.baseBranch ?? 'the base'}`
-      : null,
-  ].filter(Boolean);
-  process.stderr.write(
-    `\nThe session's work on ${info.branch}: ${stake.length ? stake.join(', ') : 'no changes'}.\n`,
-  );
+/** Keep / merge / squash / discard, asked with the same facts the app's dialog shows. */
+async function askDecision(info: ExitInfo): Promise<{ onExit: OnExit; squash: boolean }> {
+  if (!process.stdin.isTTY) return { onExit: 'keep', squash: false };
+  process.stderr.write(`\n${describeStakes(info)}\n\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     for (;;) {
-      const a = (await rl.question('Keep, merge or discard? [K/m/d] ')).trim().toLowerCase();
-      if (a === '' || a === 'k' || a === 'keep') return 'keep';
-      if (a === 'm' || a === 'merge') return 'merge';
-      if (a === 'd' || a === 'discard') return 'discard';
+      const a = (await rl.question('Keep, merge, squash (one commit) or discard? [K/m/s/d] '))
+        .trim()
+        .toLowerCase();
+      if (a === '' || a === 'k' || a === 'keep') return { onExit: 'keep', squash: false };
+      if (a === 'm' || a === 'merge') return { onExit: 'merge', squash: false };
+      if (a === 's' || a === 'squash') return { onExit: 'merge', squash: true };
+      if (a === 'd' || a === 'discard') return { onExit: 'discard', squash: false };
     }
   } finally {
     rl.close();

@@ -36,7 +36,7 @@ describe('native exit dialog', () => {
     expect(asked.buttons).toEqual(['Keep', 'Merge into main', 'Discard', 'Cancel']);
     expect(asked.defaultId).toBe(0);
     expect(asked.cancelId).toBe(3);
-    expect(asked.detail).toContain('2 commits ahead of main.');
+    expect(asked.detail).toContain('2 commits ahead of main:');
     expect(asked.detail).toContain('• routes/web.php');
     expect(api.callsOf('sessions.stop')).toEqual([{ id: 'a1b2c3d4', onExit: 'merge' }]);
     expect(dialog.shown).toHaveLength(1); // success needs no second dialog
@@ -141,7 +141,44 @@ describe('native exit dialog', () => {
         commitsAhead: 1,
       }),
     );
-    expect(many).toContain('1 commit ahead of the base branch.');
+    expect(many).toContain('1 commit ahead of the base branch:');
     expect(many).toContain('… and 4 more');
+  });
+
+  it('states the facts: files changed and their lines, the commits, whether the base moved', () => {
+    const commit = (subject: string) => ({
+      sha: subject,
+      subject,
+      body: '',
+      author: 'a',
+      date: '',
+    });
+    const text = describeStakes(
+      exitInfo({
+        uncommittedFiles: ['app/new.php'],
+        commitsAhead: 7,
+        filesChanged: 3,
+        additions: 12,
+        deletions: 4,
+        baseMoved: true,
+        commits: ['g', 'f', 'e', 'd', 'c', 'b', 'a'].map(commit),
+      }),
+    );
+    expect(text.split('\n')).toEqual([
+      'Branch clave/s-a1b2c3d4 from main.',
+      '3 files changed (+12 −4 lines).',
+      '7 commits ahead of main:',
+      '  • g',
+      '  • f',
+      '  • e',
+      '  • d',
+      '  • c',
+      '  … and 2 more',
+      '1 uncommitted file (merge commits them first):',
+      '  • app/new.php',
+      'main has moved on since the session started: a merge may conflict.',
+      '',
+      'The VM is stopped and deleted in every case.',
+    ]);
   });
 });

@@ -5,34 +5,12 @@ import type { MessageBoxOptions, MessageBoxReturnValue } from 'electron';
 import type { ClaveApi, ExitInfo, StopResult } from '../../shared/api';
 import type { OnExit, Problem } from '../../shared/session';
 import { ApiError } from '../../shared/protocol';
+import { describeStakes } from '../../shared/stakes';
+
+export { describeStakes };
 
 export interface Dialogs {
   showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue>;
-}
-
-const MAX_FILES = 10;
-
-export function describeStakes(info: ExitInfo): string {
-  const base = info.baseBranch ?? 'the base branch';
-  const lines: string[] = [];
-  if (info.branch)
-    lines.push(`Branch ${info.branch}${info.baseBranch ? ` from ${info.baseBranch}` : ''}.`);
-  if (info.commitsAhead === 0 && info.uncommittedFiles.length === 0) {
-    lines.push(`No changes: the session copy is the same as ${base}.`);
-  }
-  if (info.commitsAhead > 0) {
-    lines.push(`${info.commitsAhead} commit${info.commitsAhead > 1 ? 's' : ''} ahead of ${base}.`);
-  }
-  const files = info.uncommittedFiles;
-  if (files.length) {
-    lines.push(
-      `${files.length} uncommitted file${files.length > 1 ? 's' : ''} (merge commits them first):`,
-      ...files.slice(0, MAX_FILES).map((f) => `  • ${f}`),
-      ...(files.length > MAX_FILES ? [`  … and ${files.length - MAX_FILES} more`] : []),
-    );
-  }
-  lines.push('', 'The VM is stopped and deleted in every case.');
-  return lines.join('\n');
 }
 
 function problemText(p: Problem): string {

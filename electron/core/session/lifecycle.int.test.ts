@@ -192,8 +192,8 @@ describe('session lifecycle on the simulated host', () => {
     await waitFor(/Boot the VM/);
     await waitFor(/Welcome to Claude Code/);
     pty.write('/exit\r');
-    await waitFor(/Keep, merge or discard\?/);
-    expect(screen).toMatch(/no changes/);
+    await waitFor(/Keep, merge, squash \(one commit\) or discard\?/);
+    expect(screen).toMatch(/No changes: the session copy is the same as main/);
     pty.write('m\r');
     expect(await exited).toBe(0);
     expect(screen).toMatch(/work merged/);
