@@ -2,6 +2,8 @@
 // simulated VM host (so absolute times say little; ratios say what Clave adds).
 //   1. Session start: Clave's whole pipeline vs the bare minimum (clone, run, IP, ssh).
 //   2. Terminal output: a flood through Clave's terminal stream with acks vs a plain ssh exec.
+//   3. Changes: a write in a running session's copy → changes.updated, and changes.get / diff on
+//      a generated 50k-file repository (scripts/bench-changes.ts).
 import { performance } from 'node:perf_hooks';
 import type { Client } from '../electron/core/api/dispatch';
 import { createHostRuntime } from '../electron/core/compose';
@@ -10,6 +12,7 @@ import { Settings } from '../electron/core/config/settings';
 import { connectSsh } from '../electron/core/host/ssh';
 import { Tart } from '../electron/core/host/tart';
 import { createSimWorld, provisionBase } from '../electron/core/session/testing/sim-env';
+import { benchLive, benchSize } from './bench-changes';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FLOOD_BYTES = 8 * 1024 * 1024;
@@ -99,8 +102,14 @@ try {
     if (received < n) throw new Error(`terminal lost output: ${received} of ${n}`);
   }
   await ssh.close();
-  await runtime.host.stop(s.id, 'discard');
+
+  // 3. Changes
+  const live = await benchLive(s.worktreeDir!, ROUNDS, (client, on) =>
+    runtime.dispatch({ method: 'changes.watch', params: { id: s.id, on } }, client),
+  );
+  await runtime.host.stop(s.id, 'discard', true);
   await runtime.shutdown();
+  const size = await benchSize(ROUNDS);
 
   const rows = [
     ['session start', median(raw), median(clave)],
@@ -109,11 +118,13 @@ try {
       median(rawFlood),
       median(claveFlood),
     ],
+    live,
+    ...size,
   ] as const;
   console.log(`\nmedians of ${ROUNDS} rounds on the simulated host (ratio = Clave / baseline)`);
   for (const [what, base, ours] of rows) {
     console.log(
-      `${what.padEnd(34)} baseline ${ms(base).padStart(8)}  clave ${ms(ours).padStart(8)}  ratio ${(ours / base).toFixed(2)}`,
+      `${what.padEnd(44)} baseline ${ms(base).padStart(8)}  clave ${ms(ours).padStart(8)}  ratio ${(ours / base).toFixed(2)}`,
     );
   }
 } finally {

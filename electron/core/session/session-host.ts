@@ -210,6 +210,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
         closeChannels: () => this.terminals.closeSession(id),
       });
       this.live.delete(id);
+      if (result.outcome !== 'kept') this.changeWatchers.closeSession(id);
       // A refused discard or merge keeps the copy: the record stays, kept, with the reason.
       if (result.teardownProblems.length === 0 && result.outcome !== 'kept')
         this.deps.sessions.transition(id, 'ended');

@@ -35,45 +35,76 @@ export class GitCopyDiff extends GitQueries {
    * The files that differ between `base` and the copy as it is now, in git's order (by path),
    * with +/− counts (null for binaries), renames, and whether each holds uncommitted work.
    */
-  async copyChanges(dir: string, base: string): Promise<CopyFileChange[]> {
-    return this.asItIsNow(dir, async (env, untracked) => {
-      const listing = await this.bounded(
-        [...DIFF, '--raw', '--numstat', '-z', '--end-of-options', base, '--'],
+  copyChanges(dir: string, base: string): Promise<CopyFileChange[]> {
+    return this.asItIsNow(dir, [], (env, untracked) => this.listing(dir, base, [], env, untracked));
+  }
+
+  /**
+   * One changed file and its unified diff (null for a binary), cut at `maxBytes`; null when the
+   * file did not change. Looked up by its path alone, which is quick on a big repository; only
+   * an added file is looked up in the whole listing, as it may be the new side of a rename.
+   */
+  copyFileDiff(
+    dir: string,
+    base: string,
+    file: string,
+    maxBytes: number,
+  ): Promise<{ change: CopyFileChange; diff: BoundedText | null } | null> {
+    return this.asItIsNow(dir, [file], async (env, untracked) => {
+      const find = async (paths: string[]) =>
+        (await this.listing(dir, base, paths, env, untracked)).find((c) => c.path === file);
+      let change = await find([file]);
+      if (change?.status === 'added' || change?.status === 'untracked') change = await find([]);
+      if (!change) return null;
+      if (change.binary) return { change, diff: null };
+      // A rename's diff needs both paths, or git shows an added file.
+      const paths = change.oldPath === null ? [file] : [change.oldPath, file];
+      const diff = await this.bounded(
+        [...DIFF, '--end-of-options', base, '--', ...paths],
         dir,
         env,
-        MAX_LISTING_BYTES,
+        maxBytes,
       );
-      if (listing.truncated) {
-        throw new GitError({
-          code: 'git.failed',
-          what: 'Too many changes to list',
-          why: `git's list of changed files is over ${MAX_LISTING_BYTES / 1024 / 1024} MB.`,
-          fix: 'Look at the copy with git directly.',
-        });
-      }
-      const sinceHead = await this.git(['diff', '--name-only', '-z', 'HEAD', '--'], {
-        cwd: dir,
-        env,
-      });
-      const uncommitted = new Set(sinceHead.stdout.split('\0').filter((p) => p !== ''));
-      return parseRawNumstat(listing.text).map((c) => ({
-        ...c,
-        status: untracked.has(c.path) ? 'untracked' : c.status,
-        uncommitted: uncommitted.has(c.path) || (c.oldPath !== null && uncommitted.has(c.oldPath)),
-      }));
+      return { change, diff };
     });
   }
 
-  /** The unified diff of `paths` (a file, or a rename's two paths), cut at `maxBytes`. */
-  copyDiff(dir: string, base: string, paths: string[], maxBytes: number): Promise<BoundedText> {
-    return this.asItIsNow(dir, (env) =>
-      this.bounded([...DIFF, '--end-of-options', base, '--', ...paths], dir, env, maxBytes),
+  private async listing(
+    dir: string,
+    base: string,
+    paths: string[],
+    env: QueryEnv,
+    untracked: Set<string>,
+  ): Promise<CopyFileChange[]> {
+    const listing = await this.bounded(
+      [...DIFF, '--raw', '--numstat', '-z', '--end-of-options', base, '--', ...paths],
+      dir,
+      env,
+      MAX_LISTING_BYTES,
     );
+    if (listing.truncated) {
+      throw new GitError({
+        code: 'git.failed',
+        what: 'Too many changes to list',
+        why: `git's list of changed files is over ${MAX_LISTING_BYTES / 1024 / 1024} MB.`,
+        fix: 'Look at the copy with git directly.',
+      });
+    }
+    const sinceHead = await this.git(['diff', '--name-only', '-z', 'HEAD', '--', ...paths], {
+      cwd: dir,
+      env,
+    });
+    const uncommitted = new Set(sinceHead.stdout.split('\0').filter((p) => p !== ''));
+    return parseRawNumstat(listing.text).map((c) => ({
+      ...c,
+      status: untracked.has(c.path) ? 'untracked' : c.status,
+      uncommitted: uncommitted.has(c.path) || (c.oldPath !== null && uncommitted.has(c.oldPath)),
+    }));
   }
 
   /** `git diff --stat=<width> <base> [-- paths]` of the copy as it is now, as git prints it. */
   async copyStat(dir: string, base: string, paths: string[], width: number): Promise<string> {
-    return this.asItIsNow(dir, async (env) => {
+    return this.asItIsNow(dir, paths, async (env) => {
       const r = await this.git(
         [...DIFF, `--stat=${width}`, '--end-of-options', base, '--', ...paths],
         {
@@ -118,9 +149,13 @@ export class GitCopyDiff extends GitQueries {
     return r.exitCode === 0 ? Number(r.stdout.trim()) : 0;
   }
 
-  /** Runs `fn` with an environment whose index is a throw-away copy with untracked files added. */
+  /**
+   * Runs `fn` with an environment whose index is a throw-away copy with the untracked files
+   * (under `paths`, when given) added.
+   */
   private async asItIsNow<T>(
     dir: string,
+    paths: string[],
     fn: (env: QueryEnv, untracked: Set<string>) => Promise<T>,
   ): Promise<T> {
     const where = await this.git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], {
@@ -138,10 +173,13 @@ export class GitCopyDiff extends GitQueries {
         GIT_LITERAL_PATHSPECS: '1',
         GIT_OPTIONAL_LOCKS: '0',
       };
-      const others = await this.git(['ls-files', '-z', '--others', '--exclude-standard'], {
-        cwd: dir,
-        env,
-      });
+      const others = await this.git(
+        ['ls-files', '-z', '--others', '--exclude-standard', '--', ...paths],
+        {
+          cwd: dir,
+          env,
+        },
+      );
       const untracked = new Set(others.stdout.split('\0').filter((p) => p !== ''));
       if (untracked.size > 0) {
         await this.git(

@@ -53,30 +53,27 @@ export class SessionChanges {
   }
 
   async diff(id: string, file: string): Promise<FileDiff> {
-    const t = this.target(id);
-    const copy = readable(t);
-    const change = copy
-      ? (await this.git.copyChanges(copy.dir, copy.base)).find((c) => c.path === file)
-      : undefined;
-    if (!copy || !change) {
+    const copy = readable(this.target(id));
+    const found = copy
+      ? await this.git.copyFileDiff(copy.dir, copy.base, file, MAX_DIFF_BYTES)
+      : null;
+    if (!found) {
       throw new StepAbort({
         what: `${file} has no changes in session ${id}`,
         why: 'It is the same in the session copy as in the commit the session started from.',
         fix: `See the changed files with \`clave diff ${id} --stat\`.`,
       });
     }
-    if (change.binary)
-      return { path: file, diff: '', binary: true, truncated: false, totalBytes: 0 };
-    // A rename's diff needs both paths, or git shows an added file.
-    const paths = change.oldPath === null ? [file] : [change.oldPath, file];
-    const d = await this.git.copyDiff(copy.dir, copy.base, paths, MAX_DIFF_BYTES);
-    return {
-      path: file,
-      diff: d.text,
-      binary: false,
-      truncated: d.truncated,
-      totalBytes: d.totalBytes,
-    };
+    const d = found.diff;
+    return d
+      ? {
+          path: file,
+          diff: d.text,
+          binary: false,
+          truncated: d.truncated,
+          totalBytes: d.totalBytes,
+        }
+      : { path: file, diff: '', binary: true, truncated: false, totalBytes: 0 };
   }
 
   /** `git diff --stat` of the same range, as git prints it `width` columns wide. */

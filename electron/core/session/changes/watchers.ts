@@ -41,6 +41,12 @@ export class ChangesWatchers {
     return this.watched.get(id)?.clients.size ?? 0;
   }
 
+  /** The session's copy is gone (merged or discarded): its watch ends for every face. */
+  closeSession(id: string): void {
+    this.watched.get(id)?.watch.close();
+    this.watched.delete(id);
+  }
+
   closeAll(): void {
     for (const w of this.watched.values()) w.watch.close();
     this.watched.clear();
