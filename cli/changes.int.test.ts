@@ -130,6 +130,26 @@ describe("a session's changes, live and through the CLI", () => {
     expect(git(project, 'show', 'main:hello.php')).toBe('<?php\necho 1;\n');
   });
 
+  it('a squash that would conflict changes nothing and keeps the session, record included', async () => {
+    const project = world.project('squash-conflict');
+    const s = await host.api.call('sessions.start', { projectDir: project, wait: true });
+    const copy = s.worktreeDir!;
+    execFileSync('sh', ['-c', 'echo agent > artisan'], { cwd: copy });
+    execFileSync('sh', ['-c', 'echo user > artisan'], { cwd: project });
+    git(project, 'commit', '-qam', 'user change');
+    const before = git(project, 'rev-parse', 'main');
+    const stop = await clave('stop', s.id, '--on-exit=merge', '--squash', '-m', 'never lands');
+    expect(stop.code).toBe(1);
+    expect(stop.stderr).toMatch(/would conflict/);
+    expect(git(project, 'rev-parse', 'main')).toBe(before);
+    expect(git(project, 'status', '--porcelain')).toBe('');
+    expect(await host.api.call('sessions.get', { id: s.id })).toMatchObject({
+      state: 'kept',
+      hasUnmergedWork: true,
+    });
+    expect(git(copy, 'show', 'HEAD:artisan')).toBe('agent\n');
+  });
+
   it('fails with what, why and fix for a session it does not know', async () => {
     for (const args of [
       ['diff', 'zzzz0000'],
