@@ -40,23 +40,30 @@ export class GitCopyDiff extends GitQueries {
   }
 
   /**
-   * One changed file and its unified diff (null for a binary), cut at `maxBytes`; null when the
-   * file did not change. Looked up by its path alone, which is quick on a big repository; only
-   * an added file is looked up in the whole listing, as it may be the new side of a rename.
+   * One changed file (what changed, no line counts) and its unified diff (null for a binary),
+   * cut at `maxBytes`; null when the file did not change. Looked up by its path alone, which is
+   * quick on a big repository; only an added file is looked up in the whole tree, as it may be the
+   * new side of a rename.
    */
   copyFileDiff(
     dir: string,
     base: string,
     file: string,
     maxBytes: number,
-  ): Promise<{ change: CopyFileChange; diff: BoundedText | null } | null> {
-    return this.asItIsNow(dir, [file], async (env, untracked) => {
-      const find = async (paths: string[]) =>
-        (await this.listing(dir, base, paths, env, untracked)).find((c) => c.path === file);
+  ): Promise<{ change: RawEntry; diff: BoundedText | null } | null> {
+    return this.asItIsNow(dir, [file], async (env) => {
+      const find = async (paths: string[]) => {
+        const raw = await this.bounded(
+          [...DIFF, '--raw', '-z', '--end-of-options', base, '--', ...paths],
+          dir,
+          env,
+          MAX_LISTING_BYTES,
+        );
+        return parseRaw(raw.text.split('\0')).entries.find((c) => c.path === file);
+      };
       let change = await find([file]);
-      if (change?.status === 'added' || change?.status === 'untracked') change = await find([]);
+      if (change?.status === 'added') change = await find([]);
       if (!change) return null;
-      if (change.binary) return { change, diff: null };
       // A rename's diff needs both paths, or git shows an added file.
       const paths = change.oldPath === null ? [file] : [change.oldPath, file];
       const diff = await this.bounded(
@@ -65,7 +72,7 @@ export class GitCopyDiff extends GitQueries {
         env,
         maxBytes,
       );
-      return { change, diff };
+      return { change, diff: isBinaryDiff(diff.text) ? null : diff };
     });
   }
 
@@ -225,27 +232,38 @@ export class GitCopyDiff extends GitQueries {
   }
 }
 
-/**
- * `git diff --raw --numstat -z`: every raw record (`:modes shas STATUS\0path\0[path\0]`) first,
- * then every numstat record (`add\tdel\tpath\0`, or `add\tdel\t\0old\0new\0` for a rename), in
- * the same order.
- */
-export function parseRawNumstat(out: string): Omit<CopyFileChange, 'uncommitted'>[] {
-  const f = out.split('\0');
-  const raw: { status: CopyFileStatus; path: string; oldPath: string | null }[] = [];
-  let i = 0;
+interface RawEntry {
+  status: CopyFileStatus;
+  path: string;
+  oldPath: string | null;
+}
+
+/** `git diff --raw -z` records (`:modes shas STATUS\0path\0[path\0]`) from field `i` on. */
+function parseRaw(f: string[], i = 0): { entries: RawEntry[]; next: number } {
+  const entries: RawEntry[] = [];
   while (i < f.length && (f[i] ?? '').startsWith(':')) {
     const letter = (f[i] ?? '').split(' ').pop()?.charAt(0) ?? 'M';
     const status = STATUS[letter] ?? 'modified';
     if (letter === 'R' || letter === 'C') {
-      raw.push({ status, oldPath: f[i + 1] ?? '', path: f[i + 2] ?? '' });
+      entries.push({ status, oldPath: f[i + 1] ?? '', path: f[i + 2] ?? '' });
       i += 3;
     } else {
-      raw.push({ status, oldPath: null, path: f[i + 1] ?? '' });
+      entries.push({ status, oldPath: null, path: f[i + 1] ?? '' });
       i += 2;
     }
   }
-  return raw.map((r) => {
+  return { entries, next: i };
+}
+
+/**
+ * `git diff --raw --numstat -z`: every raw record first, then every numstat record
+ * (`add\tdel\tpath\0`, or `add\tdel\t\0old\0new\0` for a rename), in the same order.
+ */
+export function parseRawNumstat(out: string): Omit<CopyFileChange, 'uncommitted'>[] {
+  const f = out.split('\0');
+  const { entries, next } = parseRaw(f);
+  let i = next;
+  return entries.map((r) => {
     const [add = '-', del = '-', name = ''] = (f[i] ?? '').split('\t');
     i += name === '' ? 3 : 1;
     const binary = add === '-';
@@ -256,4 +274,11 @@ export function parseRawNumstat(out: string): Omit<CopyFileChange, 'uncommitted'
       binary,
     };
   });
+}
+
+/** git's unified diff of a binary file says so in its header, before any hunk. */
+function isBinaryDiff(diff: string): boolean {
+  const hunk = diff.indexOf('\n@@');
+  const header = hunk === -1 ? diff : diff.slice(0, hunk);
+  return /^(Binary files .* differ|GIT binary patch)$/m.test(header);
 }
