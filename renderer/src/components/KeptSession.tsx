@@ -4,7 +4,8 @@
 // no-loss flow), and in the app Open in Editor / Reveal in Finder. A browser cannot open
 // folders on the Mac, so there the copy's path is shown to copy instead.
 import type { SessionSummary } from '../../../shared/session';
-import { formatBytes, formatElapsed } from '../format';
+import { formatBytes } from '../../../shared/bytes';
+import { formatElapsed } from '../format';
 import type { SessionStore } from '../store/sessions';
 
 export function KeptSession({

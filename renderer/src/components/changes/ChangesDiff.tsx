@@ -6,7 +6,7 @@ import { Diff, Hunk, parseDiff, tokenize, type FileData, type HunkData } from 'r
 import 'react-diff-view/style/index.css';
 import type { ChangedFile, FileDiff } from '../../../../shared/api';
 import type { Problem } from '../../../../shared/session';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../../shared/bytes';
 import { ProblemBox } from '../ProblemBox';
 import { highlightOptions } from './highlight';
 
