@@ -177,7 +177,13 @@ export function SessionDetail({
       )}
 
       {showChanges && (
-        <ChangesView api={api} sessionId={view.id} onClose={() => store.hideChanges(view.id)} />
+        // A new connection has no watch on the host yet: remounting asks for one and re-reads.
+        <ChangesView
+          key={connection.epoch}
+          api={api}
+          sessionId={view.id}
+          onClose={() => store.hideChanges(view.id)}
+        />
       )}
       {(running || (tabs?.tabs.length ?? 0) > 0) && (
         <Terminals

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { userEvent } from 'vitest/browser';
 import type { ChangedFile, Changes, Commit, FileDiff } from '../../../../shared/api';
-import { createFakeApi } from '../../testing/fake-api';
+import { App } from '../../App';
+import type { Connection, ConnectionStatus } from '../../api/connection';
+import { SessionStore } from '../../store/sessions';
+import { createFakeApi, summary } from '../../testing/fake-api';
 import { ChangesView } from './ChangesView';
 import { DIFF_LINES_STEP } from './ChangesDiff';
 import { FILES_PAGE } from './ChangesFileList';
@@ -229,5 +232,42 @@ ${lines.join('\n')}
     api.handle('changes.get', () => changes([]));
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await expect.element(screen.getByRole('status')).toHaveTextContent('No changes against main');
+  });
+
+  it('in the window: the Changes button opens it over the terminals, and a reconnect watches again', async () => {
+    const { api } = host(changes([file('routes/web.php')]));
+    api.handle('sessions.list', () => [summary()]);
+    let status: ConnectionStatus = { state: 'open', epoch: 1 };
+    const listeners = new Set<(s: ConnectionStatus) => void>();
+    const connection: Connection = {
+      api,
+      status: () => status,
+      onStatus: (l) => {
+        listeners.add(l);
+        return () => void listeners.delete(l);
+      },
+      close: () => {},
+    };
+    const screen = await render(<App store={new SessionStore(api, connection)} />);
+    const detail = screen.getByRole('article', { name: 'Session my-app' });
+    const toggle = detail.getByRole('button', { name: 'Changes' });
+    await userEvent.click(toggle);
+    await expect.element(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect.element(detail.getByRole('region', { name: 'Changes' })).toBeVisible();
+    const terminals = () => detail.element().querySelector<HTMLElement>('section.terminals')!;
+    expect(terminals().hidden).toBe(true);
+    expect(api.callsOf('changes.watch')).toEqual([{ id: ID, on: true }]);
+    for (const next of [
+      { state: 'closed', epoch: 1 },
+      { state: 'open', epoch: 2 },
+    ] as const) {
+      status = next;
+      for (const l of listeners) l(next);
+    }
+    await expect.poll(() => api.callsOf('changes.watch').filter((w) => w.on).length).toBe(2);
+    expect(api.callsOf('changes.get').length).toBeGreaterThanOrEqual(2);
+    await userEvent.click(toggle);
+    await expect.poll(() => terminals().hidden).toBe(false);
+    expect(api.callsOf('changes.watch').at(-1)).toEqual({ id: ID, on: false });
   });
 });
