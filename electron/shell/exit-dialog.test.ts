@@ -1,11 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StopResult } from '../../shared/api';
-import {
-  describeStakes,
-  discardWithDialog,
-  endSessionWithDialog,
-  mergeWithDialog,
-} from './exit-dialog';
+import { describeStakes, endSessionWithDialog } from './exit-dialog';
 import { createFakeApi, exitInfo, summary, type FakeApi } from './testing/fake-api';
 import { FakeDialog } from './testing/fake-electron';
 
@@ -148,63 +143,5 @@ describe('native exit dialog', () => {
     );
     expect(many).toContain('1 commit ahead of the base branch.');
     expect(many).toContain('… and 4 more');
-  });
-
-  it('states the facts: files changed with +/−, and a base that moved on', () => {
-    const text = describeStakes(
-      exitInfo({ filesChanged: 3, additions: 40, deletions: 7, commitsAhead: 1, baseMoved: true }),
-    );
-    expect(text).toContain('3 files changed, +40 −7.');
-    expect(text).toContain('main has moved on since the session started.');
-    expect(text).not.toContain('No changes');
-  });
-});
-
-describe('a kept session from the tray', () => {
-  it('Merge… confirms with the facts; merge commit unless squash is ticked', async () => {
-    api.handle('sessions.stop', () => ok('merged'));
-    dialog.answer('Merge into main');
-    expect(await mergeWithDialog(api, dialog, 'a1b2c3d4')).toEqual(ok('merged'));
-    const asked = dialog.shown[0]!;
-    expect(asked.message).toBe('Merge the work in shop into main?');
-    expect(asked.detail).toContain('2 commits ahead of main.');
-    expect(asked.checkboxChecked).toBe(false);
-    dialog.answer('Cancel');
-    expect(await mergeWithDialog(api, dialog, 'a1b2c3d4')).toBeNull();
-    dialog.answer('Merge into main');
-    dialog.check(true);
-    await mergeWithDialog(api, dialog, 'a1b2c3d4');
-    expect(api.callsOf('sessions.stop')).toEqual([
-      { id: 'a1b2c3d4', onExit: 'merge' },
-      { id: 'a1b2c3d4', onExit: 'merge', squash: true },
-    ]);
-  });
-
-  it('Discard… defaults to Cancel, and a refused discard still offers "Discard Anyway"', async () => {
-    api.handle('sessions.stop', ({ force }) =>
-      force
-        ? ok('discarded')
-        : {
-            outcome: 'kept',
-            problem: { what: 'Not deleting the session copy', why: '1 uncommitted change' },
-            teardownProblems: [],
-          },
-    );
-    expect(await discardWithDialog(api, dialog, 'a1b2c3d4')).toBeNull(); // default: Cancel
-    expect(dialog.shown[0]!.buttons).toEqual(['Discard', 'Cancel']);
-    expect(api.callsOf('sessions.stop')).toEqual([]);
-    dialog.answer('Discard', 'Discard Anyway');
-    expect(await discardWithDialog(api, dialog, 'a1b2c3d4')).toEqual(ok('discarded'));
-    expect(api.callsOf('sessions.stop')).toEqual([
-      { id: 'a1b2c3d4', onExit: 'discard' },
-      { id: 'a1b2c3d4', onExit: 'discard', force: true },
-    ]);
-  });
-
-  it('an unknown session says so and stops nothing', async () => {
-    api.fail('sessions.get', { what: 'No session a1b2c3d4', fix: 'Run clave sessions.' });
-    expect(await mergeWithDialog(api, dialog, 'a1b2c3d4')).toBeNull();
-    expect(dialog.shown[0]).toMatchObject({ type: 'error', message: 'No session a1b2c3d4' });
-    expect(api.callsOf('sessions.stop')).toEqual([]);
   });
 });

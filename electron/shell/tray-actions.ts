@@ -6,7 +6,8 @@ import type { MessageBoxOptions, MessageBoxReturnValue, OpenDialogOptions } from
 import type { ClaveApi } from '../../shared/api';
 import { ApiError } from '../../shared/protocol';
 import type { Problem } from '../../shared/session';
-import { discardWithDialog, endSessionWithDialog, mergeWithDialog } from './exit-dialog';
+import { endSessionWithDialog } from './exit-dialog';
+import { discardWithDialog, mergeWithDialog } from './kept-dialogs';
 import { isAllowedExternalUrl } from './external-links';
 import type { TrayActions } from './tray-menu';
 

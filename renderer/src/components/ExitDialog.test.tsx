@@ -67,7 +67,12 @@ describe('ExitDialog', () => {
     const dialog = screen.getByRole('dialog', { name: 'End the session in my-app?' });
     await userEvent.click(dialog.getByRole('radio', { name: 'Squash into one commit' }));
     const message = dialog.getByRole('textbox', { name: 'Commit message' });
-    await expect.element(message).toHaveValue('Add the Order model\nAdd the orders page');
+    // As the host would make it: the commits' subjects, oldest first.
+    await expect
+      .element(message)
+      .toHaveValue(
+        'Clave session a1b2c3d4: 2 commits\n\n* Add the Order model\n* Add the orders page\n',
+      );
     await userEvent.fill(message, 'Orders: model and page');
     await userEvent.click(dialog.getByRole('button', { name: 'Squash into main' }));
     await expect

@@ -4,6 +4,7 @@
 // the rules (what a session may do, whether work may be thrown away) stay in the host.
 import type { ClaveApi, ExitInfo, StopResult, TerminalKind } from '../../../shared/api';
 import { own } from '../../../shared/own';
+import { squashMessage } from '../../../shared/squash-message';
 import type {
   OnExit,
   PipelineEvent,
@@ -62,7 +63,7 @@ export interface ExitPrompt {
   intent: OnExit | null;
   /** Merge as one commit on the base branch, with `message`, instead of a merge commit. */
   squash: boolean;
-  /** The squash commit's message, prefilled from the session's commits (editable). */
+  /** The squash commit's message, prefilled as the host would make it (editable). */
   message: string;
   force: boolean;
   result: StopResult | null;
@@ -419,7 +420,11 @@ export class SessionStore {
     });
     this.api.call('sessions.exitInfo', { id: sessionId }).then(
       (info) =>
-        this.patchPrompt(sessionId, { phase: 'choose', info, message: squashMessage(info) }),
+        this.patchPrompt(sessionId, {
+          phase: 'choose',
+          info,
+          message: squashMessage(sessionId, info.commits),
+        }),
       (e: unknown) => this.patchPrompt(sessionId, { phase: 'choose', error: problemOf(e) }),
     );
   }
@@ -529,12 +534,4 @@ export class SessionStore {
   dismissNotice(id: number): void {
     this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
   }
-}
-
-/** A squash commit's message from the commits ahead: their subjects, oldest first. */
-export function squashMessage(info: ExitInfo): string {
-  return [...info.commits]
-    .reverse()
-    .map((c) => c.subject)
-    .join('\n');
 }
