@@ -508,8 +508,9 @@ export class SessionStore {
   /** A fresh VM on the kept copy; its progress and terminal arrive as for a start. */
   async resume(id: string): Promise<void> {
     if (this.state.resuming.includes(id)) return;
-    this.set({ resuming: [...this.state.resuming, id] });
-    // The resumed agent gets its terminal opened again, like a new session's.
+    // The old VM's terminals are dead; the resumed agent's opens as a new session's does.
+    const { [id]: _dead, ...tabs } = this.state.tabs;
+    this.set({ resuming: [...this.state.resuming, id], tabs });
     this.autoOpened.delete(id);
     try {
       const summary = await this.api.call('sessions.resume', { id });
