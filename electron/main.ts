@@ -19,6 +19,7 @@ import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
 import { SafeStorageSecretStore } from './shell/secret-store';
 import { installSecurity, isTrustedSender } from './shell/security';
+import { createSessionFolderOpener } from './shell/session-folder';
 import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
@@ -114,7 +115,10 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       provision: runProvision,
       changed: () => tray?.render(),
     });
-    serveDesktopIpc(trusted, { openSettingsFile: () => actions.openSettingsFile() });
+    serveDesktopIpc(trusted, {
+      openSettingsFile: () => actions.openSettingsFile(),
+      openSessionFolder: createSessionFolderOpener(local.api, actions),
+    });
     tray = createTray({
       iconPath: path.join(iconsDir(), 'trayTemplate.png'),
       api: local.api,

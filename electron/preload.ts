@@ -1,9 +1,11 @@
 // Exposes the shared API as window.clave, and desktop helpers as window.claveDesktop: the real
 // path of a dropped folder (webUtils), the tray's "show this session" and "show the settings",
-// and opening settings.json. Nothing else crosses into the page.
+// opening settings.json, and opening a session's copy in the editor or Finder. Nothing else
+// crosses into the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
+import type { Problem } from '../shared/session';
 import { DesktopChannel } from './shell/desktop-channels';
 import type { IpcReply } from './shell/ipc';
 
@@ -38,6 +40,11 @@ const desktop = {
     return () => ipcRenderer.removeListener(DesktopChannel.showSettings, handler);
   },
   openSettingsFile: (): void => void ipcRenderer.invoke(DesktopChannel.openSettingsFile),
+  openSessionFolder: async (sessionId: string, how: 'editor' | 'finder'): Promise<Problem | null> =>
+    (await ipcRenderer.invoke(DesktopChannel.openSessionFolder, {
+      sessionId,
+      how,
+    })) as Problem | null,
 };
 
 contextBridge.exposeInMainWorld('clave', api);

@@ -28,19 +28,9 @@ export async function endSessionWithDialog(
   sessionId: string,
   reason: 'user' | 'agent-exited',
 ): Promise<StopResult | null> {
-  let name: string;
-  let worktree: string | null;
-  let info: ExitInfo;
-  try {
-    const s = await api.call('sessions.get', { id: sessionId });
-    name = s.projectName;
-    worktree = s.worktreeDir;
-    info = await api.call('sessions.exitInfo', { id: sessionId });
-  } catch (e) {
-    const p = asProblem(e);
-    await dialogs.showMessageBox({ type: 'error', message: p.what, detail: problemText(p) });
-    return null;
-  }
+  const found = await lookUpSession(api, dialogs, sessionId);
+  if (!found) return null;
+  const { name, worktree, info } = found;
 
   const base = info.baseBranch;
   const { response } = await dialogs.showMessageBox({
@@ -63,7 +53,8 @@ export async function endSessionWithDialog(
   return stopAndReport(api, dialogs, sessionId, name, worktree, decision, false);
 }
 
-async function stopAndReport(
+/** Carries out a decision and shows what went wrong, if anything (a refused discard can be forced). */
+export async function stopAndReport(
   api: ClaveApi,
   dialogs: Dialogs,
   id: string,
@@ -71,10 +62,16 @@ async function stopAndReport(
   worktree: string | null,
   decision: OnExit,
   force: boolean,
+  squash = false,
 ): Promise<StopResult | null> {
   let result: StopResult;
   try {
-    result = await api.call('sessions.stop', { id, onExit: decision, ...(force ? { force } : {}) });
+    result = await api.call('sessions.stop', {
+      id,
+      onExit: decision,
+      ...(force ? { force } : {}),
+      ...(squash ? { squash } : {}),
+    });
   } catch (e) {
     const p = asProblem(e);
     await dialogs.showMessageBox({
@@ -110,4 +107,21 @@ async function stopAndReport(
     });
   }
   return result;
+}
+
+/** The session's name and copy, and what is at stake; null (after saying why) when unknown. */
+export async function lookUpSession(
+  api: ClaveApi,
+  dialogs: Dialogs,
+  id: string,
+): Promise<{ name: string; worktree: string | null; info: ExitInfo } | null> {
+  try {
+    const s = await api.call('sessions.get', { id });
+    const info = await api.call('sessions.exitInfo', { id });
+    return { name: s.projectName, worktree: s.worktreeDir, info };
+  } catch (e) {
+    const p = asProblem(e);
+    await dialogs.showMessageBox({ type: 'error', message: p.what, detail: problemText(p) });
+    return null;
+  }
 }

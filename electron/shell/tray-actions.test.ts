@@ -165,4 +165,61 @@ describe('tray actions', () => {
     expect(dialog.shown[0]!.message).toBe('End the session in shop?');
     expect(api.callsOf('sessions.stop')).toEqual([{ id: 'a1b2c3d4', onExit: 'keep' }]);
   });
+
+  it('Resume starts one VM for two clicks, then shows the session in the window', async () => {
+    let release: () => void = () => {};
+    api.handle(
+      'sessions.resume',
+      ({ id }) =>
+        new Promise((r) => {
+          release = () => r(summary({ id, state: 'starting' }));
+        }),
+    );
+    actions.resume('a1b2c3d4');
+    actions.resume('a1b2c3d4');
+    await settle();
+    expect(api.callsOf('sessions.resume')).toEqual([{ id: 'a1b2c3d4' }]);
+    release();
+    await settle();
+    expect(log).toEqual(['show', 'focus a1b2c3d4']);
+    actions.resume('a1b2c3d4'); // done: a later click resumes again
+    await settle();
+    expect(api.callsOf('sessions.resume')).toHaveLength(2);
+  });
+
+  it('a refused resume becomes an error dialog', async () => {
+    api.fail('sessions.resume', {
+      what: 'The session copy is gone',
+      fix: 'Discard the session to remove its record.',
+    });
+    actions.resume('a1b2c3d4');
+    await settle();
+    expect(dialog.shown[0]).toMatchObject({
+      type: 'error',
+      message: 'Could not resume the session: The session copy is gone',
+    });
+    expect(log).toEqual([]);
+  });
+
+  it('Merge… and Discard… of a kept session confirm natively, then stop through the API', async () => {
+    api.handle('sessions.get', () => summary({ state: 'kept' }));
+    api.handle('sessions.exitInfo', () => exitInfo({ commitsAhead: 2, filesChanged: 3 }));
+    api.handle('sessions.stop', ({ onExit }) => ({
+      outcome: onExit === 'merge' ? 'merged' : 'discarded',
+      problem: null,
+      teardownProblems: [],
+    }));
+    dialog.answer('Merge into main');
+    dialog.check(true);
+    actions.merge('a1b2c3d4');
+    await settle();
+    expect(dialog.shown[0]!.checkboxLabel).toBe('Squash into one commit');
+    dialog.answer('Discard');
+    actions.discard('a1b2c3d4');
+    await settle();
+    expect(api.callsOf('sessions.stop')).toEqual([
+      { id: 'a1b2c3d4', onExit: 'merge', squash: true },
+      { id: 'a1b2c3d4', onExit: 'discard' },
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import type { ClaveApi } from '../../shared/api';
 import { ApiError } from '../../shared/protocol';
 import type { Problem } from '../../shared/session';
 import { endSessionWithDialog } from './exit-dialog';
+import { discardWithDialog, mergeWithDialog } from './kept-dialogs';
 import { isAllowedExternalUrl } from './external-links';
 import type { TrayActions } from './tray-menu';
 
@@ -64,6 +65,23 @@ export function createTrayActions(d: TrayActionDeps): TrayActions {
       d.focusSession(s.id);
     } catch (e) {
       await showProblem('Could not start a session', problemOf(e));
+    }
+  };
+
+  // Two clicks on Resume (or the tray's and the window's) must start one VM.
+  const resuming = new Set<string>();
+  const resume = async (id: string) => {
+    if (resuming.has(id)) return;
+    resuming.add(id);
+    try {
+      await d.api.call('sessions.resume', { id });
+      // The window shows the new VM's progress and then the resumed conversation.
+      d.showWindow();
+      d.focusSession(id);
+    } catch (e) {
+      await showProblem('Could not resume the session', problemOf(e));
+    } finally {
+      resuming.delete(id);
     }
   };
 
@@ -127,6 +145,9 @@ export function createTrayActions(d: TrayActionDeps): TrayActions {
         }
       })(),
     stop: (id) => void endSessionWithDialog(d.api, d.dialog, id, 'user'),
+    resume: (id) => void resume(id),
+    merge: (id) => void mergeWithDialog(d.api, d.dialog, id),
+    discard: (id) => void discardWithDialog(d.api, d.dialog, id),
     showWindow: () => d.showWindow(),
     provision: () => d.provision(),
     settings: () => d.showSettings(),

@@ -2,6 +2,7 @@
 // from the sessions the host reports. Pure functions of their input, so they are tested as is.
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
+import { formatBytes } from '../../shared/bytes';
 import type { SessionSummary } from '../../shared/session';
 
 export interface TrayModel {
@@ -20,6 +21,11 @@ export interface TrayActions {
   revealWorktree(dir: string): void;
   openInEditor(dir: string): void;
   stop(sessionId: string): void;
+  /** A kept session: a fresh VM on its copy, the saved conversation resumed. */
+  resume(sessionId: string): void;
+  /** A kept session's Merge… / Discard…, confirmed with what is at stake. */
+  merge(sessionId: string): void;
+  discard(sessionId: string): void;
   showWindow(): void;
   provision(): void;
   /** Settings…: the window's settings screen. */
@@ -36,7 +42,7 @@ const STATE_LABEL: Record<SessionSummary['state'], string> = {
   stopping: 'stopping…',
   ended: 'ended',
   failed: 'failed',
-  kept: 'kept: merge or discard',
+  kept: 'kept',
 };
 
 /** Live sessions: what the menu lists and the badge counts. */
@@ -76,8 +82,49 @@ export function trayBadge(model: Pick<TrayModel, 'sessions' | 'provisioning'>): 
   };
 }
 
+/** A kept session: its facts (disabled lines) and what can be done with it. */
+function keptMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOptions[] {
+  const facts = [
+    s.hasUnmergedWork === null
+      ? null
+      : s.hasUnmergedWork
+        ? `Work not merged into ${s.baseBranch ?? 'the base branch'} yet`
+        : 'Nothing left to merge',
+    s.diskBytes === null ? null : `Copy uses ${formatBytes(s.diskBytes)}`,
+    s.transcriptBytes === null
+      ? 'No saved conversation'
+      : `Saved conversation: ${formatBytes(s.transcriptBytes)}`,
+  ].filter((f): f is string => f !== null);
+  return [
+    ...facts.map((label) => ({ label, enabled: false })),
+    { type: 'separator' },
+    { label: 'Resume', click: () => a.resume(s.id) },
+    { label: 'Merge…', click: () => a.merge(s.id) },
+    { label: 'Discard…', click: () => a.discard(s.id) },
+    { type: 'separator' },
+    {
+      label: 'Reveal in Finder',
+      enabled: s.worktreeDir !== null,
+      click: () => s.worktreeDir && a.revealWorktree(s.worktreeDir),
+    },
+    {
+      label: 'Open in Editor',
+      enabled: s.worktreeDir !== null,
+      click: () => s.worktreeDir && a.openInEditor(s.worktreeDir),
+    },
+    { label: 'Show in Window', click: () => a.openTerminal(s.id) },
+  ];
+}
+
 function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOptions {
   const running = s.state === 'running';
+  if (s.state === 'kept') {
+    return {
+      label: `${s.projectName}${s.branch ? ` (${s.branch})` : ''} — ${STATE_LABEL[s.state]}`,
+      id: `session-${s.id}`,
+      submenu: keptMenu(s, a),
+    };
+  }
   return {
     label: `${s.projectName}${s.branch ? ` (${s.branch})` : ''} — ${STATE_LABEL[s.state]}`,
     id: `session-${s.id}`,
@@ -101,7 +148,7 @@ function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOpti
       { type: 'separator' },
       {
         label: 'Stop…',
-        enabled: ['running', 'starting', 'failed', 'kept'].includes(s.state),
+        enabled: ['running', 'starting', 'failed'].includes(s.state),
         click: () => a.stop(s.id),
       },
     ],

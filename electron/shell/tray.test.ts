@@ -23,6 +23,9 @@ function recordingActions() {
     revealWorktree: rec('revealWorktree'),
     openInEditor: rec('openInEditor'),
     stop: rec('stop'),
+    resume: rec('resume'),
+    merge: rec('merge'),
+    discard: rec('discard'),
     showWindow: rec('showWindow'),
     provision: rec('provision'),
     settings: rec('settings'),
@@ -116,6 +119,60 @@ describe('tray menu', () => {
       'settings',
       'setOpenAtLogin false',
       'quit',
+    ]);
+  });
+
+  it('lists a kept session with its facts and Resume / Merge / Discard / Reveal / Editor', () => {
+    const { actions, done } = recordingActions();
+    const kept = summary({
+      state: 'kept',
+      vmName: null,
+      url: null,
+      hasUnmergedWork: true,
+      diskBytes: 48_200_000,
+      transcriptBytes: 312_000,
+    });
+    const menu = new FakeMenu(
+      buildTrayMenu(
+        {
+          sessions: [kept, summary({ id: 'q1w2e3r4', state: 'kept', hasUnmergedWork: false })],
+          recentProjects: [],
+          openAtLogin: false,
+          provisioning: null,
+        },
+        actions,
+      ),
+    );
+    const label = 'shop (clave/s-a1b2c3d4) — kept';
+    const sub = menu.item(label).submenu as { label?: string; type?: string; enabled?: boolean }[];
+    expect(sub.map((i) => i.label ?? i.type)).toEqual([
+      'Work not merged into main yet',
+      'Copy uses 48 MB',
+      'Saved conversation: 312 kB',
+      'separator',
+      'Resume',
+      'Merge…',
+      'Discard…',
+      'separator',
+      'Reveal in Finder',
+      'Open in Editor',
+      'Show in Window',
+    ]);
+    expect(sub.slice(0, 3).every((i) => i.enabled === false)).toBe(true);
+    for (const item of ['Resume', 'Merge…', 'Discard…', 'Reveal in Finder', 'Open in Editor']) {
+      menu.click(label, item);
+    }
+    expect(done).toEqual([
+      'resume a1b2c3d4',
+      'merge a1b2c3d4',
+      'discard a1b2c3d4',
+      `revealWorktree ${kept.worktreeDir}`,
+      `openInEditor ${kept.worktreeDir}`,
+    ]);
+    const other = menu.item('shop (clave/s-q1w2e3r4) — kept').submenu as { label?: string }[];
+    expect(other.slice(0, 2).map((i) => i.label)).toEqual([
+      'Nothing left to merge',
+      'No saved conversation',
     ]);
   });
 

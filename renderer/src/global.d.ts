@@ -1,4 +1,5 @@
 import type { ClaveApi } from '../../shared/api';
+import type { Problem } from '../../shared/session';
 import type { TerminalProbe } from './terminal/registry';
 
 declare global {
@@ -13,6 +14,8 @@ declare global {
       onShowSettings(listener: () => void): () => void;
       /** Opens settings.json in the default editor (the file itself, for what the form lacks). */
       openSettingsFile(): void;
+      /** A session's copy in the user's editor or in Finder; resolves with why not, if not. */
+      openSessionFolder(sessionId: string, how: 'editor' | 'finder'): Promise<Problem | null>;
     };
     /** Read-only view of the open terminals' text, for end-to-end tests and debugging. */
     __clave?: TerminalProbe;

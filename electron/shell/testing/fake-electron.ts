@@ -83,8 +83,13 @@ export class FakeDialog {
   opened: OpenDialogOptions[] = [];
   folders: (string | null)[] = [];
   private labels: string[] = [];
+  private checks: boolean[] = [];
   answer(...labels: string[]) {
     this.labels.push(...labels);
+  }
+  /** The next dialogs' checkbox states (else each keeps its checkboxChecked). */
+  check(...checked: boolean[]) {
+    this.checks.push(...checked);
   }
   async showMessageBox(options: MessageBoxOptions) {
     this.shown.push(options);
@@ -96,7 +101,7 @@ export class FakeDialog {
         throw new Error(`no button "${label}" in [${(options.buttons ?? []).join(', ')}]`);
       }
     }
-    return { response, checkboxChecked: false };
+    return { response, checkboxChecked: this.checks.shift() ?? options.checkboxChecked ?? false };
   }
   async showOpenDialog(options: OpenDialogOptions) {
     this.opened.push(options);
@@ -108,6 +113,7 @@ export class FakeDialog {
     this.opened.length = 0;
     this.folders.length = 0;
     this.labels.length = 0;
+    this.checks.length = 0;
   }
 }
 

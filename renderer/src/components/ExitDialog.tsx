@@ -1,5 +1,6 @@
-// The end of a session: keep (default) / merge / discard, with what is at stake (uncommitted
-// files, commits ahead of the base branch). The host carries the decision out and refuses what
+// The end of a session: keep (default) / merge (a merge commit, or squashed into one commit with
+// an editable message) / discard, with what is at stake (files changed and their line counts,
+// uncommitted files, commits ahead, whether the base moved on) and a way into the changes view. The host carries the decision out and refuses what
 // would lose work; its answer (a conflict, a refused discard) is shown here, never swallowed.
 import { useEffect, useRef } from 'react';
 import type { OnExit } from '../../../shared/session';
@@ -8,13 +9,18 @@ import { ProblemBox } from './ProblemBox';
 
 const MAX_FILES = 12;
 
-function Stakes({ prompt }: { prompt: ExitPrompt }) {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** What is at stake: the facts the host measured, and a way to look before deciding. */
+function Stakes({ store, prompt }: { store: SessionStore; prompt: ExitPrompt }) {
   const info = prompt.info;
   if (prompt.phase === 'loading') return <p className="dim">Looking at the session copy…</p>;
   if (!info) return null;
   const base = info.baseBranch ?? 'the base branch';
   const files = info.uncommittedFiles;
-  const nothing = files.length === 0 && info.commitsAhead === 0;
+  const nothing = info.filesChanged === 0 && files.length === 0 && info.commitsAhead === 0;
   return (
     <div className="stakes">
       {info.branch && (
@@ -32,22 +38,18 @@ function Stakes({ prompt }: { prompt: ExitPrompt }) {
         <p>No changes: the session copy is the same as {base}.</p>
       ) : (
         <>
-          {info.commitsAhead > 0 && (
-            <p>
-              <strong>
-                {info.commitsAhead} commit{info.commitsAhead > 1 ? 's' : ''}
-              </strong>{' '}
-              ahead of {base}
-            </p>
-          )}
+          <p className="exit-facts">
+            <strong>{plural(info.filesChanged, 'file')} changed</strong>{' '}
+            <span className="add">+{info.additions}</span>{' '}
+            <span className="del">−{info.deletions}</span>
+            {' · '}
+            <strong>{plural(info.commitsAhead, 'commit')}</strong> ahead of {base}
+            {' · '}
+            <strong>{files.length} uncommitted</strong>
+          </p>
           {files.length > 0 && (
             <>
-              <p>
-                <strong>
-                  {files.length} uncommitted file{files.length > 1 ? 's' : ''}
-                </strong>{' '}
-                (merge commits them first)
-              </p>
+              <p>Uncommitted files (merge commits them first):</p>
               <ul className="file-list" aria-label="Uncommitted files">
                 {files.slice(0, MAX_FILES).map((f) => (
                   <li key={f}>
@@ -60,7 +62,67 @@ function Stakes({ prompt }: { prompt: ExitPrompt }) {
           )}
         </>
       )}
+      {info.baseMoved && (
+        <p className="exit-base-moved">
+          {base} has moved on since the session started: a merge combines both.
+        </p>
+      )}
+      {!nothing && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            store.showChanges(prompt.sessionId);
+            store.closePrompt();
+          }}
+        >
+          Review the changes first
+        </button>
+      )}
     </div>
+  );
+}
+
+/** Merge commit (as git does by default) or one commit with an editable message. */
+function MergeStyle({ store, prompt }: { store: SessionStore; prompt: ExitPrompt }) {
+  const info = prompt.info;
+  if (!info || info.filesChanged + info.commitsAhead + info.uncommittedFiles.length === 0) {
+    return null;
+  }
+  const disabled = prompt.phase !== 'choose';
+  return (
+    <fieldset className="merge-style" disabled={disabled}>
+      <legend>If merged</legend>
+      <label>
+        <input
+          type="radio"
+          name="merge-style"
+          checked={!prompt.squash}
+          onChange={() => store.setSquash(false)}
+        />{' '}
+        Merge commit (keeps the session’s commits)
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="merge-style"
+          checked={prompt.squash}
+          onChange={() => store.setSquash(true)}
+        />{' '}
+        Squash into one commit
+      </label>
+      {prompt.squash && (
+        <label className="squash-message">
+          Commit message
+          <textarea
+            rows={4}
+            value={prompt.message}
+            placeholder="Made from the session’s commits when left empty"
+            onChange={(e) => store.setSquash(true, e.target.value)}
+          />
+        </label>
+      )}
+    </fieldset>
   );
 }
 
@@ -72,11 +134,14 @@ const DOING: Record<OnExit, string> = {
 
 export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: ExitPrompt }) {
   const keepButton = useRef<HTMLButtonElement>(null);
+  const mergeButton = useRef<HTMLButtonElement>(null);
+  const discardButton = useRef<HTMLButtonElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (prompt.phase === 'choose') keepButton.current?.focus();
+    const chosen = { keep: keepButton, merge: mergeButton, discard: discardButton };
+    if (prompt.phase === 'choose') chosen[prompt.intent ?? 'keep'].current?.focus();
     if (prompt.phase === 'result') closeButton.current?.focus();
-  }, [prompt.phase]);
+  }, [prompt.phase, prompt.intent]);
 
   const name = prompt.projectName;
   const base = prompt.info?.baseBranch ?? prompt.baseBranch;
@@ -117,7 +182,8 @@ export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: Exi
         {prompt.phase !== 'result' && (
           <>
             <p>What should happen to its work? The VM is stopped and deleted in every case.</p>
-            <Stakes prompt={prompt} />
+            <Stakes store={store} prompt={prompt} />
+            <MergeStyle store={store} prompt={prompt} />
           </>
         )}
 
@@ -161,6 +227,7 @@ export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: Exi
               </button>
               <span className="spacer" />
               <button
+                ref={discardButton}
                 type="button"
                 className="danger"
                 disabled={busy}
@@ -168,8 +235,13 @@ export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: Exi
               >
                 Discard
               </button>
-              <button type="button" disabled={busy} onClick={() => void store.decideExit('merge')}>
-                {base ? `Merge into ${base}` : 'Merge'}
+              <button
+                ref={mergeButton}
+                type="button"
+                disabled={busy}
+                onClick={() => void store.decideExit('merge')}
+              >
+                {`${prompt.squash ? 'Squash' : 'Merge'} into ${base ?? 'the base branch'}`}
               </button>
               <button
                 ref={keepButton}

@@ -1,10 +1,12 @@
 // One session: what it is (project, branch, state, site, elapsed), why it failed if it did, how
 // its start went, the host's warnings, and its terminals.
 import type { ClaveApi } from '../../../shared/api';
-import type { SessionSummary } from '../../../shared/session';
 import type { ConnectionStatus } from '../api/connection';
 import { displayUrl, formatDuration, formatElapsed } from '../format';
+import { useStoreState } from '../store/hooks';
 import type { SessionStore, SessionTabs, SessionView } from '../store/sessions';
+import { ChangesView } from './changes/ChangesView';
+import { KeptSession } from './KeptSession';
 import { ProblemBox } from './ProblemBox';
 import { Progress } from './Progress';
 import { StateBadge } from './StateBadge';
@@ -79,6 +81,8 @@ export function SessionDetail({
   const started = view.pipelines.length > 0 && view.pipelines.every((p) => p.ms !== null);
   const totalMs = view.pipelines.reduce((a, p) => a + (p.ms ?? 0), 0);
   const warnings = s?.warnings ?? [];
+  const { changesOpen, resuming } = useStoreState(store);
+  const showChanges = changesOpen.includes(view.id);
   return (
     <article
       className={`session-detail state-${view.state}`}
@@ -106,6 +110,17 @@ export function SessionDetail({
           <span className="elapsed" title="Time since the session started">
             {formatElapsed((view.endedAt ?? now) - view.startedAt)}
           </span>
+          {s?.worktreeDir && view.state !== 'failed' && (
+            <button
+              type="button"
+              aria-pressed={showChanges}
+              onClick={() =>
+                showChanges ? store.hideChanges(view.id) : store.showChanges(view.id)
+              }
+            >
+              Changes
+            </button>
+          )}
           {view.state === 'failed' ? (
             <button type="button" onClick={() => store.dismiss(view.id)}>
               Dismiss
@@ -123,7 +138,9 @@ export function SessionDetail({
         </div>
       </header>
       {s?.urlNote && running && <p className="url-note">{s.urlNote}</p>}
-      {view.state === 'kept' && s && <KeptNote summary={s} />}
+      {view.state === 'kept' && s && (
+        <KeptSession store={store} summary={s} resuming={resuming.includes(view.id)} now={now} />
+      )}
 
       {view.failure && (
         <ProblemBox
@@ -159,6 +176,15 @@ export function SessionDetail({
         </details>
       )}
 
+      {showChanges && (
+        // A new connection has no watch on the host yet: remounting asks for one and re-reads.
+        <ChangesView
+          key={connection.epoch}
+          api={api}
+          sessionId={view.id}
+          onClose={() => store.hideChanges(view.id)}
+        />
+      )}
       {(running || (tabs?.tabs.length ?? 0) > 0) && (
         <Terminals
           api={api}
@@ -166,24 +192,11 @@ export function SessionDetail({
           connection={connection}
           sessionId={view.id}
           tabs={tabs}
-          visible={visible}
+          visible={visible && !showChanges}
           searchOpen={searchOpen}
           running={running}
         />
       )}
     </article>
-  );
-}
-
-/** A kept session: the VM is gone, the copy waits for a merge or a discard. */
-function KeptNote({ summary }: { summary: SessionSummary }) {
-  return (
-    <p className="kept-note" role="status">
-      The VM is gone; the session copy is kept at <code>{summary.worktreeDir}</code>
-      {summary.hasUnmergedWork
-        ? ' and holds work not on the base branch yet.'
-        : ' with no unmerged work.'}{' '}
-      Use Stop… to merge or discard it.
-    </p>
   );
 }

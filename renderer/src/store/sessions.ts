@@ -4,6 +4,7 @@
 // the rules (what a session may do, whether work may be thrown away) stay in the host.
 import type { ClaveApi, ExitInfo, StopResult, TerminalKind } from '../../../shared/api';
 import { own } from '../../../shared/own';
+import { squashMessage } from '../../../shared/squash-message';
 import type {
   OnExit,
   PipelineEvent,
@@ -12,25 +13,10 @@ import type {
   SessionSummary,
 } from '../../../shared/session';
 import type { Connection, ConnectionStatus } from '../api/connection';
+import { applyProgress, type PipelineView } from './progress';
 import { problemOf } from './problem';
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
-
-export interface StepView {
-  name: string;
-  label: string;
-  status: StepStatus;
-  ms: number | null;
-  /** The step's latest hint ("waiting for SSH on 192.168.64.3"). */
-  hint: string | null;
-  startedAt: number | null;
-}
-
-export interface PipelineView {
-  name: string;
-  steps: StepView[];
-  ms: number | null;
-}
+export { applyProgress, type PipelineView, type StepStatus, type StepView } from './progress';
 
 export interface SessionView {
   id: string;
@@ -73,6 +59,12 @@ export interface ExitPrompt {
   phase: ExitPhase;
   info: ExitInfo | null;
   decision: OnExit | null;
+  /** The button the person came for (a kept session's Merge or Discard): it gets the focus. */
+  intent: OnExit | null;
+  /** Merge as one commit on the base branch, with `message`, instead of a merge commit. */
+  squash: boolean;
+  /** The squash commit's message, prefilled as the host would make it (editable). */
+  message: string;
   force: boolean;
   result: StopResult | null;
   /** A failed call (exitInfo or stop) as the host's Problem. */
@@ -102,6 +94,10 @@ export interface StoreState {
   newSessionRequest: number;
   /** The find bar over the active terminal (⌘F). */
   searchOpen: boolean;
+  /** Sessions whose changes view is open (it watches the copy while open). */
+  changesOpen: string[];
+  /** Kept sessions whose resume is under way: a second click starts nothing. */
+  resuming: string[];
 }
 
 const initial = (connection: ConnectionStatus): StoreState => ({
@@ -116,6 +112,8 @@ const initial = (connection: ConnectionStatus): StoreState => ({
   notices: [],
   newSessionRequest: 0,
   searchOpen: false,
+  changesOpen: [],
+  resuming: [],
 });
 
 export class SessionStore {
@@ -259,7 +257,8 @@ export class SessionStore {
     const selectedId =
       this.state.selectedId === id ? (sessions[0]?.id ?? null) : this.state.selectedId;
     this.autoOpened.delete(id);
-    this.set({ sessions, tabs, selectedId });
+    const changesOpen = this.state.changesOpen.filter((c) => c !== id);
+    this.set({ sessions, tabs, selectedId, changesOpen });
     // Ended elsewhere (the tray's dialog, the CLI) while this window was about to ask: nothing
     // is left to decide.
     const p = this.state.exitPrompt;
@@ -393,7 +392,7 @@ export class SessionStore {
 
   // --- ending a session: keep / merge / discard
   /** Asks for the exit decision: when the agent exits by itself, or the user clicks Stop. */
-  requestExit(sessionId: string, reason: ExitPrompt['reason']): void {
+  requestExit(sessionId: string, reason: ExitPrompt['reason'], intent: OnExit | null = null): void {
     const open = this.state.exitPrompt;
     if (open?.sessionId === sessionId) return;
     if (open) {
@@ -412,12 +411,20 @@ export class SessionStore {
       phase: 'loading',
       info: null,
       decision: null,
+      intent,
+      squash: false,
+      message: '',
       force: false,
       result: null,
       error: null,
     });
     this.api.call('sessions.exitInfo', { id: sessionId }).then(
-      (info) => this.patchPrompt(sessionId, { phase: 'choose', info }),
+      (info) =>
+        this.patchPrompt(sessionId, {
+          phase: 'choose',
+          info,
+          message: squashMessage(sessionId, info.commits),
+        }),
       (e: unknown) => this.patchPrompt(sessionId, { phase: 'choose', error: problemOf(e) }),
     );
   }
@@ -429,10 +436,13 @@ export class SessionStore {
     this.patchPrompt(id, { phase: 'stopping', decision, force, error: null, result: null });
     let result: StopResult;
     try {
+      const message = prompt.message.trim();
+      const squash = decision === 'merge' && prompt.squash;
       result = await this.api.call('sessions.stop', {
         id,
         onExit: decision,
         ...(force ? { force } : {}),
+        ...(squash ? { squash: true, ...(message ? { message } : {}) } : {}),
       });
     } catch (e) {
       this.patchPrompt(id, { phase: 'result', error: problemOf(e) });
@@ -458,6 +468,13 @@ export class SessionStore {
     this.closePrompt();
   }
 
+  /** Merge commit (false) or one squashed commit (true), and the squash commit's message. */
+  setSquash(squash: boolean, message?: string): void {
+    const p = this.state.exitPrompt;
+    if (!p || p.phase !== 'choose') return;
+    this.patchPrompt(p.sessionId, { squash, ...(message !== undefined ? { message } : {}) });
+  }
+
   /** "Not now" before deciding, or "Close" after a result: the next queued session is asked. */
   closePrompt(): void {
     const [next, ...rest] = this.state.exitQueue;
@@ -475,6 +492,37 @@ export class SessionStore {
     this.set({ exitPrompt: { ...p, ...patch } });
   }
 
+  // --- changes view and kept sessions
+  /** Shows the session with its changes view open (also from the exit dialog's link). */
+  showChanges(id: string): void {
+    const changesOpen = this.state.changesOpen.includes(id)
+      ? this.state.changesOpen
+      : [...this.state.changesOpen, id];
+    this.set({ selectedId: id, changesOpen });
+  }
+
+  hideChanges(id: string): void {
+    this.set({ changesOpen: this.state.changesOpen.filter((c) => c !== id) });
+  }
+
+  /** A fresh VM on the kept copy; its progress and terminal arrive as for a start. */
+  async resume(id: string): Promise<void> {
+    if (this.state.resuming.includes(id)) return;
+    // The old VM's terminals are dead; the resumed agent's opens as a new session's does.
+    const { [id]: _dead, ...tabs } = this.state.tabs;
+    this.set({ resuming: [...this.state.resuming, id], tabs });
+    this.autoOpened.delete(id);
+    try {
+      const summary = await this.api.call('sessions.resume', { id });
+      this.onUpdated(summary);
+    } catch (e) {
+      const name = this.find(id)?.projectName || id;
+      this.notify('error', `Could not resume the session in ${name}`, problemOf(e));
+    } finally {
+      this.set({ resuming: this.state.resuming.filter((r) => r !== id) });
+    }
+  }
+
   // --- notices
   notify(level: Notice['level'], text: string, problem?: Problem): void {
     const detail = problem
@@ -487,65 +535,4 @@ export class SessionStore {
   dismissNotice(id: number): void {
     this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
   }
-}
-
-/** Folds one progress event into the pipelines seen so far. */
-export function applyProgress(
-  pipelines: PipelineView[],
-  event: PipelineEvent,
-  now: number,
-): PipelineView[] {
-  if (event.type === 'pipeline-started') {
-    const fresh: PipelineView = {
-      name: event.pipeline,
-      ms: null,
-      steps: event.steps.map((s) => ({
-        name: s.name,
-        label: s.label,
-        status: 'pending',
-        ms: null,
-        hint: null,
-        startedAt: null,
-      })),
-    };
-    return [...pipelines.filter((p) => p.name !== event.pipeline), fresh];
-  }
-  return pipelines.map((p) => {
-    if (p.name !== event.pipeline) return p;
-    if (event.type === 'pipeline-finished') return { ...p, ms: event.ms };
-    const patch = (step: string, f: (s: StepView) => StepView): PipelineView => {
-      const known = p.steps.some((s) => s.name === step);
-      const steps = known
-        ? p.steps.map((s) => (s.name === step ? f(s) : s))
-        : [
-            ...p.steps,
-            f({
-              name: step,
-              label: step,
-              status: 'pending',
-              ms: null,
-              hint: null,
-              startedAt: null,
-            }),
-          ];
-      return { ...p, steps };
-    };
-    switch (event.type) {
-      case 'step-started':
-        return patch(event.step, (s) => ({
-          ...s,
-          label: event.label,
-          status: 'running',
-          startedAt: now,
-        }));
-      case 'step-hint':
-        return patch(event.step, (s) => ({ ...s, hint: event.message }));
-      case 'step-warning':
-        return p;
-      case 'step-finished':
-        return patch(event.step, (s) => ({ ...s, status: 'done', ms: event.ms }));
-      case 'step-failed':
-        return patch(event.step, (s) => ({ ...s, status: 'failed', ms: event.ms }));
-    }
-  });
 }
