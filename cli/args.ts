@@ -12,6 +12,7 @@ export type Command =
   | { name: 'start'; dir: string; onExit?: OnExit; detach: boolean; json: boolean }
   | { name: 'sessions'; json: boolean }
   | { name: 'attach'; id: string }
+  | { name: 'resume'; id: string; detach: boolean; json: boolean }
   | { name: 'stop'; id: string; onExit?: OnExit; force: boolean }
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
@@ -161,6 +162,19 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
   add('attach', "attach to a session's Claude (detach: Ctrl-b d)")
     .argument('<id>', 'the session id')
     .action((id: string) => done({ name: 'attach', id: valid(sessionId, id) }));
+  add('resume', 'resume a kept session: a new VM on its copy, Claude back in its conversation', [
+    'detach',
+    'json',
+  ])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({
+        name: 'resume',
+        id: valid(sessionId, id),
+        detach: f.detach ?? false,
+        json: f.json ?? false,
+      }),
+    );
   add('stop', 'stop a session', ['onExit', 'force'])
     .argument('<id>', 'the session id')
     .action((id: string, f: Flags) =>

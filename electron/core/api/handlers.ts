@@ -33,6 +33,7 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'sessions.start': (p) => s.sessions.start(p),
     'sessions.exitInfo': ({ id }) => s.sessions.exitInfo(id),
     'sessions.stop': ({ id, onExit, force }) => s.sessions.stop(id, onExit, force),
+    'sessions.resume': (p) => s.sessions.resume(p),
     'sessions.cleanup': ({ dryRun }): Promise<CleanupReport> => s.sessions.cleanup(dryRun ?? false),
     'terminal.open': async (p, client) => ({
       terminalId: await s.sessions.openTerminal(client, p),
@@ -50,7 +51,6 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'provision.start': (p) => s.provisions.start(p),
     'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
     // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
-    'sessions.resume': () => notBuilt(),
     'sessions.markSeen': () => notBuilt(),
     'changes.get': () => notBuilt(),
     'changes.diff': () => notBuilt(),
