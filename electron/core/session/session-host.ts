@@ -182,7 +182,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
               : 'See `clave sessions` for the kept ones.',
         });
       }
-      this.deps.sessions.transition(id, 'starting', {
+      const again = this.deps.sessions.transition(id, 'starting', {
         error: null,
         endedAt: null,
         warnings: [],
@@ -190,7 +190,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
         agent: NO_AGENT.agent,
         hasUnmergedWork: NO_AGENT.hasUnmergedWork,
       });
-      const adopted = this.track(id, r.projectDir, r.onExit, { ...r, state: 'starting' }, true);
+      const adopted = this.track(id, r.projectDir, r.onExit, again, true);
       adopted.started = this.runPipelines(adopted, true);
       adopted.started.catch(() => {});
       this.records.publish(id);
