@@ -1,7 +1,15 @@
 // Kept sessions resume with their conversation, on the simulated host: the simulated Claude writes
 // its transcript where the real one does and honours --resume, so what the new VM's Claude shows
 // is what was saved, restored and resumed — read from its tmux screen.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'ssh2';
@@ -22,10 +30,10 @@ const fast = {
   timeouts: { ipSeconds: 10, sshSeconds: 10, mountSeconds: 5, commandSeconds: 60 },
 };
 
-async function host() {
+async function host(settings: object = {}) {
   runtime = await createHostRuntime({
     paths: dataPaths(world.claveHome),
-    settings: Settings.parse(fast),
+    settings: Settings.parse({ ...fast, ...settings }),
     face: 'cli',
     env: world.env,
   });
@@ -207,6 +215,47 @@ describe('a kept session resumes with its conversation', () => {
     ).toContain('say papaya');
     await h.host.stop(s.id, 'discard', true);
     expect(existsSync(path.join(transcripts(), s.id))).toBe(false);
+  }, 240_000);
+
+  it('starts fresh, and says so, when Claude refuses to resume the conversation', async () => {
+    // A base image whose Claude refuses every --resume the way Claude Code refuses a conversation
+    // it cannot find or load (contracts/claude-code.md §9): the message, exit 1, at once.
+    await world.tart('clone', 'clave-base', 'clave-base-refuses');
+    const claude = path.join(
+      world.env.TART_HOME!,
+      'vms/clave-base-refuses/.sim-rootfs/upper/home/admin/.local/bin/claude',
+    );
+    const real = readFileSync(claude, 'utf8');
+    writeFileSync(
+      claude,
+      [
+        '#!/bin/sh',
+        'for a in "$@"; do case "$a" in --resume) shift_next=1 ;; *) [ -n "$shift_next" ] && { echo "No conversation found with session ID: $a" >&2; exit 1; } ;; esac; done',
+        real.replace(/^#!\/bin\/sh\n/, ''),
+      ].join('\n'),
+    );
+    chmodSync(claude, 0o755);
+
+    const first = await host();
+    const { s, kept } = await keptAfterTurn(first, 'resume-refused', 'lychee');
+    await first.shutdown();
+    runtime = null;
+    const h = await host({ baseVm: 'clave-base-refuses' });
+    const r = await h.host.resume({ id: s.id, wait: true });
+    expect(r.state).toBe('running');
+    expect(resumeWarnings(r)).toEqual([
+      'Resumed without the earlier conversation: Claude refused it',
+    ]);
+    // The agent runs, in a new conversation, on the same copy.
+    const screen = await paneShows(r, 'Welcome to Claude Code');
+    expect(screen).not.toContain('remember lychee');
+    expect(await inVm(r, 'cat .clave/claude.sh')).not.toContain('--resume');
+    expect(await inVm(r, 'cat /srv/project/notes.txt')).toBe('lychee\n');
+    expect(h.host.get(s.id).claudeSessionId).not.toBe(kept.claudeSessionId);
+    await turn(r, 'say fresh start', '⏺ fresh start');
+    await h.host.stop(s.id, 'keep');
+    expect(h.host.get(s.id).claudeSessionId).not.toBe(kept.claudeSessionId);
+    await h.host.stop(s.id, 'discard', true);
   }, 240_000);
 
   it('says the copy is gone when it was deleted by hand, leaves the session kept, and discard removes it', async () => {
