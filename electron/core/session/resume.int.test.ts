@@ -1,9 +1,12 @@
 // Kept sessions resume with their conversation, on the simulated host: the simulated Claude writes
 // its transcript where the real one does and honours --resume, so what the new VM's Claude shows
 // is what was saved, restored and resumed — read from its tmux screen.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -19,10 +22,12 @@ import { createHostRuntime, type HostRuntime } from '../compose';
 import { dataPaths } from '../config/paths';
 import { Settings } from '../config/settings';
 import { command } from '../host/shell-quote';
-import { createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
+import { HostProcesses } from './testing/host-process';
+import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 let world: SimWorld;
 let runtime: HostRuntime | null = null;
+let hosts: HostProcesses | undefined;
 const clients: Client[] = [];
 
 const fast = {
@@ -112,6 +117,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await hosts?.stopAll();
   for (const c of clients) c.end();
   await world.cleanup();
 });
@@ -286,5 +292,67 @@ describe('a kept session resumes with its conversation', () => {
     });
     expect(h.host.list().filter((x) => x.projectDir === project)).toEqual([]);
     expect(existsSync(path.join(transcripts(), s.id))).toBe(false);
+
+    // A conversation whose record is gone (a crash between the two) goes with cleanup, not before.
+    const orphan = path.join(transcripts(), 'zzzz9999');
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(path.join(orphan, `${kept.claudeSessionId}.jsonl`), '{}\n');
+    await h.host.cleanup(true);
+    expect(existsSync(orphan)).toBe(true);
+    await h.host.cleanup(false);
+    expect(existsSync(orphan)).toBe(false);
+  }, 240_000);
+});
+
+describe('clave resume', () => {
+  const run = promisify(execFile);
+  async function clave(...args: string[]) {
+    try {
+      const r = await run(CLAVE_BIN, args, { env: world.env, timeout: 180_000 });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+    }
+  }
+
+  it('quitting the host keeps the session with its conversation; clave resume brings both back', async () => {
+    hosts = new HostProcesses(world);
+    await hosts.start();
+    const started = await clave('start', world.project('resume-cli'), '--detach', '--json');
+    expect(started.code, started.stderr).toBe(0);
+    const info = JSON.parse(started.stdout.trim().split('\n').at(-1)!) as {
+      id: string;
+      ip: string;
+    };
+    const s = { id: info.id, vmIp: info.ip } as SessionSummary;
+    await turn(s, 'say before the quit', '⏺ before the quit');
+
+    // Quit (SIGTERM): every session is kept, its conversation saved before its VM stops.
+    await hosts.stopAll();
+    await hosts.start();
+    const listed = await clave('sessions');
+    expect(listed.stdout).toMatch(
+      new RegExp(`${s.id} .*no unmerged work .*conversation \\d+ (bytes|KB)`),
+    );
+
+    const resumed = await clave('resume', s.id, '--detach', '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const again = JSON.parse(resumed.stdout.trim().split('\n').at(-1)!) as {
+      id: string;
+      ip: string;
+    };
+    expect(again.id).toBe(s.id);
+    await paneShows({ ...s, vmIp: again.ip }, '⏺ before the quit');
+    // Once it runs, resume says so and changes nothing.
+    const twice = await clave('resume', s.id, '--detach', '--json');
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(JSON.parse(twice.stdout.trim().split('\n').at(-1)!)).toMatchObject({ ip: again.ip });
+
+    expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).toBe(0);
+    expect(existsSync(path.join(transcripts(), s.id))).toBe(false);
+    const gone = await clave('resume', s.id);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`No session ${s.id}`);
   }, 240_000);
 });
