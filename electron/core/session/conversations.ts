@@ -10,8 +10,8 @@ import { StepAbort } from './problem';
 import { saveTranscript, type SavedSize } from './transcript/save';
 import { TranscriptStore } from './transcript/store';
 
-/** A save reads at most 64 MiB over the VM's own network: a minute is plenty, a hang is not. */
-export const SAVE_TIMEOUT_MS = 60_000;
+/** A save reads at most 64 MiB over the VM's own network: 30 s is plenty, a hang is not. */
+export const SAVE_TIMEOUT_MS = 30_000;
 
 export class Conversations {
   readonly store: TranscriptStore;
