@@ -264,6 +264,43 @@ describe('a kept session resumes with its conversation', () => {
     await h.host.stop(s.id, 'discard', true);
   }, 240_000);
 
+  it('a resume that fails after its VM was made leaves the session kept, with its conversation, and nothing else', async () => {
+    const h = await host();
+    const { s, kept } = await keptAfterTurn(h, 'resume-fails', 'fig');
+    const before = readFileSync(path.join(transcripts(), s.id, `${kept.claudeSessionId}.jsonl`));
+    world.sim.setFaults(`sshd-refuse@clave-${s.id}`);
+    try {
+      const failed = await h.host.resume({ id: s.id, wait: true }).then(
+        () => null,
+        (e: { problem?: { what: string } }) => e.problem,
+      );
+      expect(failed).not.toBeNull();
+    } finally {
+      world.sim.clearFaults();
+    }
+    expect(h.host.get(s.id)).toMatchObject({
+      state: 'kept',
+      vmName: null,
+      proxyName: null,
+      tunnelPort: null,
+      claudeSessionId: kept.claudeSessionId,
+      transcriptBytes: kept.transcriptBytes,
+    });
+    expect(h.host.get(s.id).error).not.toBeNull();
+    expect(world.sim.runningVMs()).toEqual([]);
+    expect(await world.tart('list', '--source', 'local', '--format', 'json')).not.toContain(s.id);
+    expect((await world.herd('proxies')).includes(s.id)).toBe(false);
+    expect(readFileSync(path.join(s.worktreeDir!, 'notes.txt'), 'utf8')).toBe('fig\n');
+    expect(readFileSync(path.join(transcripts(), s.id, `${kept.claudeSessionId}.jsonl`))).toEqual(
+      before,
+    );
+
+    // And it resumes once the fault is gone.
+    const r = await h.host.resume({ id: s.id, wait: true });
+    await paneShows(r, '⏺ remember fig');
+    await h.host.stop(s.id, 'discard', true);
+  }, 240_000);
+
   it('says the copy is gone when it was deleted by hand, leaves the session kept, and discard removes it', async () => {
     const h = await host();
     const { project, s, kept } = await keptAfterTurn(h, 'resume-no-copy', 'kiwi');
