@@ -392,4 +392,52 @@ describe('clave resume', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(`No session ${s.id}`);
   }, 240_000);
+
+  it('a resume cut short by a host crash leaves the session kept with its conversation, even with no work in its copy', async () => {
+    hosts = new HostProcesses(world);
+    const first = await hosts.start();
+    const started = await clave('start', world.project('resume-crash'), '--detach', '--json');
+    expect(started.code, started.stderr).toBe(0);
+    const info = JSON.parse(started.stdout.trim().split('\n').at(-1)!) as {
+      id: string;
+      ip: string;
+    };
+    await turn({ id: info.id, vmIp: info.ip } as SessionSummary, 'say only talk', '⏺ only talk');
+    expect((await clave('stop', info.id, '--on-exit=keep')).code).toBe(0);
+    const kept = await first.api.call('sessions.get', { id: info.id });
+    expect(kept).toMatchObject({ state: 'kept', hasUnmergedWork: false });
+    expect(kept.claudeSessionId).not.toBeNull();
+
+    world.sim.setFaults(`slow-boot=20000@clave-${info.id}`);
+    const booting = new Promise<void>((resolve) =>
+      first.api.on('session.progress', (e) => {
+        if (
+          e.sessionId === info.id &&
+          e.event.type === 'step-started' &&
+          e.event.step === 'boot-vm'
+        )
+          resolve();
+      }),
+    );
+    await first.api.call('sessions.resume', { id: info.id });
+    await booting;
+    await hosts.crash();
+    world.sim.clearFaults();
+
+    // The next host settles it: no copy work, yet a conversation to come back to, so kept.
+    const next = await hosts.start();
+    expect(await next.api.call('sessions.get', { id: info.id })).toMatchObject({
+      state: 'kept',
+      vmName: null,
+      claudeSessionId: kept.claudeSessionId,
+      transcriptBytes: kept.transcriptBytes,
+    });
+    expect(existsSync(kept.worktreeDir!)).toBe(true);
+    expect(existsSync(path.join(transcripts(), info.id))).toBe(true);
+    expect(world.sim.runningVMs()).toEqual([]);
+    expect((await clave('stop', info.id, '--on-exit=discard')).code).toBe(0);
+    expect(existsSync(path.join(transcripts(), info.id))).toBe(false);
+    next.end();
+    first.end();
+  }, 240_000);
 });
