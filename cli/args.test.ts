@@ -49,6 +49,13 @@ describe('clave arguments', () => {
       id: 'a1b2c3d4',
       json: true,
     });
+    expect(parseCommand(['resume', 'a1b2c3d4', '--detach'])).toEqual({
+      name: 'resume',
+      id: 'a1b2c3d4',
+      detach: true,
+      json: false,
+    });
+    expect(() => parseCommand(['resume', 'NOT-AN-ID'])).toThrow(/is not a session id/);
     expect(parseCommand(['exec', 'a1b2c3d4', '--', 'php', 'artisan', '--version'])).toEqual({
       name: 'exec',
       id: 'a1b2c3d4',

@@ -15,6 +15,8 @@ export type Command =
   | { name: 'stop'; id: string; onExit?: OnExit; force: boolean; squash: boolean; message?: string }
   | { name: 'diff'; id: string; stat: boolean; paths: string[] }
   | { name: 'log'; id: string; json: boolean }
+  | { name: 'resume'; id: string; detach: boolean; json: boolean }
+  | { name: 'stop'; id: string; onExit?: OnExit; force: boolean }
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
   | { name: 'cleanup'; dryRun: boolean }
@@ -176,6 +178,19 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
   add('attach', "attach to a session's Claude (detach: Ctrl-b d)")
     .argument('<id>', 'the session id')
     .action((id: string) => done({ name: 'attach', id: valid(sessionId, id) }));
+  add('resume', 'resume a kept session: a new VM on its copy, Claude back in its conversation', [
+    'detach',
+    'json',
+  ])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({
+        name: 'resume',
+        id: valid(sessionId, id),
+        detach: f.detach ?? false,
+        json: f.json ?? false,
+      }),
+    );
   add('stop', 'stop a session', ['onExit', 'force', 'squash', 'message'])
     .argument('<id>', 'the session id')
     .action((id: string, f: Flags) => {

@@ -40,10 +40,18 @@ describe('cleanup report lines', () => {
       'Nothing to clean up.',
     );
     const kept = summary({ id: 'k1k2k3k4', state: 'kept', hasUnmergedWork: true });
-    expect(keptLines([summary(), kept])).toEqual([
+    const sized = summary({
+      id: 'k5k6k7k8',
+      state: 'kept',
+      hasUnmergedWork: false,
+      diskBytes: 3 * 1024 * 1024,
+      transcriptBytes: 160_000,
+    });
+    expect(keptLines([summary(), kept, sized])).toEqual([
       '',
-      'Kept session copies (merge or discard: clave stop <id> --on-exit=merge|discard):',
-      `  k1k2k3k4  ${kept.worktreeDir}  holds unmerged work`,
+      'Kept session copies (clave resume <id>, or clave stop <id> --on-exit=merge|discard):',
+      `  k1k2k3k4  ${kept.worktreeDir}  holds unmerged work  no saved conversation`,
+      `  k5k6k7k8  ${sized.worktreeDir}  no unmerged work  3.0 MB on disk  conversation 156 KB`,
     ]);
     expect(keptLines([summary()])).toEqual([]);
   });

@@ -28,15 +28,30 @@ export function cleanupLines(r: CleanupReport): string[] {
   return lines;
 }
 
+/** 1536 → "1.5 KB" (powers of 1024, as Finder and du -h count). */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
+}
+
 export function keptLines(sessions: SessionSummary[]): string[] {
   const kept = sessions.filter((s) => s.state === 'kept');
   if (!kept.length) return [];
   return [
     '',
-    'Kept session copies (merge or discard: clave stop <id> --on-exit=merge|discard):',
+    'Kept session copies (clave resume <id>, or clave stop <id> --on-exit=merge|discard):',
     ...kept.map(
       (s) =>
-        `  ${s.id}  ${s.worktreeDir ?? '-'}  ${s.hasUnmergedWork ? 'holds unmerged work' : 'no unmerged work'}`,
+        `  ${s.id}  ${s.worktreeDir ?? '-'}  ${s.hasUnmergedWork ? 'holds unmerged work' : 'no unmerged work'}` +
+        (s.diskBytes === null ? '' : `  ${formatBytes(s.diskBytes)} on disk`) +
+        (s.transcriptBytes === null
+          ? '  no saved conversation'
+          : `  conversation ${formatBytes(s.transcriptBytes)}`),
     ),
   ];
 }

@@ -64,8 +64,12 @@ function report(e: unknown, code: number): number {
 async function run(api: ClaveApi, cmd: Command): Promise<number> {
   switch (cmd.name) {
     case 'run':
-    case 'start': {
-      let session = await startWithProgress(api, cmd.dir, cmd.onExit);
+    case 'start':
+    case 'resume': {
+      let session =
+        cmd.name === 'resume'
+          ? await resumeWithProgress(api, cmd.id)
+          : await startWithProgress(api, cmd.dir, cmd.onExit);
       if (
         session === 'no-base-vm' &&
         process.stdin.isTTY &&
@@ -73,16 +77,19 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       ) {
         const { provisionCommand } = await import('./provision');
         if ((await provisionCommand(api, { force: false, update: false })) !== 0) return 1;
-        session = await startWithProgress(api, cmd.dir, cmd.onExit);
+        session =
+          cmd.name === 'resume'
+            ? await resumeWithProgress(api, cmd.id)
+            : await startWithProgress(api, cmd.dir, cmd.onExit);
       }
       if (session === null || session === 'no-base-vm') return 1;
       for (const w of session.warnings)
         process.stderr.write(yellow('! ') + formatProblemLines(w).join('\n') + '\n');
-      if (cmd.name === 'start' && (cmd.detach || cmd.json)) {
+      if (cmd.name !== 'run' && (cmd.detach || cmd.json)) {
         printStarted(session, cmd.json);
         return 0;
       }
-      if (cmd.name === 'start') printStarted(session, false);
+      if (cmd.name !== 'run') printStarted(session, false);
       process.stderr.write(
         dim(
           `Attaching to Claude in ${session.vmName} (detach: Ctrl-b d; the agent keeps running)\n`,
@@ -105,7 +112,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         );
         return 0;
       }
-      return stopWithDecision(api, session.id, cmd.onExit);
+      return stopWithDecision(api, session.id, cmd.name === 'resume' ? undefined : cmd.onExit);
     }
     case 'sessions': {
       const list = await api.call('sessions.list', {});
@@ -210,10 +217,23 @@ function noExitStatus(id: string, code = 255): number {
  * Starts a session and renders its progress until it runs (or fails). Ctrl-C while it starts
  * stops it: teardown removes what was made, keeping any work.
  */
-async function startWithProgress(
+function startWithProgress(api: ClaveApi, projectDir: string, onExit?: OnExit) {
+  return followStart(
+    api,
+    () => api.call('sessions.start', { projectDir, ...(onExit ? { onExit } : {}) }),
+    'discard',
+  );
+}
+
+/** A kept session resumes; Ctrl-C while it starts leaves it kept, as it was. */
+function resumeWithProgress(api: ClaveApi, id: string) {
+  return followStart(api, () => api.call('sessions.resume', { id }), 'keep');
+}
+
+async function followStart(
   api: ClaveApi,
-  projectDir: string,
-  onExit?: OnExit,
+  begin: () => Promise<SessionSummary>,
+  onInterrupt: OnExit,
 ): Promise<SessionSummary | null | 'no-base-vm'> {
   const render = createProgressRenderer();
   let failedStep: string | null = null;
@@ -234,12 +254,14 @@ async function startWithProgress(
     else if (e.sessionId === id) onEvent(e.event);
   });
   const interrupt = () => {
-    if (id) void api.call('sessions.stop', { id, onExit: 'discard' }).catch(() => {});
+    if (id) void api.call('sessions.stop', { id, onExit: onInterrupt }).catch(() => {});
     settle(false);
   };
   process.once('SIGINT', interrupt);
   try {
-    const started = await api.call('sessions.start', { projectDir, ...(onExit ? { onExit } : {}) });
+    const started = await begin();
+    // A resume of a session that runs already (another face resumed it first) has no start to follow.
+    if (started.state === 'running') return started;
     id = started.id;
     for (const e of early.splice(0)) if (e.sessionId === id) onEvent(e.event);
     if (!(await finished)) return failedStep === 'ensure-vm-exists' ? 'no-base-vm' : null;

@@ -37,6 +37,7 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
         ...(squash === undefined ? {} : { squash }),
         ...(message === undefined ? {} : { message }),
       }),
+    'sessions.resume': (p) => s.sessions.resume(p),
     'sessions.cleanup': ({ dryRun }): Promise<CleanupReport> => s.sessions.cleanup(dryRun ?? false),
     'terminal.open': async (p, client) => ({
       terminalId: await s.sessions.openTerminal(client, p),
@@ -58,7 +59,6 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'changes.stat': ({ id, paths, width }) => s.sessions.changes.stat(id, paths ?? [], width ?? 80),
     'changes.watch': ({ id, on }, client) => (s.sessions.changeWatchers.set(client, id, on), null),
     // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
-    'sessions.resume': () => notBuilt(),
     'sessions.markSeen': () => notBuilt(),
   };
 }

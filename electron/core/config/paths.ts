@@ -19,6 +19,8 @@ export interface DataPaths {
   /** Per-VM `tart run` output. */
   vmLogs: string;
   secrets: string;
+  /** Saved conversations of kept sessions: `<transcripts>/<session id>/`. */
+  transcripts: string;
 }
 
 export function dataPaths(root: string): DataPaths {
@@ -30,5 +32,6 @@ export function dataPaths(root: string): DataPaths {
     logs: path.join(root, 'logs'),
     vmLogs: path.join(root, 'logs', 'vms'),
     secrets: path.join(root, 'secrets.json'),
+    transcripts: path.join(root, 'transcripts'),
   };
 }

@@ -271,6 +271,32 @@ describe('writeFile', () => {
   });
 });
 
+describe('listDir and readFile', () => {
+  it('lists a folder as lstat sees it, reads files whole, and refuses one over the bound', async () => {
+    await conn.run(
+      'rm -rf ~/listed && mkdir -p ~/listed/sub && printf 0123456789 > ~/listed/ten && ln -s ~/listed/ten ~/listed/link',
+      'prepare',
+    );
+    const entries = await conn.listDir('~/listed');
+    expect(entries?.map((e) => [e.name, e.kind]).sort()).toEqual([
+      ['link', 'other'],
+      ['sub', 'dir'],
+      ['ten', 'file'],
+    ]);
+    expect(entries?.find((e) => e.name === 'ten')).toMatchObject({ size: 10 });
+    expect(await conn.listDir('~/no-such-folder')).toBeNull();
+    expect((await conn.readFile('~/listed/ten', 10)).toString()).toBe('0123456789');
+    // Bigger than one sftp read: the whole file comes back in order.
+    await conn.run('head -c 200000 /dev/urandom > ~/listed/big', 'prepare');
+    const big = await conn.readFile(path.join(sshd.home, 'listed/big'), 200_000);
+    expect(big.length).toBe(200_000);
+    expect(big.equals(readFileSync(path.join(sshd.home, 'listed/big')))).toBe(true);
+    const over = await expectSshError(conn.readFile('~/listed/big', 100_000), 'ssh.sftp-failed');
+    expect(over.why).toMatch(/is over 100000 bytes/);
+    await expectSshError(conn.readFile('~/listed/missing', 10), 'ssh.sftp-failed');
+  });
+});
+
 describe('tunnel', () => {
   it('forwards 127.0.0.1:<port> to the guest port, many requests, and closes cleanly', async () => {
     const web = http.createServer((req, res) => {

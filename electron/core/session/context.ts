@@ -34,6 +34,11 @@ export interface SessionContext {
   readonly live: LiveResources;
   services: ServiceConfig | null;
   auth: ClaudeAuth | null;
+  /**
+   * The Claude conversation the agent resumes (`claude --resume <id>`): set once a kept session's
+   * saved transcript is back in the VM (RestoreConversation); null starts a new conversation.
+   */
+  resumeConversation: string | null;
   /** Update what is known (and the record, once saved). */
   update(patch: SessionPatch): void;
   /** Create the record (SaveSession). */

@@ -20,6 +20,8 @@ export interface ContextInput {
   settings: Settings;
   /** The record of a session this host adopts (re-attach, or teardown after a crash). */
   record?: SessionRecord;
+  /** The record is a kept session starting again: its steps make everything anew. */
+  resumed?: boolean;
   /** Tells the faces the record changed. */
   publish(id: string): void;
 }
@@ -55,11 +57,12 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
     deps,
     signal: input.signal,
     onExit,
-    reattached: Boolean(record),
+    reattached: Boolean(record) && !input.resumed,
     state,
     live: emptyResources(),
     services: null,
     auth: null,
+    resumeConversation: null,
     update: (patch) => {
       Object.assign(state, patch);
       if (saved) {

@@ -1,5 +1,6 @@
 // The seed's two pipelines, as lists of steps (one concern each, one file each in steps/), and
-// re-attaching to a session a previous host left running, with the same steps where they overlap.
+// re-attaching to a session a previous host left running and resuming a kept one, with the same
+// steps where they overlap.
 import type { SessionContext } from './context';
 import type { Step } from './pipeline';
 import { bootVm } from './steps/boot-vm';
@@ -8,11 +9,13 @@ import { checkClaudeAuthentication } from './steps/check-claude-auth';
 import { cloneRepo } from './steps/clone-repo';
 import { cloneVm } from './steps/clone-vm';
 import { configureHerdProxy } from './steps/configure-herd-proxy';
+import { confirmResume } from './steps/confirm-resume';
 import { connectSsh } from './steps/connect-ssh';
 import { createSshTunnel } from './steps/create-ssh-tunnel';
 import { checkHostServices, discoverGateway } from './steps/discover-gateway';
 import { ensureVmExists } from './steps/ensure-vm-exists';
 import { getGitBranch } from './steps/get-git-branch';
+import { restoreConversation } from './steps/restore-conversation';
 import { runClaudeCode } from './steps/run-claude-code';
 import { saveSession } from './steps/save-session';
 import { validateProject } from './steps/validate-project';
@@ -36,6 +39,20 @@ export const sessionSteps: readonly Step<SessionContext>[] = [
   bootstrapLaravel,
   runClaudeCode,
 ];
+
+/**
+ * A kept session again: its record holds the project, base and copy already (no GetGitBranch,
+ * no SaveSession); the copy is reused, and the conversation goes back in before Claude starts.
+ */
+export const resumePreflightSteps: readonly Step<SessionContext>[] = [
+  validateProject,
+  ensureVmExists,
+  checkClaudeAuthentication,
+];
+
+export const resumeSessionSteps: readonly Step<SessionContext>[] = sessionSteps.flatMap((s) =>
+  s === runClaudeCode ? [restoreConversation, runClaudeCode, confirmResume] : [s],
+);
 
 export const reattachSteps: readonly Step<SessionContext>[] = [
   connectSsh,

@@ -21,11 +21,18 @@ import { tcpProbeCommand } from './guest/tcp-probe';
 import { newSessionId } from './naming';
 import { openTerminal, type TerminalRequest } from './open-terminal';
 import { PipelineFailure, runPipeline, type PipelineListener } from './pipeline';
-import { preflightSteps, reattachSteps, sessionSteps } from './pipelines';
+import {
+  preflightSteps,
+  reattachSteps,
+  resumePreflightSteps,
+  resumeSessionSteps,
+  sessionSteps,
+} from './pipelines';
 import { StepAbort, toProblem } from './problem';
 import { ConnectionKeeper } from './reconnect';
-import { SessionRecords } from './records';
+import { NO_AGENT, SessionRecords } from './records';
 import { connectToVm } from './steps/connect-ssh';
+import { Conversations } from './conversations';
 import { teardown } from './teardown';
 import { Terminals } from './terminals';
 
@@ -61,6 +68,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   readonly changes: SessionChanges;
   /** Live watches of session copies, for the faces that asked (changes.watch). */
   readonly changeWatchers: ChangesWatchers;
+  private readonly conversations: Conversations;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -85,6 +93,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const r = this.deps.sessions.get(id);
     if (!r) throw new UnknownSessionError(id);
     return r;
+    this.conversations = new Conversations(deps, (id) => this.records.publish(id));
   }
 
   /** Saved sessions, and those still in preflight (not saved yet). */
@@ -122,20 +131,23 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return this.records.summaryOf(live.ctx);
   }
 
-  private async runPipelines(live: Live): Promise<void> {
+  private async runPipelines(live: Live, resumed = false): Promise<void> {
     const { ctx } = live;
     // The caller gets the new id before the first progress event, so it can follow its own.
     await new Promise((resolve) => setImmediate(resolve));
     const emit = this.progressOf(ctx);
     try {
-      await runPipeline('preflight', preflightSteps, ctx, emit, ctx.signal);
-      await runPipeline('session', sessionSteps, ctx, emit, ctx.signal);
+      const [preflight, session] = resumed
+        ? [resumePreflightSteps, resumeSessionSteps]
+        : [preflightSteps, sessionSteps];
+      await runPipeline('preflight', preflight, ctx, emit, ctx.signal);
+      await runPipeline('session', session, ctx, emit, ctx.signal);
       this.deps.sessions.transition(ctx.id, 'running');
       this.records.publish(ctx.id);
       this.watch(live);
     } catch (error) {
       const problem = error instanceof PipelineFailure ? error.problem : toProblem(error);
-      await this.failAndTearDown(live, problem);
+      await this.failAndTearDown(live, problem, resumed);
       throw error instanceof PipelineFailure ? new StepAbort(problem) : error;
     }
   }
@@ -147,17 +159,74 @@ export class SessionHost extends EventEmitter<HostEvents> {
     };
   }
 
-  /** A failed start leaves nothing behind: the copy goes too unless it somehow holds work. */
-  private async failAndTearDown(live: Live, problem: Problem): Promise<void> {
+  /**
+   * A failed start leaves nothing behind: the copy goes too unless it somehow holds work. A failed
+   * resume leaves the session as it was: kept, with its copy and saved conversation.
+   */
+  private async failAndTearDown(live: Live, problem: Problem, resumed: boolean): Promise<void> {
     const { ctx } = live;
     const saved = this.records.fail(ctx, problem);
     const result = await teardown(ctx, {
-      decision: 'discard',
+      decision: resumed ? 'keep' : 'discard',
       closeChannels: () => this.terminals.closeSession(ctx.id),
     });
     live.failedTeardown = result;
     this.live.delete(ctx.id);
     await this.records.finishFailed(ctx, result, problem, saved);
+    await this.settleConversation(ctx.id);
+  }
+
+  /**
+   * Resumes a kept session: a fresh VM on its copy through the session pipeline, and its agent
+   * back in the saved conversation. A second call while it starts gets the same session.
+   */
+  async resume(input: { id: string; wait?: boolean }): Promise<SessionSummary> {
+    const { id } = input;
+    let live = this.live.get(id);
+    if (!live) {
+      const r = this.deps.sessions.get(id);
+      if (!r) throw new UnknownSessionError(id);
+      if (r.state !== 'kept') {
+        throw new StepAbort({
+          what: `Session ${id} is ${r.state}, not kept`,
+          why: 'Only a kept session (its VM gone, its copy left) can be resumed.',
+          fix:
+            r.state === 'running'
+              ? `It runs already: clave attach ${id}`
+              : 'See `clave sessions` for the kept ones.',
+        });
+      }
+      const again = this.deps.sessions.transition(id, 'starting', {
+        error: null,
+        endedAt: null,
+        warnings: [],
+        diskBytes: null,
+        agent: NO_AGENT.agent,
+        hasUnmergedWork: NO_AGENT.hasUnmergedWork,
+      });
+      const adopted = this.track(id, r.projectDir, r.onExit, again, true);
+      adopted.started = this.runPipelines(adopted, true);
+      adopted.started.catch(() => {});
+      this.records.publish(id);
+      live = adopted;
+    }
+    if (input.wait) await live.started;
+    return this.get(id);
+  }
+
+  /**
+   * Saves the agent's conversation from the session's VM into the data dir (a kept session
+   * resumes it). Teardown calls it before the VM stops; the host may after each agent turn.
+   */
+  async saveConversation(id: string): Promise<void> {
+    const ssh = this.live.get(id)?.ctx.live.ssh;
+    if (ssh && !ssh.closed) await this.conversations.save(id, ssh);
+  }
+
+  /** After a session settled: its saved conversation goes with its record; a kept copy is measured. */
+  private async settleConversation(id: string): Promise<void> {
+    await this.conversations.forget(id).catch(() => {});
+    this.conversations.measure(id);
   }
 
   /**
@@ -203,6 +272,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
       if (r && r.state !== 'stopping')
         this.deps.sessions.transition(id, 'stopping', { onExit: decision });
       this.records.publish(id);
+      // Before the VM stops: the copy may stay (kept, or a refused merge), and so must the talk.
+      await this.saveConversation(id).catch((e: unknown) => ctx.warn(toProblem(e)));
       const result = await teardown(ctx, {
         decision,
         force,
@@ -215,6 +286,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       if (result.teardownProblems.length === 0 && result.outcome !== 'kept')
         this.deps.sessions.transition(id, 'ended');
       await this.records.finish(ctx, result, null);
+      await this.settleConversation(id);
       return result;
     })();
     return current.stopping;
@@ -250,8 +322,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
   }
 
   /** Sessions this host did not start (a previous host crashed): re-attach or tear down. */
-  reconcile(): Promise<Reconciled> {
-    return reconcile(this.deps, this);
+  async reconcile(): Promise<Reconciled> {
+    const done = await reconcile(this.deps, this);
+    for (const r of this.deps.sessions.list(['kept'])) this.conversations.measure(r.id);
+    return done;
   }
 
   isLive(id: string): boolean {
@@ -285,6 +359,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     projectDir: string,
     onExit: OnExit | null,
     record?: SessionRecord,
+    resumed = false,
   ): Live {
     const abort = new AbortController();
     const ctx = createContext(this.deps, {
@@ -294,15 +369,19 @@ export class SessionHost extends EventEmitter<HostEvents> {
       signal: abort.signal,
       settings: this.settings(),
       publish: (sid) => this.records.publish(sid),
-      ...(record ? { record } : {}),
+      ...(record ? { record, resumed } : {}),
     });
     const live: Live = { ctx, abort, started: Promise.resolve(), stopping: null };
     this.live.set(id, live);
     return live;
   }
 
-  cleanup(dryRun: boolean): Promise<CleanupReport> {
-    return cleanup(this.deps, this, dryRun);
+  async cleanup(dryRun: boolean): Promise<CleanupReport> {
+    const report = await cleanup(this.deps, this, dryRun);
+    // Saved conversations live in Clave's own data dir (no ledger needed): those of sessions
+    // without a record go.
+    if (!dryRun) await this.conversations.sweep();
+    return report;
   }
 
   /** Quit: tear every session down, keeping all work. */

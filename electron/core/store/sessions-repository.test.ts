@@ -49,6 +49,12 @@ describe('sessions repository', () => {
     expect(kept.endedAt).not.toBeNull();
     expect(() => repo.transition('k', 'running')).toThrow(InvalidTransitionError);
     expect(repo.transition('k', 'stopping').state).toBe('stopping');
+    // Resume: a kept session starts again.
+    repo.transition('k', 'kept');
+    expect(repo.transition('k', 'starting', { endedAt: null })).toMatchObject({
+      state: 'starting',
+      endedAt: null,
+    });
   });
 
   it('migrates a database of the first schema: its sessions survive, and can be kept', () => {

@@ -1,6 +1,6 @@
 // The sessions table and its state machine: starting → running → stopping → ended,
 // with failed reachable from starting/running/stopping, and kept (the VM gone, the copy left for
-// the person to merge or discard) reachable from stopping and failed. Records hold everything reconciliation
+// the person to merge, discard or resume: kept → starting) reachable from stopping and failed. Records hold everything reconciliation
 // needs to find a session's VM, tunnel port, proxy and copy after a crash.
 import { z } from 'zod';
 import { OnExit, SessionSummary, type SessionState } from '../../../shared/session';
@@ -12,7 +12,8 @@ const transitions: Record<SessionState, readonly SessionState[]> = {
   stopping: ['ended', 'failed', 'stopping', 'kept'],
   ended: [],
   failed: ['stopping', 'kept'],
-  kept: ['stopping'],
+  // Resume: a fresh VM on the kept copy.
+  kept: ['stopping', 'starting'],
 };
 
 /** States whose session may still hold a VM, tunnel, proxy or copy that teardown has to end. */

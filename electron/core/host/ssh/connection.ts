@@ -4,7 +4,7 @@ import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { firstLine, tail } from '../errors';
 import { channelExit, channelExits, signalChannel, TailBuffer } from './channels';
 import { aborted, disconnected, SshError } from './errors';
-import { sftpWrite, stdinWriteCommand } from './files';
+import { sftpList, sftpRead, sftpWrite, stdinWriteCommand, type RemoteEntry } from './files';
 import { PtyChannel, validSize } from './pty';
 import { Tunnel } from './tunnel';
 import {
@@ -16,6 +16,20 @@ import {
   type PtyOptions,
   type TunnelOptions,
 } from './types';
+
+const SFTP_NO_SUCH_FILE = 2;
+
+/** sftp resolves relative paths from the VM user's home. */
+const sftpPath = (p: string) => (p.startsWith('~/') ? p.slice(2) : p);
+
+const sftpFailed = (what: string, error: unknown) =>
+  new SshError({
+    code: 'ssh.sftp-failed',
+    what,
+    why: (error as Error).message,
+    fix: 'Check that the VM is running and the VM user may read there.',
+    cause: error,
+  });
 
 /** One ssh connection to one VM; many channels. */
 export class SshConnection {
@@ -206,6 +220,23 @@ export class SshConnection {
     await this.run(stdinWriteCommand(remotePath, mode), `Could not write ${remotePath} in the VM`, {
       stdin: body,
       timeoutMs: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT,
+    });
+  }
+
+  /** A guest folder's entries (symlinks reported as 'other', never followed); null if none. */
+  async listDir(remotePath: string): Promise<RemoteEntry[] | null> {
+    const sftp = await this.sftp();
+    return sftpList(sftp, sftpPath(remotePath)).catch((error: { code?: number }) => {
+      if (error.code === SFTP_NO_SUCH_FILE) return null;
+      throw sftpFailed(`Could not list ${remotePath} in the VM`, error);
+    });
+  }
+
+  /** A guest file's bytes, refused beyond `maxBytes`. */
+  async readFile(remotePath: string, maxBytes: number): Promise<Buffer> {
+    const sftp = await this.sftp();
+    return sftpRead(sftp, sftpPath(remotePath), maxBytes).catch((error: unknown) => {
+      throw sftpFailed(`Could not read ${remotePath} in the VM`, error);
     });
   }
 

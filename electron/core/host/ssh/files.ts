@@ -46,3 +46,68 @@ export function sftpWrite(
     });
   });
 }
+
+/** One entry of a guest folder, as lstat sees it: a symlink is never followed. */
+export interface RemoteEntry {
+  name: string;
+  kind: 'file' | 'dir' | 'other';
+  size: number;
+  mtimeMs: number;
+}
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+
+/** The entries of a guest folder (without `.` and `..`); sftp's readdir reports lstat's attrs. */
+export function sftpList(sftp: SFTPWrapper, dir: string): Promise<RemoteEntry[]> {
+  return new Promise((resolve, reject) => {
+    sftp.readdir(dir, (error, list) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      resolve(
+        list
+          .filter((e) => e.filename !== '.' && e.filename !== '..')
+          .map((e) => {
+            const type = e.attrs.mode & S_IFMT;
+            return {
+              name: e.filename,
+              kind: type === S_IFREG ? 'file' : type === S_IFDIR ? 'dir' : 'other',
+              size: e.attrs.size,
+              mtimeMs: e.attrs.mtime * 1000,
+            };
+          }),
+      );
+    });
+  });
+}
+
+/** A guest file's bytes; fails once it grows past `maxBytes` (nothing unbounded is buffered). */
+export function sftpRead(sftp: SFTPWrapper, file: string, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    sftp.open(file, 'r', (openError, handle) => {
+      if (openError) {
+        reject(openError);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      const closeThen = (error: Error | null) =>
+        sftp.close(handle, () => (error ? reject(error) : resolve(Buffer.concat(chunks, total))));
+      const readAt = () => {
+        const buf = Buffer.alloc(64 * 1024);
+        sftp.read(handle, buf, 0, buf.length, total, (readError, n) => {
+          if (readError) return closeThen(readError);
+          if (n === 0) return closeThen(null);
+          total += n;
+          if (total > maxBytes) return closeThen(new Error(`${file} is over ${maxBytes} bytes`));
+          chunks.push(buf.subarray(0, n));
+          readAt();
+        });
+      };
+      readAt();
+    });
+  });
+}

@@ -12,7 +12,7 @@ export { connectSsh } from './connect';
 export { SshConnection } from './connection';
 export { channelExit } from './channels';
 export { SshError, type SshErrorCode } from './errors';
-export { stdinWriteCommand } from './files';
+export { stdinWriteCommand, type RemoteEntry } from './files';
 export { PtyChannel } from './pty';
 export { Tunnel } from './tunnel';
 export {

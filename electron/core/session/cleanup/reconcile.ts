@@ -39,8 +39,10 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
       }
     }
     // Dead or half-made: tear down. Discard (never forced) refuses a copy holding work, which is
-    // then kept; a session that ran is kept as it is (the person may want its copy).
-    const decision: OnExit = r.state === 'starting' || r.state === 'failed' ? 'discard' : 'keep';
+    // then kept; a session that ran is kept as it is (the person may want its copy), and so is
+    // one whose agent had a conversation (a resume cut short: it can be resumed again).
+    const halfMade = (r.state === 'starting' || r.state === 'failed') && !r.claudeSessionId;
+    const decision: OnExit = halfMade ? 'discard' : 'keep';
     await owner.stop(r.id, decision).catch(() => {});
     tornDown.push(r.id);
   }

@@ -46,4 +46,9 @@ describe('Claude config written into the VM', () => {
     expect(launchScript()).not.toContain('sk-ant');
     expect(launchScript()).toContain('claude --dangerously-skip-permissions');
   });
+
+  it('passes resume arguments to Claude, quoted', () => {
+    const script = launchScript(['--resume', '0b4c-9f $x']);
+    expect(script).toContain("exec claude --dangerously-skip-permissions --resume '0b4c-9f $x'");
+  });
 });

@@ -64,7 +64,7 @@ export function authEnvFile(auth: ClaudeAuth): string {
 export const AUTH_ENV_FILE = '.clave/auth.env';
 export const LAUNCH_SCRIPT = '.clave/claude.sh';
 
-export function launchScript(): string {
+export function launchScript(claudeArgs: readonly string[] = []): string {
   return [
     '#!/usr/bin/env bash',
     'set -a',
@@ -74,7 +74,7 @@ export function launchScript(): string {
     // terminal, and tmux translates for whatever terminal attaches.
     'export COLORTERM=truecolor LANG=C.UTF-8',
     `cd ${quote(PROJECT_DIR)} || exit 1`,
-    `exec ${command(['claude', '--dangerously-skip-permissions'])}`,
+    `exec ${command(['claude', '--dangerously-skip-permissions', ...claudeArgs])}`,
     '',
   ].join('\n');
 }

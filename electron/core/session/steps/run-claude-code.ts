@@ -25,7 +25,8 @@ export const runClaudeCode: Step<SessionContext> = {
     await ssh.run(mkdir, 'Could not prepare the VM user home', { timeoutMs: 15_000 });
     // `~/` paths are written relative to the VM user's home over sftp: no shell, no command line.
     await ssh.writeFile(`~/${AUTH_ENV_FILE}`, authEnvFile(auth), { mode: 0o600 });
-    await ssh.writeFile(`~/${LAUNCH_SCRIPT}`, launchScript(), { mode: 0o700 });
+    const resume = ctx.resumeConversation ? ['--resume', ctx.resumeConversation] : [];
+    await ssh.writeFile(`~/${LAUNCH_SCRIPT}`, launchScript(resume), { mode: 0o700 });
     await ssh.writeFile('~/.claude.json', claudeJson(auth), { mode: 0o600 });
     await ssh.writeFile('~/.claude/settings.json', claudeSettingsJson(), { mode: 0o600 });
     progress.hint('starting tmux');
