@@ -51,7 +51,7 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
     // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
     'sessions.resume': () => notBuilt(),
-    'sessions.markSeen': () => notBuilt(),
+    'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
     'changes.get': () => notBuilt(),
     'changes.diff': () => notBuilt(),
     'changes.watch': () => notBuilt(),

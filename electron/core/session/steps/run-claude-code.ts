@@ -14,6 +14,7 @@ import {
   launchScript,
   startTmuxCommand,
 } from '../guest/claude-config';
+import { HOOK_SCRIPT, hookScript } from '../attention/hook-script';
 
 export const runClaudeCode: Step<SessionContext> = {
   name: 'run-claude-code',
@@ -27,6 +28,8 @@ export const runClaudeCode: Step<SessionContext> = {
     await ssh.writeFile(`~/${AUTH_ENV_FILE}`, authEnvFile(auth), { mode: 0o600 });
     await ssh.writeFile(`~/${LAUNCH_SCRIPT}`, launchScript(), { mode: 0o700 });
     await ssh.writeFile('~/.claude.json', claudeJson(auth), { mode: 0o600 });
+    // The hook before the settings that name it: Claude never runs a missing script.
+    await ssh.writeFile(`~/${HOOK_SCRIPT}`, hookScript(), { mode: 0o700 });
     await ssh.writeFile('~/.claude/settings.json', claudeSettingsJson(), { mode: 0o600 });
     progress.hint('starting tmux');
     await ssh.run(startTmuxCommand(), 'Could not start Claude Code in tmux', {

@@ -1,0 +1,93 @@
+// Claude Code's hooks in the VM (contracts/claude-code.md §8): one tiny POSIX sh script that
+// appends each event as one JSON line to a spool file the host follows over ssh. It must never
+// slow, block or steer Claude: always exit 0, print nothing, no network.
+
+/** Relative to the VM user's home (RunClaudeCode writes it over sftp). */
+export const HOOK_SCRIPT = '.clave/hook.sh';
+export const SPOOL_FILE = '.clave/events.jsonl';
+/** A payload over this many bytes is replaced by null (and `"truncated":true`). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Seconds Claude waits for the hook; it takes milliseconds, this only bounds a stuck disk. */
+const HOOK_TIMEOUT_S = 10;
+
+/**
+ * The events Clave listens to. PermissionRequest exists in newer Claude versions only; a version
+ * without it ignores the key.
+ */
+export const HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'Notification',
+  'PermissionRequest',
+  'Stop',
+  'StopFailure',
+  'SessionEnd',
+] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+interface HookHandler {
+  type: 'command';
+  command: string;
+  timeout: number;
+}
+export type ClaveHooks = Record<HookEvent, { hooks: HookHandler[] }[]>;
+
+/**
+ * The `hooks` value of the VM user's ~/.claude/settings.json: every event, no matcher (all tools,
+ * all notification types). Carry-in merges the user's allowed settings around it.
+ */
+export function claveHooks(): ClaveHooks {
+  const entries = HOOK_EVENTS.map((event) => [
+    event,
+    // Run by Claude through /bin/sh in the VM, where $HOME is the VM user's.
+    [
+      {
+        hooks: [
+          { type: 'command', command: `"$HOME"/${HOOK_SCRIPT} ${event}`, timeout: HOOK_TIMEOUT_S },
+        ],
+      },
+    ],
+  ]);
+  return Object.fromEntries(entries) as ClaveHooks;
+}
+
+/**
+ * The script. stdin is read up to the bound (and the rest drained, so Claude never writes into a
+ * closed pipe); newlines are stripped (JSON has none inside strings, so the line stays valid);
+ * the append happens under flock so parallel hooks never interleave their lines.
+ */
+export function hookScript(): string {
+  const limit = MAX_PAYLOAD_BYTES;
+  return `#!/bin/sh
+# Clave's status hook: appends {"ts":<ms>,"hook":"<Event>","data":<stdin JSON>} to the spool.
+# Always exits 0 and prints nothing: its output would reach Claude's context.
+umask 077
+exec >/dev/null 2>&1
+case "$1" in ''|*[!A-Za-z]*) cat >/dev/null; exit 0 ;; esac
+dir="$HOME/.clave"
+mkdir -p "$dir" || exit 0
+tmp=$(mktemp "$dir/.hook.XXXXXX") || { cat >/dev/null; exit 0; }
+trap 'rm -f "$tmp"' EXIT
+head -c ${limit + 1} >"$tmp"
+cat >/dev/null
+ts=$(date +%s%3N)
+size=$(wc -c <"$tmp")
+{
+  command -v flock >/dev/null && flock 9
+  {
+    printf '{"ts":%s,"hook":"%s","data":' "$ts" "$1"
+    if [ "$size" -gt ${limit} ]; then
+      printf 'null,"truncated":true'
+    elif [ "$size" -gt 0 ]; then
+      tr -d '\\r\\n' <"$tmp"
+    else
+      printf 'null'
+    fi
+    printf '}\\n'
+  } >>"$dir/events.jsonl"
+} 9>>"$dir/events.lock"
+exit 0
+`;
+}
