@@ -46,7 +46,7 @@ describe('the agent state machine', () => {
   it('working on a prompt and on tools, with the last tool as detail', () => {
     const r = run(
       [
-        ev('UserPromptSubmit', { prompt: 'fix it' }),
+        ev('UserPromptSubmit'),
         ev('PreToolUse', {
           tool_name: 'Edit',
           cwd: '/srv/project',
