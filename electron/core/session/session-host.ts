@@ -242,7 +242,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       ctx.id,
       {
         sessions: this.deps.sessions,
-        publish: (id) => this.records.publish(id),
+        updated: (summary) => this.emit('session.updated', summary),
         attention: (e) => this.emit('session.attention', e),
         log: (line) => console.warn(`clave: ${line}`),
       },

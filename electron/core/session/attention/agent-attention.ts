@@ -3,8 +3,13 @@
 // then tells the faces. A host that dies after the write never re-sends what it told; one that
 // dies before it re-reads the same lines from the stored offset.
 import type { EventPayload } from '../../../../shared/api';
+import type { SessionSummary } from '../../../../shared/session';
 import type { SshConnection } from '../../host/ssh';
-import type { SessionRecord, SessionsRepository } from '../../store/sessions-repository';
+import {
+  toSummary,
+  type SessionRecord,
+  type SessionsRepository,
+} from '../../store/sessions-repository';
 import { applyEvent, startingView, type AgentEvent, type AgentView } from './agent-state';
 import {
   followCommand,
@@ -16,8 +21,8 @@ import {
 
 export interface AttentionDeps {
   sessions: Pick<SessionsRepository, 'get' | 'update'>;
-  /** Sends the record to the faces (session.updated). */
-  publish(id: string): void;
+  /** Tells the faces (session.updated). */
+  updated(summary: SessionSummary): void;
   attention(e: EventPayload<'session.attention'>): void;
   /** Where skipped lines and restarts are said (the host's log). */
   log(line: string): void;
@@ -44,8 +49,8 @@ export class AgentAttention {
     const r = this.record();
     if (!r || this.signal.aborted) return;
     if (!r.agent) {
-      this.deps.sessions.update(this.id, { agent: startingView(new Date()).status });
-      this.deps.publish(this.id);
+      const agent = startingView(new Date()).status;
+      this.deps.updated(toSummary(this.deps.sessions.update(this.id, { agent })));
     }
     const ac = new AbortController();
     const reader = new SpoolReader(r.spoolOffset, {
@@ -109,30 +114,33 @@ export class AgentAttention {
     let view: AgentView = r.agent
       ? { status: r.agent, claudeSessionId: r.claudeSessionId, unread: r.unread }
       : startingView(new Date());
-    let changed = false;
-    const attention: EventPayload<'session.attention'>[] = [];
+    // Each change is told, in order (a batch may hold a whole turn), after the one write.
+    const told: { view: AgentView; attention: boolean }[] = [];
     for (const e of events) {
       const step = applyEvent(view, e);
       view = step.view;
-      changed ||= step.changed;
-      if (step.attention)
-        attention.push({
-          sessionId: this.id,
-          projectName: r.projectName,
-          state: view.status.state,
-          detail: view.status.detail,
-        });
+      if (step.changed) told.push({ view, attention: step.attention });
     }
-    if (!changed && extra.spoolOffset === undefined) return;
+    if (!told.length && extra.spoolOffset === undefined) return;
     // One write: the status and how far the spool was read stand or fall together.
-    this.deps.sessions.update(this.id, {
+    const written = this.deps.sessions.update(this.id, {
       agent: view.status,
       claudeSessionId: view.claudeSessionId,
       unread: view.unread,
       ...extra,
     });
-    if (changed) this.deps.publish(this.id);
-    for (const a of attention) this.deps.attention(a);
+    const base = toSummary(written);
+    for (const t of told) {
+      const { status, claudeSessionId, unread } = t.view;
+      this.deps.updated({ ...base, agent: status, claudeSessionId, unread });
+      if (t.attention)
+        this.deps.attention({
+          sessionId: this.id,
+          projectName: r.projectName,
+          state: status.state,
+          detail: status.detail,
+        });
+    }
   }
 
   /** The record while the session runs; a stopping or ended one's status is not ours to move. */
