@@ -12,6 +12,7 @@ export type Command =
   | { name: 'start'; dir: string; onExit?: OnExit; detach: boolean; json: boolean }
   | { name: 'sessions'; json: boolean }
   | { name: 'attach'; id: string }
+  | { name: 'wait'; id: string; until: WaitUntil; timeoutSeconds: number | null }
   | { name: 'stop'; id: string; onExit?: OnExit; force: boolean }
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
@@ -22,6 +23,10 @@ export type Command =
   | { name: 'serve' }
   | { name: 'help'; text: string }
   | { name: 'version' };
+
+/** What `clave wait` waits for; `stops` = the agent no longer works (any of the others, or error). */
+export const WaitUntil = z.enum(['stops', 'idle', 'needs-input', 'exited']);
+export type WaitUntil = z.infer<typeof WaitUntil>;
 
 // The values, checked at the edge. Messages are the line the person reads.
 const onExit = z
@@ -36,6 +41,22 @@ const sessionId = z.string().refine((id) => SessionId.safeParse(id).success, {
   error: (iss) =>
     `"${String(iss.input)}" is not a session id (8 lower-case letters/digits; see: clave sessions)`,
 });
+
+const waitUntil = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || ['idle', 'needs-input', 'exited'].includes(v), {
+    error: (iss) => `--until must be idle, needs-input or exited (got "${String(iss.input)}")`,
+  })
+  .transform((v) => WaitUntil.parse(v ?? 'stops'));
+
+const timeoutSeconds = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || (/^\d+(\.\d+)?$/.test(v) && Number(v) <= 7 * 86_400), {
+    error: (iss) => `--timeout must be a number of seconds (got "${String(iss.input)}")`,
+  })
+  .transform((v) => (v === undefined ? null : Number(v)));
 
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
@@ -56,6 +77,8 @@ interface Flags {
   clear?: boolean;
   update?: boolean;
   image?: string;
+  until?: string;
+  timeout?: string;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -72,6 +95,11 @@ const FLAGS = {
   clear: ['--clear', 'remove the stored Claude token'],
   update: ['--update', 'upgrade the base VM in place'],
   image: ['--image <oci-ref>', 'build from this image instead of the configured one'],
+  until: [
+    '--until <state>',
+    'idle, needs-input or exited (default: until the agent stops working)',
+  ],
+  timeout: ['--timeout <seconds>', 'give up after this long (exit 124)'],
 } as const;
 
 /**
@@ -161,6 +189,16 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
   add('attach', "attach to a session's Claude (detach: Ctrl-b d)")
     .argument('<id>', 'the session id')
     .action((id: string) => done({ name: 'attach', id: valid(sessionId, id) }));
+  add('wait', "wait for a session's agent to reach a state", ['until', 'timeout'])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({
+        name: 'wait',
+        id: valid(sessionId, id),
+        until: valid(waitUntil, f.until),
+        timeoutSeconds: valid(timeoutSeconds, f.timeout),
+      }),
+    );
   add('stop', 'stop a session', ['onExit', 'force'])
     .argument('<id>', 'the session id')
     .action((id: string, f: Flags) =>
