@@ -1,12 +1,15 @@
 // The agent's status end to end on the simulated host: the simulated Claude runs Clave's hook in
 // its VM, the host follows the spool over ssh. Typing goes to Claude's tmux pane in the VM.
+import { execFile } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../../shared/api';
-import type { AgentState, SessionSummary } from '../../../../shared/session';
+import type { AgentState, AgentStatus, SessionSummary } from '../../../../shared/session';
+import type { SocketConnection } from '../../api/socket-client';
 import { createHostRuntime, type HostRuntime } from '../../compose';
 import { dataPaths } from '../../config/paths';
 import { Settings } from '../../config/settings';
-import { createSimWorld, provisionBase, type SimWorld } from '../testing/sim-env';
+import { HostProcesses } from '../testing/host-process';
+import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from '../testing/sim-env';
 import { SPOOL_FILE } from './hook-script';
 
 let world: SimWorld;
@@ -135,3 +138,107 @@ describe('agent status from hooks (in-process host)', () => {
     await h.stop(s.id, 'discard', true);
   });
 });
+
+describe('agent status across a host crash, and the CLI (host processes)', () => {
+  it('clave wait returns when the turn ends; after SIGKILL and restart the state is right, nothing re-sent', async () => {
+    const hosts = new HostProcesses(world);
+    try {
+      const first = await hosts.start();
+      const seen: Attention[] = [];
+      first.api.on('session.attention', (a) => seen.push(a));
+      const s = await first.api.call('sessions.start', {
+        projectDir: world.project('attn-crash'),
+        wait: true,
+      });
+      const vm = s.vmName!;
+      const agentOf = async (conn: SocketConnection) =>
+        (await conn.api.call('sessions.get', { id: s.id })).agent;
+      const poll = async (
+        conn: SocketConnection,
+        what: string,
+        ok: (a: AgentStatus) => boolean,
+      ) => {
+        const end = Date.now() + 20_000;
+        for (;;) {
+          const a = await agentOf(conn);
+          if (a && ok(a)) return a;
+          if (Date.now() > end)
+            throw new Error(`timed out waiting for ${what}: ${JSON.stringify(a)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      await poll(first, 'ready', (a) => a.detail === 'ready');
+
+      // clave wait: started while the agent works, it returns with the turn's end.
+      await type(vm, 'run sleep 2');
+      await poll(first, 'working', (a) => a.state === 'working');
+      const t0 = Date.now();
+      const waited = await clave(['wait', s.id, '--until', 'idle', '--timeout', '60']);
+      expect(waited).toMatchObject({ code: 0 });
+      expect(waited.stdout).toMatch(/^idle/);
+      expect((await agentOf(first))?.state).toBe('idle');
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      // Already idle, and a timeout that passes: 124.
+      expect((await clave(['wait', s.id, '--until', 'needs-input', '--timeout', '1'])).code).toBe(
+        124,
+      );
+      // --json carries the agent as {state, since, detail}.
+      const listed = JSON.parse((await clave(['sessions', '--json'])).stdout) as SessionSummary[];
+      expect(listed.find((x) => x.id === s.id)?.agent).toEqual({
+        state: 'idle',
+        since: expect.any(String),
+        detail: expect.any(String),
+      });
+      expect((await clave(['sessions'])).stdout).toMatch(/AGENT[\s\S]*idle/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(seen.filter((a) => a.sessionId === s.id).map((a) => a.state)).toEqual(['idle']);
+
+      // The host dies; the agent finishes a turn meanwhile.
+      await hosts.crash();
+      await type(vm, 'say during the crash');
+      await new Promise((r) => setTimeout(r, 1500));
+      const second = await hosts.start();
+      const again: Attention[] = [];
+      second.api.on('session.attention', (a) => again.push(a));
+      const back = await poll(second, 'the turn during the crash', (a) =>
+        /during the crash/.test(a.detail ?? ''),
+      );
+      expect(back.state).toBe('idle');
+      await type(vm, 'say after the restart');
+      await poll(second, 'the turn after the restart', (a) =>
+        /after the restart/.test(a.detail ?? ''),
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      // What happened while no host ran is told once (if this face listened in time), what
+      // the first host told never again.
+      const told = again.filter((a) => a.sessionId === s.id).map((a) => a.detail);
+      expect(told.filter((d) => /after the restart/.test(d ?? ''))).toHaveLength(1);
+      expect(told.filter((d) => /during the crash/.test(d ?? '')).length).toBeLessThanOrEqual(1);
+      expect(told).toHaveLength(
+        told.filter((d) => /after the restart|during the crash/.test(d ?? '')).length,
+      );
+
+      // An unknown id: non-zero, with the host's what and fix.
+      const unknown = await clave(['wait', 'zzzzzzzz']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/No session zzzzzzzz/);
+
+      await second.api.call('sessions.stop', { id: s.id, onExit: 'discard', force: true });
+      second.end();
+    } finally {
+      await hosts.stopAll();
+    }
+  });
+});
+
+function clave(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(CLAVE_BIN, args, { env: world.env, timeout: 90_000 }, (error, stdout, stderr) =>
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+        stdout,
+        stderr,
+      }),
+    );
+  });
+}
