@@ -2,6 +2,7 @@
 // simulated VM host (so absolute times say little; ratios say what Clave adds).
 //   1. Session start: Clave's whole pipeline vs the bare minimum (clone, run, IP, ssh).
 //   2. Terminal output: a flood through Clave's terminal stream with acks vs a plain ssh exec.
+//   3. The agent's voice (hooks → faces), in absolute figures against targets (bench-attention.ts).
 import { performance } from 'node:perf_hooks';
 import type { Client } from '../electron/core/api/dispatch';
 import { createHostRuntime } from '../electron/core/compose';
@@ -10,6 +11,7 @@ import { Settings } from '../electron/core/config/settings';
 import { connectSsh } from '../electron/core/host/ssh';
 import { Tart } from '../electron/core/host/tart';
 import { createSimWorld, provisionBase } from '../electron/core/session/testing/sim-env';
+import { benchAttention } from './bench-attention';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FLOOD_BYTES = 8 * 1024 * 1024;
@@ -99,6 +101,7 @@ try {
     if (received < n) throw new Error(`terminal lost output: ${received} of ${n}`);
   }
   await ssh.close();
+  const attention = await benchAttention(runtime, s);
   await runtime.host.stop(s.id, 'discard');
   await runtime.shutdown();
 
@@ -116,6 +119,8 @@ try {
       `${what.padEnd(34)} baseline ${ms(base).padStart(8)}  clave ${ms(ours).padStart(8)}  ratio ${(ours / base).toFixed(2)}`,
     );
   }
+  console.log('\nthe agent’s status from its hooks');
+  for (const line of attention) console.log(line);
 } finally {
   await world.cleanup();
 }

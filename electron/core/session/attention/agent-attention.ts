@@ -114,13 +114,21 @@ export class AgentAttention {
     let view: AgentView = r.agent
       ? { status: r.agent, claudeSessionId: r.claudeSessionId, unread: r.unread }
       : startingView(new Date());
-    // Each change is told, in order (a batch may hold a whole turn), after the one write.
+    // Told after the one write, in order: every change of state (a batch may hold a whole
+    // turn), and the last detail; a burst of tool calls is not a burst of updates.
     const told: { view: AgentView; attention: boolean }[] = [];
+    let lastChange: AgentView | null = null;
     for (const e of events) {
       const step = applyEvent(view, e);
+      if (step.changed) {
+        if (step.view.status.state !== view.status.state)
+          told.push({ view: step.view, attention: step.attention });
+        lastChange = step.view;
+      }
       view = step.view;
-      if (step.changed) told.push({ view, attention: step.attention });
     }
+    if (lastChange && told.at(-1)?.view !== lastChange)
+      told.push({ view: lastChange, attention: false });
     if (!told.length && extra.spoolOffset === undefined) return;
     // One write: the status and how far the spool was read stand or fall together.
     const written = this.deps.sessions.update(this.id, {
