@@ -164,6 +164,11 @@ describe('the agent state machine', () => {
     const r = run([ev('Stop', { last_assistant_message: 'ä'.repeat(500) })], started());
     expect(r.view.status.since).toBe(new Date(clock).toISOString());
     expect([...r.view.status.detail!]).toHaveLength(200);
+    const esc = run(
+      [ev('Notification', { notification_type: 'idle_prompt', message: 'a\u001b[2Jb\tc' })],
+      started(),
+    );
+    expect(esc.view.status.detail).toBe('a [2Jb c');
   });
 
   it('summarises a tool by what it works on', () => {

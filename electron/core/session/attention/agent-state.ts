@@ -2,6 +2,7 @@
 // function from what is known and one event to what is known next, and whether the person
 // should hear of it.
 import type { AgentState, AgentStatus } from '../../../../shared/session';
+import { CONTROL_CHARS } from '../../../../shared/text';
 import type { HookPayload, SpoolEvent } from './spool-line';
 
 export interface AgentView {
@@ -145,8 +146,10 @@ function firstLine(s: string | undefined): string | null {
   return line ? line : null;
 }
 
+/** A detail is printed by faces (a terminal too): no control characters, a bounded length. */
 function clip(s: string | null): string | null {
   if (s === null) return null;
-  const chars = [...s];
-  return chars.length > MAX_DETAIL ? `${chars.slice(0, MAX_DETAIL - 1).join('')}…` : s;
+  const clean = s.replace(new RegExp(CONTROL_CHARS.source, 'g'), ' ');
+  const chars = [...clean];
+  return chars.length > MAX_DETAIL ? `${chars.slice(0, MAX_DETAIL - 1).join('')}…` : clean;
 }
