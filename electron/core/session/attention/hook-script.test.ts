@@ -84,7 +84,10 @@ describe('the hook script', () => {
     expect((await fire('PostToolUse', huge)).code).toBe(0);
     const exact = JSON.stringify({ message: 'y'.repeat(MAX_PAYLOAD_BYTES - 20) });
     await fire('Notification', exact);
+    // The bound is in bytes: 80 000 bytes in 40 000 characters are over it.
+    await fire('Stop', JSON.stringify({ last_assistant_message: 'ü'.repeat(40_000) }));
     const lines = spoolLines().map((l) => JSON.parse(l));
+    expect(lines[3]).toMatchObject({ hook: 'Stop', data: null, truncated: true });
     expect(lines[0]).toMatchObject({ hook: 'Stop', data: null });
     expect(lines[1]).toMatchObject({ hook: 'PostToolUse', data: null, truncated: true });
     expect(lines[2].data.message).toHaveLength(MAX_PAYLOAD_BYTES - 20);

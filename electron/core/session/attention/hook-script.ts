@@ -54,9 +54,10 @@ export function claveHooks(): ClaveHooks {
 }
 
 /**
- * The script. stdin is read up to the bound (and the rest drained, so Claude never writes into a
- * closed pipe); newlines are stripped (JSON has none inside strings, so the line stays valid);
- * the append happens under flock so parallel hooks never interleave their lines.
+ * The script. stdin is read up to the bound (the rest drained, so Claude never writes into a
+ * closed pipe); line breaks are stripped (JSON has none inside strings, so the line stays valid);
+ * the append happens under flock so parallel hooks never interleave their lines. Few processes
+ * (head, date, flock): each costs milliseconds, and Claude waits for the hook.
  */
 export function hookScript(): string {
   const limit = MAX_PAYLOAD_BYTES;
@@ -65,28 +66,28 @@ export function hookScript(): string {
 # Always exits 0 and prints nothing: its output would reach Claude's context.
 umask 077
 exec >/dev/null 2>&1
-case "$1" in ''|*[!A-Za-z]*) cat >/dev/null; exit 0 ;; esac
+# Bytes, not characters: the bound is in bytes.
+LC_ALL=C
+export LC_ALL
+case "$1" in ''|*[!A-Za-z]*) cat; exit 0 ;; esac
 dir="$HOME/.clave"
-mkdir -p "$dir" || exit 0
-tmp=$(mktemp "$dir/.hook.XXXXXX") || { cat >/dev/null; exit 0; }
-trap 'rm -f "$tmp"' EXIT
-head -c ${limit + 1} >"$tmp"
-cat >/dev/null
+[ -d "$dir" ] || mkdir -p "$dir" || { cat; exit 0; }
+data=$(head -c ${limit + 1}; printf x)
+data=\${data%x}
 ts=$(date +%s%3N)
-size=$(wc -c <"$tmp")
+if [ \${#data} -gt ${limit} ]; then
+  cat
+  data='null,"truncated":true'
+else
+  # A line break would split the line (a CR is JSON whitespace: harmless).
+  nl='
+'
+  case "$data" in *"$nl"*) data=$(printf '%s' "$data" | tr -d '\\n') ;; esac
+  [ -n "$data" ] || data=null
+fi
 {
   command -v flock >/dev/null && flock 9
-  {
-    printf '{"ts":%s,"hook":"%s","data":' "$ts" "$1"
-    if [ "$size" -gt ${limit} ]; then
-      printf 'null,"truncated":true'
-    elif [ "$size" -gt 0 ]; then
-      tr -d '\\r\\n' <"$tmp"
-    else
-      printf 'null'
-    fi
-    printf '}\\n'
-  } >>"$dir/events.jsonl"
+  printf '{"ts":%s,"hook":"%s","data":%s}\\n' "$ts" "$1" "$data" >>"$dir/events.jsonl"
 } 9>>"$dir/events.lock"
 exit 0
 `;
