@@ -112,6 +112,13 @@ describe('agent status from hooks (in-process host)', () => {
     await until('idle after truncation', () => attentionOf('idle').length === 3);
     expect(h.spoolCounters(s.id)!.resets).toBeGreaterThan(resetsBefore);
 
+    // The agent deletes it: re-created, followed again.
+    await inVm(vm, `rm "$HOME"/${SPOOL_FILE}`);
+    await until('re-created', () => h.spoolCounters(s.id)!.resets > resetsBefore + 1, 10_000);
+    await type(vm, 'say after the deletion');
+    await until('idle after deletion', () => attentionOf('idle').length === 4);
+    expect(agent()?.detail).toMatch(/after the deletion/);
+
     // sshd dies and comes back: the follower resumes on the new connection, nothing twice.
     const seen = attention.length;
     await world.tart('exec', vm, 'sudo', 'pkill', '-x', 'sshd');
@@ -119,7 +126,7 @@ describe('agent status from hooks (in-process host)', () => {
     await type(vm, 'say while disconnected');
     await new Promise((r) => setTimeout(r, 500));
     await world.tart('exec', vm, 'sudo', '/usr/sbin/sshd', '-f', '/etc/ssh/sshd_config');
-    await until('idle after reconnect', () => attentionOf('idle').length === 4, 40_000);
+    await until('idle after reconnect', () => attentionOf('idle').length === 5, 40_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(attention.slice(seen).map((a) => a.state)).toEqual(['idle']);
 
@@ -216,6 +223,14 @@ describe('agent status across a host crash, and the CLI (host processes)', () =>
       expect(told.filter((d) => /during the crash/.test(d ?? '')).length).toBeLessThanOrEqual(1);
       expect(told).toHaveLength(
         told.filter((d) => /after the restart|during the crash/.test(d ?? '')).length,
+      );
+
+      // A face that showed the session marks it seen, through the API.
+      expect((await second.api.call('sessions.get', { id: s.id })).unread).toBe(true);
+      expect(await second.api.call('sessions.markSeen', { id: s.id })).toBeNull();
+      expect((await second.api.call('sessions.get', { id: s.id })).unread).toBe(false);
+      await expect(second.api.call('sessions.markSeen', { id: 'zzzzzzzz' })).rejects.toThrow(
+        /No session zzzzzzzz/,
       );
 
       // An unknown id: non-zero, with the host's what and fix.

@@ -72,16 +72,18 @@ export LC_ALL
 case "$1" in ''|*[!A-Za-z]*) cat; exit 0 ;; esac
 dir="$HOME/.clave"
 [ -d "$dir" ] || mkdir -p "$dir" || { cat; exit 0; }
-data=$(head -c ${limit + 1}; printf x)
+nl='
+'
+# One subshell for the time and the payload (each process costs milliseconds).
+data=$(date +%s%3N; head -c ${limit + 1}; printf x)
+ts=\${data%%"$nl"*}
+data=\${data#*"$nl"}
 data=\${data%x}
-ts=$(date +%s%3N)
 if [ \${#data} -gt ${limit} ]; then
   cat
   data='null,"truncated":true'
 else
   # A line break would split the line (a CR is JSON whitespace: harmless).
-  nl='
-'
   case "$data" in *"$nl"*) data=$(printf '%s' "$data" | tr -d '\\n') ;; esac
   [ -n "$data" ] || data=null
 fi
