@@ -16,6 +16,7 @@ export type Command =
   | { name: 'diff'; id: string; stat: boolean; paths: string[] }
   | { name: 'log'; id: string; json: boolean }
   | { name: 'resume'; id: string; detach: boolean; json: boolean }
+  | { name: 'wait'; id: string; until: WaitUntil; timeoutSeconds: number | null }
   | { name: 'stop'; id: string; onExit?: OnExit; force: boolean }
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
@@ -26,6 +27,10 @@ export type Command =
   | { name: 'serve' }
   | { name: 'help'; text: string }
   | { name: 'version' };
+
+/** What `clave wait` waits for; `stops` = the agent no longer works (any of the others, or error). */
+export const WaitUntil = z.enum(['stops', 'idle', 'needs-input', 'exited']);
+export type WaitUntil = z.infer<typeof WaitUntil>;
 
 // The values, checked at the edge. Messages are the line the person reads.
 const onExit = z
@@ -45,6 +50,21 @@ const commitMessage = z
   .string()
   .max(20_000, 'the message is at most 20000 characters')
   .refine((m) => m.trim() !== '', 'the squash message cannot be empty');
+const waitUntil = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || ['idle', 'needs-input', 'exited'].includes(v), {
+    error: (iss) => `--until must be idle, needs-input or exited (got "${String(iss.input)}")`,
+  })
+  .transform((v) => WaitUntil.parse(v ?? 'stops'));
+
+const timeoutSeconds = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || (/^\d+(\.\d+)?$/.test(v) && Number(v) <= 7 * 86_400), {
+    error: (iss) => `--timeout must be a number of seconds (got "${String(iss.input)}")`,
+  })
+  .transform((v) => (v === undefined ? null : Number(v)));
 
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
@@ -68,6 +88,8 @@ interface Flags {
   squash?: boolean;
   message?: string;
   stat?: boolean;
+  until?: string;
+  timeout?: string;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -87,6 +109,11 @@ const FLAGS = {
   squash: ['--squash', 'with --on-exit=merge: one commit on the base branch, not a merge commit'],
   message: ['-m, --message <msg>', "the squash commit's message (default: the session's commits)"],
   stat: ['--stat', 'a summary per file (as git diff --stat)'],
+  until: [
+    '--until <state>',
+    'idle, needs-input or exited (default: until the agent stops working)',
+  ],
+  timeout: ['--timeout <seconds>', 'give up after this long (exit 124)'],
 } as const;
 
 /**
@@ -178,6 +205,16 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
   add('attach', "attach to a session's Claude (detach: Ctrl-b d)")
     .argument('<id>', 'the session id')
     .action((id: string) => done({ name: 'attach', id: valid(sessionId, id) }));
+  add('wait', "wait for a session's agent to reach a state", ['until', 'timeout'])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({
+        name: 'wait',
+        id: valid(sessionId, id),
+        until: valid(waitUntil, f.until),
+        timeoutSeconds: valid(timeoutSeconds, f.timeout),
+      }),
+    );
   add('resume', 'resume a kept session: a new VM on its copy, Claude back in its conversation', [
     'detach',
     'json',

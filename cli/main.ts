@@ -122,12 +122,13 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         s.id,
         s.projectName,
         s.state,
+        agentColumn(s),
         s.branch ?? '-',
         s.vmName ?? '-',
         s.url ?? '-',
         ago(s.startedAt),
       ]);
-      printTable(['ID', 'PROJECT', 'STATE', 'BRANCH', 'VM', 'URL', 'STARTED'], rows);
+      printTable(['ID', 'PROJECT', 'STATE', 'AGENT', 'BRANCH', 'VM', 'URL', 'STARTED'], rows);
       for (const line of keptLines(list)) process.stdout.write(line + '\n');
       return 0;
     }
@@ -148,6 +149,16 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         command: cmd.argv,
       });
       return code ?? noExitStatus(cmd.id);
+    }
+    case 'wait': {
+      const { waitCommand } = await import('./wait');
+      return waitCommand(api, cmd, {
+        done: (s) =>
+          process.stdout.write(
+            `${s.agent?.state ?? s.state}${s.agent?.detail ? `: ${s.agent.detail}` : ''}\n`,
+          ),
+        problem: (p) => process.stderr.write(`clave: ${formatProblemLines(p).join('\n')}\n`),
+      });
     }
     case 'stop':
       return stopWithDecision(api, cmd.id, cmd.onExit, cmd.force, {
@@ -359,6 +370,13 @@ function printTable(head: string[], rows: string[][]) {
         .join('  ')
         .trimEnd() + '\n',
     );
+}
+
+/** The agent's state, marked when it waits for the person; how long it has been so. */
+function agentColumn(s: SessionSummary): string {
+  if (!s.agent) return '-';
+  const mark = s.agent.state === 'needs-input' ? '! ' : '';
+  return `${mark}${s.agent.state} ${ago(s.agent.since).replace(' ago', '')}${s.unread ? ' •' : ''}`;
 }
 
 function ago(iso: string): string {

@@ -4,6 +4,7 @@
 //   2. Terminal output: a flood through Clave's terminal stream with acks vs a plain ssh exec.
 //   3. Changes: a write in a running session's copy → changes.updated, and changes.get / diff on
 //      a generated 50k-file repository (scripts/bench-changes.ts).
+//   3. The agent's voice (hooks → faces), in absolute figures against targets (bench-attention.ts).
 import { performance } from 'node:perf_hooks';
 import type { Client } from '../electron/core/api/dispatch';
 import { createHostRuntime } from '../electron/core/compose';
@@ -13,6 +14,7 @@ import { connectSsh } from '../electron/core/host/ssh';
 import { Tart } from '../electron/core/host/tart';
 import { createSimWorld, provisionBase } from '../electron/core/session/testing/sim-env';
 import { benchLive, benchSize } from './bench-changes';
+import { benchAttention } from './bench-attention';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FLOOD_BYTES = 8 * 1024 * 1024;
@@ -107,6 +109,7 @@ try {
   const live = await benchLive(s.worktreeDir!, ROUNDS, (client, on) =>
     runtime.dispatch({ method: 'changes.watch', params: { id: s.id, on } }, client),
   );
+  const attention = await benchAttention(runtime, s);
   await runtime.host.stop(s.id, 'discard', true);
   await runtime.shutdown();
   const size = await benchSize(ROUNDS);
@@ -127,6 +130,8 @@ try {
       `${what.padEnd(44)} baseline ${ms(base).padStart(8)}  clave ${ms(ours).padStart(8)}  ratio ${(ours / base).toFixed(2)}`,
     );
   }
+  console.log('\nthe agent’s status from its hooks');
+  for (const line of attention) console.log(line);
 } finally {
   await world.cleanup();
 }

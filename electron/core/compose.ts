@@ -129,6 +129,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   host.on('session.updated', (s) => clients.send('session.updated', s));
   host.on('session.progress', (p) => clients.send('session.progress', p));
   host.on('session.agentExited', (p) => clients.send('session.agentExited', p));
+  host.on('session.attention', (p) => clients.send('session.attention', p));
   settings.onChange(() => clients.send('settings.changed', settings.view()));
 
   const provisions = new ProvisionRuns(async (request, signal) =>

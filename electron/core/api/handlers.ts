@@ -59,6 +59,6 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'changes.stat': ({ id, paths, width }) => s.sessions.changes.stat(id, paths ?? [], width ?? 80),
     'changes.watch': ({ id, on }, client) => (s.sessions.changeWatchers.set(client, id, on), null),
     // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
-    'sessions.markSeen': () => notBuilt(),
+    'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
   };
 }

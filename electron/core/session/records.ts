@@ -111,9 +111,12 @@ export class SessionRecords {
     const r = this.deps.sessions.get(id);
     if (!r) return;
     const work = await hasUnmergedWork(this.deps.git, r).catch(() => true);
+    // No agent runs for a kept session (its Claude session id stays, for resume).
     this.deps.sessions.transition(id, 'kept', {
       hasUnmergedWork: work,
       error: problem,
+      agent: null,
+      unread: false,
       ...NO_VM,
     });
     this.publish(id);

@@ -3,7 +3,7 @@
 // outlived a previous host. Faces (app, CLI, browser) reach it through the API.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import type { StopResult, CleanupReport, ExitInfo } from '../../../shared/api';
+import type { StopResult, CleanupReport, EventPayload, ExitInfo } from '../../../shared/api';
 import type { OnExit, PipelineEvent, Problem, SessionSummary } from '../../../shared/session';
 import type { Client } from '../api/dispatch';
 import type { Settings } from '../config/settings';
@@ -11,6 +11,8 @@ import { toSummary, type SessionRecord } from '../store/sessions-repository';
 import { AgentWatcher } from './agent-watcher';
 import { SessionChanges, type ChangeTarget } from './changes/session-changes';
 import { ChangesWatchers } from './changes/watchers';
+import { AgentAttention } from './attention/agent-attention';
+import type { SpoolCounters } from './attention/spool-follower';
 import { cleanup } from './cleanup/cleanup';
 import { reconcile, type Reconciled } from './cleanup/reconcile';
 import type { SessionContext } from './context';
@@ -40,6 +42,7 @@ export interface HostEvents {
   'session.updated': [SessionSummary];
   'session.progress': [{ sessionId: string; event: PipelineEvent }];
   'session.agentExited': [{ sessionId: string }];
+  'session.attention': [EventPayload<'session.attention'>];
 }
 
 interface Live {
@@ -52,6 +55,8 @@ interface Live {
   /** Re-makes the ssh connection when it drops while the session runs. */
   keeper?: ConnectionKeeper;
   agent?: AgentWatcher;
+  /** The agent's status from its hooks. */
+  attention?: AgentAttention;
 }
 
 export class UnknownSessionError extends StepAbort {
@@ -300,15 +305,30 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return openTerminal(this.terminals, client, running ? live.ctx.live.ssh : null, live, p);
   }
 
-  /** A running session: watch its agent, and keep its connection. */
+  /** A running session: watch its agent, follow its hooks, and keep its connection. */
   private watch(live: Live): void {
     const { ctx } = live;
     const isStopping = () => Boolean(live.stopping) || this.live.get(ctx.id) !== live;
+    const attention = new AgentAttention(
+      ctx.id,
+      {
+        sessions: this.deps.sessions,
+        updated: (summary) => this.emit('session.updated', summary),
+        attention: (e) => this.emit('session.attention', e),
+        log: (line) => console.warn(`clave: ${line}`),
+      },
+      live.abort.signal,
+    );
+    live.attention = attention;
     live.agent = new AgentWatcher(ctx.live, {
       isStopping,
-      exited: () => this.emit('session.agentExited', { sessionId: ctx.id }),
+      exited: () => {
+        attention.tmuxGone();
+        this.emit('session.agentExited', { sessionId: ctx.id });
+      },
     });
     live.agent.watch();
+    if (ctx.live.ssh) attention.follow(ctx.live.ssh);
     live.keeper = new ConnectionKeeper({
       ctx,
       signal: live.abort.signal,
@@ -317,8 +337,28 @@ export class SessionHost extends EventEmitter<HostEvents> {
       vmRunning: async () =>
         (await this.deps.vms.list()).some((v) => v.name === ctx.state.vmName && v.running),
       notice: (text) => this.terminals.notice(ctx.id, text),
-      onReconnected: () => live.agent?.watch(),
+      onReconnected: () => {
+        live.agent?.watch();
+        if (ctx.live.ssh) attention.follow(ctx.live.ssh);
+      },
     });
+  }
+
+  /** A face showed the session to the person: its unread mark goes. */
+  markSeen(id: string): void {
+    const r = this.deps.sessions.get(id);
+    if (!r) {
+      if (this.live.has(id)) return; // not saved yet: nothing to be unread
+      throw new UnknownSessionError(id);
+    }
+    if (!r.unread) return;
+    this.deps.sessions.update(id, { unread: false });
+    this.records.publish(id);
+  }
+
+  /** What following a session's hook spool saw (for the log and tests); null when not followed. */
+  spoolCounters(id: string): SpoolCounters | null {
+    return this.live.get(id)?.attention?.counters() ?? null;
   }
 
   /** Sessions this host did not start (a previous host crashed): re-attach or tear down. */

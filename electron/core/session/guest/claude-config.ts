@@ -3,6 +3,7 @@
 // 0600 env file that the launch script sources — never on a command line.
 import { command, quote } from '../../host/shell-quote';
 import { PROJECT_DIR } from '../../vm/guest';
+import { claveHooks } from '../attention/hook-script';
 
 export { PROJECT_DIR };
 export const TMUX_SESSION = 'claude';
@@ -38,6 +39,8 @@ export function claudeSettingsJson(env: Readonly<Record<string, string>> = {}): 
       {
         skipDangerousModePermissionPrompt: true,
         permissions: { skipDangerousModePermissionPrompt: true },
+        // The agent's status reaches Clave only through these (attention/hook-script.ts).
+        hooks: claveHooks(),
         ...(Object.keys(env).length ? { env } : {}),
       },
       null,

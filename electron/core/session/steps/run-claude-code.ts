@@ -14,6 +14,7 @@ import {
   launchScript,
   startTmuxCommand,
 } from '../guest/claude-config';
+import { HOOK_SCRIPT, hookScript } from '../attention/hook-script';
 
 export const runClaudeCode: Step<SessionContext> = {
   name: 'run-claude-code',
@@ -28,6 +29,8 @@ export const runClaudeCode: Step<SessionContext> = {
     const resume = ctx.resumeConversation ? ['--resume', ctx.resumeConversation] : [];
     await ssh.writeFile(`~/${LAUNCH_SCRIPT}`, launchScript(resume), { mode: 0o700 });
     await ssh.writeFile('~/.claude.json', claudeJson(auth), { mode: 0o600 });
+    // The hook before the settings that name it: Claude never runs a missing script.
+    await ssh.writeFile(`~/${HOOK_SCRIPT}`, hookScript(), { mode: 0o700 });
     await ssh.writeFile('~/.claude/settings.json', claudeSettingsJson(), { mode: 0o600 });
     progress.hint('starting tmux');
     await ssh.run(startTmuxCommand(), 'Could not start Claude Code in tmux', {

@@ -1,0 +1,96 @@
+// `npm run bench`, part 3: the agent's voice. On a running session of the simulated host:
+//   a. hook fired in the VM → session.updated at a face (latency by the hook's own timestamp:
+//      the sim's VMs share the host's clock), p50/p99;
+//   b. what one hook call costs inside the VM;
+//   c. the host's memory while it follows a 100k-line spool, and how long it takes.
+import type { Client } from '../electron/core/api/dispatch';
+import type { HostRuntime } from '../electron/core/compose';
+import { connectSsh } from '../electron/core/host/ssh';
+import { HOOK_SCRIPT, SPOOL_FILE } from '../electron/core/session/attention/hook-script';
+import type { SessionSummary } from '../shared/session';
+
+const TURNS = 30; // two state changes each: 60 events
+const HOOK_CALLS = 100;
+const SPOOL_LINES = 100_000;
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+
+export async function benchAttention(runtime: HostRuntime, s: SessionSummary): Promise<string[]> {
+  const ssh = await connectSsh({ host: s.vmIp!, password: 'admin', deadlineMs: 30_000 });
+  const lines: string[] = [];
+  try {
+    // a. Latency: each hook call below is a change of state (working ↔ idle).
+    const latencies: number[] = [];
+    const face: Client = {
+      id: 'bench-attention',
+      send: (event, payload) => {
+        const u = payload as SessionSummary;
+        if (event !== 'session.updated' || u.id !== s.id || !u.agent) return;
+        if (u.agent.state === 'working' || u.agent.state === 'idle')
+          latencies.push(Date.now() - Date.parse(u.agent.since));
+      },
+      onClose: () => {},
+    };
+    const off = runtime.clients.add(face);
+    const hook = `"$HOME"/${HOOK_SCRIPT}`;
+    await ssh.run(
+      `for i in $(seq ${TURNS}); do echo '{"prompt":"x"}' | ${hook} UserPromptSubmit; sleep 0.05; ` +
+        `echo '{"last_assistant_message":"done"}' | ${hook} Stop; sleep 0.05; done`,
+      'fire hooks',
+      { timeoutMs: 120_000 },
+    );
+    for (let i = 0; i < 50 && latencies.length < TURNS * 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    off();
+    lines.push(
+      `hook → session.updated at a face: ${latencies.length} events, p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms (target p99 ≤ 300 ms)`,
+    );
+
+    // b. One hook call, with a 2 KiB PostToolUse payload, as Claude runs it (through sh).
+    const payload = JSON.stringify({
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Edit',
+      tool_input: { file_path: '/srv/project/app/Models/User.php', new_string: 'x'.repeat(2000) },
+    });
+    const r = await ssh.run(
+      `printf %s '${payload}' > /tmp/p.json; s=$(date +%s%N); for i in $(seq ${HOOK_CALLS}); do ` +
+        `sh -c '${hook} PostToolUse' < /tmp/p.json; done; e=$(date +%s%N); echo $(( (e - s) / ${HOOK_CALLS} / 1000 ))`,
+      'time the hook',
+      { timeoutMs: 120_000 },
+    );
+    lines.push(
+      `one hook call in the VM: ${(Number(r.stdout.trim()) / 1000).toFixed(1)} ms (target ≤ 20 ms)`,
+    );
+
+    // c. A 100k-line spool appended at once; the host follows it to the end.
+    const before = runtime.host.spoolCounters(s.id)!.events;
+    const baseRss = process.memoryUsage().rss;
+    let peakRss = baseRss;
+    let peakHeap = process.memoryUsage().heapUsed;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 50);
+    const t0 = Date.now();
+    await ssh.run(
+      `awk 'BEGIN { for (i = 0; i < ${SPOOL_LINES}; i++) printf "{\\"ts\\":%d,\\"hook\\":\\"PostToolUse\\",\\"data\\":{\\"tool_name\\":\\"Edit\\",\\"cwd\\":\\"/srv/project\\",\\"tool_input\\":{\\"file_path\\":\\"/srv/project/app/f%d.php\\"}}}\\n", 1700000000000 + i, i }' >> "$HOME"/${SPOOL_FILE}`,
+      'write the spool',
+      { timeoutMs: 120_000 },
+    );
+    const deadline = Date.now() + 300_000;
+    while (runtime.host.spoolCounters(s.id)!.events - before < SPOOL_LINES && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    clearInterval(sampler);
+    const followed = runtime.host.spoolCounters(s.id)!.events - before;
+    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+    lines.push(
+      `following a ${SPOOL_LINES / 1000}k-line spool: ${followed} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+        `host RSS ${mb(baseRss)} → peak ${mb(peakRss)} (+${mb(peakRss - baseRss)}), heap peak ${mb(peakHeap)}`,
+    );
+  } finally {
+    await ssh.close();
+  }
+  return lines;
+}
