@@ -11,6 +11,7 @@ import { createHostRuntime, type HostRuntime } from './core/compose';
 import { probeLocalNetwork } from './core/host/net-probe';
 import { FileSecretStore } from './core/host/secret-store';
 import { appPage } from './shell/app-page';
+import { notifyAttention, type AttentionNotifier } from './shell/attention-notifications';
 import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveDesktopIpc, serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
@@ -34,6 +35,7 @@ const page = appPage({
 let mainWindow: Electron.BrowserWindow | undefined;
 let runtime: HostRuntime | undefined;
 let tray: TrayController | undefined;
+let notifier: AttentionNotifier | undefined;
 
 function iconsDir(): string {
   return app.isPackaged
@@ -114,7 +116,23 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       provision: runProvision,
       changed: () => tray?.render(),
     });
-    serveDesktopIpc(trusted, { openSettingsFile: () => actions.openSettingsFile() });
+    // The session the window shows (the renderer says which), for "not the one you look at".
+    let shownSession: string | null = null;
+    const windowFocused = () =>
+      !!mainWindow && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused();
+    notifier = notifyAttention({
+      api: local.api,
+      settings: () => rt.settings.current().notifications,
+      onScreen: (id) => windowFocused() && shownSession === id,
+      focusSession: (id) => focusSession(windowNow(), id),
+    });
+    serveDesktopIpc(trusted, {
+      openSettingsFile: () => actions.openSettingsFile(),
+      showingSession: (id) => {
+        shownSession = id;
+        if (id && windowFocused()) notifier?.withdraw(id);
+      },
+    });
     tray = createTray({
       iconPath: path.join(iconsDir(), 'trayTemplate.png'),
       api: local.api,
@@ -159,6 +177,7 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
     event.preventDefault();
     quitting = true;
     tray?.destroy();
+    notifier?.dispose();
     void runtime.shutdown().finally(() => app.exit(0));
   });
 

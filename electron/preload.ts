@@ -1,6 +1,7 @@
 // Exposes the shared API as window.clave, and desktop helpers as window.claveDesktop: the real
 // path of a dropped folder (webUtils), the tray's "show this session" and "show the settings",
-// and opening settings.json. Nothing else crosses into the page.
+// opening settings.json, and telling main which session the window shows. Nothing else crosses
+// into the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
@@ -38,6 +39,8 @@ const desktop = {
     return () => ipcRenderer.removeListener(DesktopChannel.showSettings, handler);
   },
   openSettingsFile: (): void => void ipcRenderer.invoke(DesktopChannel.openSettingsFile),
+  showingSession: (sessionId: string | null): void =>
+    void ipcRenderer.invoke(DesktopChannel.showingSession, sessionId),
 };
 
 contextBridge.exposeInMainWorld('clave', api);

@@ -1,8 +1,11 @@
 // IPC the window needs beyond the session API, and only in the app: the tray asking the window
-// to show a session ("Open Terminal") or its settings (main → renderer), and the settings
-// screen's "Open settings.json" (renderer → main, no arguments). Nothing here reaches the host.
+// to show a session ("Open Terminal") or its settings (main → renderer), the settings screen's
+// "Open settings.json" (renderer → main, no arguments), and which session the window shows
+// (renderer → main: no notification for the session the person looks at). Nothing here reaches
+// the host.
 export const DesktopChannel = {
   focusSession: 'clave:focus-session',
   showSettings: 'clave:show-settings',
   openSettingsFile: 'clave:open-settings-file',
+  showingSession: 'clave:showing-session',
 } as const;

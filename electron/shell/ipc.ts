@@ -2,7 +2,7 @@
 // Replies are envelopes, so a refusal reaches the window as the host's whole Problem
 // (what / why / fix) instead of Electron's flattened error message.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { Problem } from '../../shared/session';
+import { SessionId, type Problem } from '../../shared/session';
 import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
@@ -51,15 +51,24 @@ export function serveIpc(
   return () => ipcMain.removeHandler(IpcChannel.invoke);
 }
 
-/** The window's desktop requests (no arguments, no host): only from the trusted window. */
+/** The window's desktop requests (no host behind them): only from the trusted window. */
 export function serveDesktopIpc(
   isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
-  handlers: { openSettingsFile(): void },
+  handlers: { openSettingsFile(): void; showingSession(id: string | null): void },
 ) {
   ipcMain.handle(DesktopChannel.openSettingsFile, (event) => {
     if (!isTrustedSender(event)) return false;
     handlers.openSettingsFile();
     return true;
   });
-  return () => ipcMain.removeHandler(DesktopChannel.openSettingsFile);
+  ipcMain.handle(DesktopChannel.showingSession, (event, id: unknown) => {
+    const parsed = SessionId.nullable().safeParse(id);
+    if (!isTrustedSender(event) || !parsed.success) return false;
+    handlers.showingSession(parsed.data);
+    return true;
+  });
+  return () => {
+    ipcMain.removeHandler(DesktopChannel.openSettingsFile);
+    ipcMain.removeHandler(DesktopChannel.showingSession);
+  };
 }
