@@ -13,6 +13,8 @@ declare global {
       onShowSettings(listener: () => void): () => void;
       /** Opens settings.json in the default editor (the file itself, for what the form lacks). */
       openSettingsFile(): void;
+      /** Which session the window shows (null: none): main notifies about the others. */
+      showingSession(sessionId: string | null): void;
     };
     /** Read-only view of the open terminals' text, for end-to-end tests and debugging. */
     __clave?: TerminalProbe;

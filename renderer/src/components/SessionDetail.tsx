@@ -5,6 +5,8 @@ import type { SessionSummary } from '../../../shared/session';
 import type { ConnectionStatus } from '../api/connection';
 import { displayUrl, formatDuration, formatElapsed } from '../format';
 import type { SessionStore, SessionTabs, SessionView } from '../store/sessions';
+import { AgentBadge, liveAgent } from './AgentBadge';
+import { McpTunnels } from './McpTunnels';
 import { ProblemBox } from './ProblemBox';
 import { Progress } from './Progress';
 import { StateBadge } from './StateBadge';
@@ -64,6 +66,7 @@ export function SessionDetail({
   visible,
   searchOpen,
   now,
+  onAgentOutput,
 }: {
   api: ClaveApi;
   store: SessionStore;
@@ -73,8 +76,10 @@ export function SessionDetail({
   visible: boolean;
   searchOpen: boolean;
   now: number;
+  onAgentOutput?(): void;
 }) {
   const s = view.summary;
+  const agent = liveAgent(view);
   const running = view.state === 'running';
   const started = view.pipelines.length > 0 && view.pipelines.every((p) => p.ms !== null);
   const totalMs = view.pipelines.reduce((a, p) => a + (p.ms ?? 0), 0);
@@ -90,6 +95,7 @@ export function SessionDetail({
         <div className="session-title">
           <h2>{view.projectName || 'New session'}</h2>
           <StateBadge state={view.state} />
+          {agent && <AgentBadge agent={agent} now={now} />}
           <span className="session-branch" title={s?.worktreeDir ?? undefined}>
             {s?.branch ? (
               <>
@@ -122,7 +128,13 @@ export function SessionDetail({
           )}
         </div>
       </header>
+      {agent?.detail && (
+        <p className={`agent-detail agent-${agent.state}`} role="status" aria-label="Agent">
+          {agent.detail}
+        </p>
+      )}
       {s?.urlNote && running && <p className="url-note">{s.urlNote}</p>}
+      {s && running && <McpTunnels tunnels={s.mcpTunnels} />}
       {view.state === 'kept' && s && <KeptNote summary={s} />}
 
       {view.failure && (
@@ -169,6 +181,7 @@ export function SessionDetail({
           visible={visible}
           searchOpen={searchOpen}
           running={running}
+          {...(onAgentOutput ? { onAgentOutput } : {})}
         />
       )}
     </article>

@@ -126,6 +126,7 @@ describe('SettingsScreen', () => {
       onFocusSession: () => () => {},
       onShowSettings: () => () => {},
       openSettingsFile: () => void opened.push('open'),
+      showingSession: () => {},
     };
     try {
       const screen = await render(<SettingsScreen api={api} onClose={() => {}} />);
