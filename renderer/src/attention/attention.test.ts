@@ -281,13 +281,13 @@ describe('the browser notifier', () => {
       constructor(title: string, options: NotificationOptions) {
         this.entry = { title, options, closed: false };
         made.push(this.entry);
-        last = this;
+        Recording.instances.push(this);
       }
+      static instances: Recording[] = [];
       close() {
         this.entry.closed = true;
       }
     }
-    let last: Recording | null = null;
     const n = browserNotifier(Recording as never);
     let clicks = 0;
     n.show({ title: 't', body: 'b', tag: 'clave-x' }, () => void clicks++);
@@ -295,7 +295,7 @@ describe('the browser notifier', () => {
     permission = 'granted';
     n.show({ title: 't', body: 'b', tag: 'clave-x' }, () => void clicks++);
     expect(made).toEqual([{ title: 't', options: { body: 'b', tag: 'clave-x' }, closed: false }]);
-    last!.onclick!();
+    Recording.instances[0]!.onclick!();
     expect(clicks).toBe(1);
     expect(made[0]!.closed).toBe(true);
     expect(browserNotifier(undefined).permission()).toBe('unsupported');
