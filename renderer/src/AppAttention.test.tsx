@@ -4,7 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { userEvent } from 'vitest/browser';
 import type { AgentStatus, SessionSummary } from '../../shared/session';
+import { AGENT_STATE_LABEL } from '../../shared/attention';
+import { AgentState } from '../../shared/session';
 import { App } from './App';
+import { AgentBadge } from './components/AgentBadge';
+import './styles.css';
 import { SessionStore } from './store/sessions';
 import { createFakeApi, summary } from './testing/fake-api';
 
@@ -63,7 +67,7 @@ describe('attention in the window', () => {
     // shop is shown first: its detail has the agent's state with its age, and the MCP tunnels.
     const shop = screen.getByRole('article', { name: 'Session shop' });
     await expect.element(shop.getByText('working')).toBeVisible();
-    await expect.element(shop.getByText('· 2m 05s')).toBeVisible();
+    await expect.element(shop.getByText(/· 2m 0\ds/)).toBeVisible();
     await expect
       .element(shop.getByRole('region', { name: 'MCP servers from this Mac' }))
       .toHaveTextContent('linear localhost:3845figma localhost:3333');
@@ -135,6 +139,29 @@ describe('attention in the window', () => {
     await expect.element(screen.getByRole('article', { name: 'Session blog' })).toBeVisible();
     await expect.poll(focusedSession).toBe('bbbb2222');
     expect(screen.getByText('blog needs you').elements()).toHaveLength(0);
+  });
+});
+
+describe('agent badges', () => {
+  it('give every agent state its own label and look; needs-input carries a mark', async () => {
+    const screen = await render(
+      <div>
+        {AgentState.options.map((state) => (
+          <AgentBadge key={state} agent={agent(state, `detail of ${state}`)} />
+        ))}
+      </div>,
+    );
+    const badges = [...screen.container.querySelectorAll<HTMLElement>('.agent-badge')];
+    expect(badges.map((b) => b.textContent)).toEqual(
+      AgentState.options.map((s) => (s === 'needs-input' ? '!' : '') + AGENT_STATE_LABEL[s]),
+    );
+    expect(new Set(AgentState.options.map((s) => AGENT_STATE_LABEL[s])).size).toBe(6);
+    const looks = badges.map((b) => {
+      const css = getComputedStyle(b);
+      return `${css.color}|${css.backgroundColor}|${css.borderTopStyle}`;
+    });
+    expect(new Set(looks).size).toBe(6);
+    expect(badges[2]!.title).toMatch(/^since .* — detail of needs-input$/);
   });
 });
 

@@ -7,11 +7,13 @@ import { formatElapsed } from '../format';
 
 export function AgentBadge({ agent, now }: { agent: AgentStatus; now?: number }) {
   const since = Date.parse(agent.since);
+  const at = Number.isNaN(since) ? null : `since ${new Date(since).toLocaleTimeString()}`;
+  const title = [at, agent.detail].filter(Boolean).join(' — ');
   return (
     <span
       className={`agent-badge agent-${agent.state}`}
       data-agent-state={agent.state}
-      title={agent.detail ?? undefined}
+      title={title || undefined}
     >
       {agent.state === 'needs-input' && (
         <span className="agent-mark" aria-hidden="true">
@@ -19,11 +21,8 @@ export function AgentBadge({ agent, now }: { agent: AgentStatus; now?: number })
         </span>
       )}
       {AGENT_STATE_LABEL[agent.state]}
-      {now !== undefined && !Number.isNaN(since) && (
-        <span className="agent-since" title={`since ${new Date(since).toLocaleTimeString()}`}>
-          {' '}
-          · {formatElapsed(now - since)}
-        </span>
+      {now !== undefined && at && (
+        <span className="agent-since"> · {formatElapsed(now - since)}</span>
       )}
     </span>
   );

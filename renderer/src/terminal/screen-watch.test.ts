@@ -21,7 +21,7 @@ describe('watching an agent screen for news', () => {
     const watch = watchScreen(
       () => screenAboveStatusLine(t),
       () => void changes++,
-      { settleMs: 400, throttleMs: 10 },
+      { settleMs: 600, throttleMs: 300 },
     );
     const write = (data: string) =>
       new Promise<void>((resolve) =>
@@ -35,23 +35,24 @@ describe('watching an agent screen for news', () => {
     await write('\x1b[1;1H> fix the tests\r\n  ✻ Working\x1b[5;1H[s-a1b2] 0:claude  12:00');
     await sleep(60);
     expect(changes).toBe(0);
-    await sleep(400);
+    await sleep(600);
     // The clock on the status line ticks: not news.
     const before = screenAboveStatusLine(t);
     await write('\x1b[5;30H12:01');
     expect(screenAboveStatusLine(t)).toBe(before);
-    await sleep(60);
+    await sleep(350);
     expect(changes).toBe(0);
-    // The agent prints: news, reported once per comparison however much arrives.
+    // The agent prints: news at once; a stream is compared at most once more per throttle.
     await write('\x1b[3;1HDone: 12 tests pass');
-    await write('\x1b[4;1H> ');
-    await expect.poll(() => changes).toBe(1);
-    await sleep(60);
     expect(changes).toBe(1);
+    for (let i = 0; i < 5; i++) await write(`\x1b[4;1H> ${i}`);
+    await expect.poll(() => changes).toBe(2);
+    await sleep(400);
+    expect(changes).toBe(2);
     // Output that leaves the screen as it was is not news either.
-    await write('\x1b[3;1HDone: 12 tests pass');
-    await sleep(60);
-    expect(changes).toBe(1);
+    await write('\x1b[4;1H> 4');
+    await sleep(400);
+    expect(changes).toBe(2);
     watch.dispose();
   });
 });

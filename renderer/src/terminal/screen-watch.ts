@@ -37,20 +37,34 @@ export function watchScreen(
   let attachedAt = Date.now();
   let baseline = read();
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let pending = false;
   const compare = () => {
-    timer = null;
     const now = read();
     if (now === baseline) return;
     baseline = now;
     if (Date.now() - attachedAt >= settleMs) onChange();
   };
+  // The first output after a quiet spell is compared at once, so it counts for the session
+  // on screen when it came; a stream is compared again at most every throttleMs.
+  const rendered = () => {
+    if (timer) {
+      pending = true;
+      return;
+    }
+    compare();
+    timer = setTimeout(() => {
+      timer = null;
+      if (pending) {
+        pending = false;
+        rendered();
+      }
+    }, throttleMs);
+  };
   return {
     attached() {
       attachedAt = Date.now();
     },
-    rendered() {
-      timer ??= setTimeout(compare, throttleMs);
-    },
+    rendered,
     dispose() {
       if (timer) clearTimeout(timer);
       timer = null;
