@@ -11,6 +11,7 @@ import { createHostRuntime, type HostRuntime } from './core/compose';
 import { probeLocalNetwork } from './core/host/net-probe';
 import { FileSecretStore } from './core/host/secret-store';
 import { appPage } from './shell/app-page';
+import { notifyAttention, type AttentionNotifier } from './shell/attention-notifications';
 import { endSessionWithDialog } from './shell/exit-dialog';
 import { serveDesktopIpc, serveIpc } from './shell/ipc';
 import { createLocalApi } from './shell/local-api';
@@ -35,6 +36,7 @@ const page = appPage({
 let mainWindow: Electron.BrowserWindow | undefined;
 let runtime: HostRuntime | undefined;
 let tray: TrayController | undefined;
+let notifier: AttentionNotifier | undefined;
 
 function iconsDir(): string {
   return app.isPackaged
@@ -115,9 +117,23 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       provision: runProvision,
       changed: () => tray?.render(),
     });
+    // The session the window shows (the renderer says which), for "not the one you look at".
+    let shownSession: string | null = null;
+    const windowFocused = () =>
+      !!mainWindow && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused();
+    notifier = notifyAttention({
+      api: local.api,
+      settings: () => rt.settings.current().notifications,
+      onScreen: (id) => windowFocused() && shownSession === id,
+      focusSession: (id) => focusSession(windowNow(), id),
+    });
     serveDesktopIpc(trusted, {
       openSettingsFile: () => actions.openSettingsFile(),
       openSessionFolder: createSessionFolderOpener(local.api, actions),
+      showingSession: (id) => {
+        shownSession = id;
+        if (id && windowFocused()) notifier?.withdraw(id);
+      },
     });
     tray = createTray({
       iconPath: path.join(iconsDir(), 'trayTemplate.png'),
@@ -163,6 +179,7 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
     event.preventDefault();
     quitting = true;
     tray?.destroy();
+    notifier?.dispose();
     void runtime.shutdown().finally(() => app.exit(0));
   });
 

@@ -1,7 +1,8 @@
 // Exposes the shared API as window.clave, and desktop helpers as window.claveDesktop: the real
 // path of a dropped folder (webUtils), the tray's "show this session" and "show the settings",
-// opening settings.json, and opening a session's copy in the editor or Finder. Nothing else
-// crosses into the page.
+// opening settings.json, opening a session's copy in the editor or Finder, and telling main
+// which session the window shows. Nothing else crosses
+// into the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
@@ -45,6 +46,8 @@ const desktop = {
       sessionId,
       how,
     })) as Problem | null,
+  showingSession: (sessionId: string | null): void =>
+    void ipcRenderer.invoke(DesktopChannel.showingSession, sessionId),
 };
 
 contextBridge.exposeInMainWorld('clave', api);

@@ -38,6 +38,26 @@ describe('the settings schema drives the form', () => {
     expect(fields.find((f) => f.path === 'herd.secure')?.kind).toBe('boolean');
     expect(fields.find((f) => f.path === 'ssh.password')?.secret).toBe(true);
     expect(fields.find((f) => f.path === 'baseVm')?.group).toBe('General');
+    expect(
+      fields.filter((f) => f.group === 'Notifications').map((f) => [f.path, f.kind, f.default]),
+    ).toEqual([
+      ['notifications.needsInput', 'boolean', true],
+      ['notifications.idle', 'boolean', true],
+      ['notifications.error', 'boolean', true],
+      ['notifications.exited', 'boolean', false],
+    ]);
+  });
+
+  it('refuses notification settings that are not booleans or not events', () => {
+    expect(Settings.parse({ notifications: { exited: true } }).notifications).toEqual({
+      needsInput: true,
+      idle: true,
+      error: true,
+      exited: true,
+    });
+    expect(Settings.safeParse({ notifications: { idle: 'yes' } }).success).toBe(false);
+    const typo = Settings.safeParse({ notifications: { needsinput: false } });
+    expect(typo.success).toBe(false);
   });
 
   it('builds and applies patches: nested merge, null removes', () => {

@@ -148,6 +148,29 @@ export const Settings = z
       })
       .default({ mode: 'host', mysqlPort: 3306, redisPort: 6379 })
       .meta({ title: 'Services' }),
+    notifications: z
+      .object({
+        needsInput: z.boolean().default(true).meta({
+          title: 'Needs input',
+          description: 'When an agent waits for your answer or a permission.',
+        }),
+        idle: z.boolean().default(true).meta({
+          title: 'Turn finished',
+          description: 'When an agent ends its turn and waits for your next prompt.',
+        }),
+        error: z.boolean().default(true).meta({
+          title: 'Error',
+          description: 'When an agent’s turn ends on an API error (network, rate limit, auth).',
+        }),
+        exited: z.boolean().default(false).meta({
+          title: 'Claude exited',
+          description: 'When Claude Code ends in a session (Clave asks keep / merge / discard).',
+        }),
+      })
+      // Strict: a misspelt event name would otherwise be dropped without a word.
+      .strict()
+      .default({ needsInput: true, idle: true, error: true, exited: false })
+      .meta({ title: 'Notifications' }),
     editor: z.string().min(1).optional().meta({
       title: 'Editor',
       description: 'An app name on macOS (e.g. Visual Studio Code) or a command (optional).',
@@ -155,6 +178,8 @@ export const Settings = z
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
+/** Which agent events raise a notification. */
+export type NotificationSettings = Settings['notifications'];
 /** What settings.json may hold: every field optional (defaults fill the rest). */
 export type SettingsInput = z.input<typeof Settings>;
 

@@ -1,10 +1,12 @@
 // IPC the window needs beyond the session API, and only in the app: the tray asking the window
 // to show a session ("Open Terminal") or its settings (main → renderer), the settings screen's
 // "Open settings.json" (renderer → main, no arguments), and a kept session's "Open in Editor" /
-// "Reveal in Finder" (renderer → main, a session id, validated there).
+// "Reveal in Finder" (renderer → main, a session id, validated there), and which session the
+// window shows (renderer → main: no notification for the session the person looks at).
 export const DesktopChannel = {
   focusSession: 'clave:focus-session',
   showSettings: 'clave:show-settings',
   openSettingsFile: 'clave:open-settings-file',
   openSessionFolder: 'clave:open-session-folder',
+  showingSession: 'clave:showing-session',
 } as const;

@@ -46,6 +46,7 @@ describe('IPC transport', () => {
     serveDesktopIpc((event) => event.sender === (trusted as never), {
       openSettingsFile: () => void opened.push('settings.json'),
       openSessionFolder: async () => null,
+      showingSession: () => {},
     });
     const open = fake.ipcMain.handlers.get(DesktopChannel.openSettingsFile)!;
     expect(await open({ sender: new FakeWebContents() })).toBe(false);
@@ -63,6 +64,7 @@ describe('IPC transport', () => {
         asked.push(request);
         return null;
       },
+      showingSession: () => {},
     });
     const open = fake.ipcMain.handlers.get(DesktopChannel.openSessionFolder)!;
     expect(
@@ -84,5 +86,23 @@ describe('IPC transport', () => {
     expect(asked).toEqual([]);
     expect(await open({ sender: trusted }, { sessionId: 'a1b2c3d4', how: 'editor' })).toBeNull();
     expect(asked).toEqual([{ sessionId: 'a1b2c3d4', how: 'editor' }]);
+  });
+
+  it('takes the session the trusted window shows, validated', async () => {
+    const trusted = new FakeWebContents();
+    const shown: (string | null)[] = [];
+    serveDesktopIpc((event) => event.sender === (trusted as never), {
+      openSettingsFile: () => {},
+      openSessionFolder: async () => null,
+      showingSession: (id) => void shown.push(id),
+    });
+    const showing = fake.ipcMain.handlers.get(DesktopChannel.showingSession)!;
+    expect(await showing({ sender: trusted }, 'a1b2c3d4')).toBe(true);
+    expect(await showing({ sender: trusted }, null)).toBe(true);
+    for (const bad of ['../../etc', 'A1B2C3D4', 42, { id: 'a1b2c3d4' }, undefined]) {
+      expect(await showing({ sender: trusted }, bad)).toBe(false);
+    }
+    expect(await showing({ sender: new FakeWebContents() }, 'b1b2c3d4')).toBe(false);
+    expect(shown).toEqual(['a1b2c3d4', null]);
   });
 });

@@ -2,7 +2,7 @@
 // Replies are envelopes, so a refusal reaches the window as the host's whole Problem
 // (what / why / fix) instead of Electron's flattened error message.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { Problem } from '../../shared/session';
+import { SessionId, type Problem } from '../../shared/session';
 import { IpcChannel } from '../../shared/ipc-channels';
 import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
@@ -60,6 +60,7 @@ export function serveDesktopIpc(
   handlers: {
     openSettingsFile(): void;
     openSessionFolder(request: SessionFolderRequest): Promise<Problem | null>;
+    showingSession(id: string | null): void;
   },
 ) {
   ipcMain.handle(DesktopChannel.openSettingsFile, (event) => {
@@ -76,8 +77,15 @@ export function serveDesktopIpc(
       return handlers.openSessionFolder(parsed.data);
     },
   );
+  ipcMain.handle(DesktopChannel.showingSession, (event, id: unknown) => {
+    const parsed = SessionId.nullable().safeParse(id);
+    if (!isTrustedSender(event) || !parsed.success) return false;
+    handlers.showingSession(parsed.data);
+    return true;
+  });
   return () => {
     ipcMain.removeHandler(DesktopChannel.openSettingsFile);
     ipcMain.removeHandler(DesktopChannel.openSessionFolder);
+    ipcMain.removeHandler(DesktopChannel.showingSession);
   };
 }

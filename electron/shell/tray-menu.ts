@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { formatBytes } from '../../shared/bytes';
+import { AGENT_STATE_LABEL, countNeedingYou, needingYouFirst } from '../../shared/attention';
 import type { SessionSummary } from '../../shared/session';
 
 export interface TrayModel {
@@ -45,17 +46,31 @@ const STATE_LABEL: Record<SessionSummary['state'], string> = {
   kept: 'kept',
 };
 
+const MAX_DETAIL = 60;
+
+/** A running session says what its agent does; a question or an error says what it is. */
+function stateLabel(s: SessionSummary): string {
+  if (s.state !== 'running' || !s.agent) return STATE_LABEL[s.state];
+  const label = AGENT_STATE_LABEL[s.agent.state];
+  const detail = s.agent.detail?.replace(/\s+/g, ' ').trim();
+  if (!detail || (s.agent.state !== 'needs-input' && s.agent.state !== 'error')) return label;
+  // A menu item is one line: a long question is cut, the window shows it whole.
+  return `${label}: ${detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 1)}…` : detail}`;
+}
+
 /** Live sessions: what the menu lists and the badge counts. */
 export function liveSessions(sessions: SessionSummary[]): SessionSummary[] {
   return sessions.filter((s) => s.state !== 'ended');
 }
 
+/** The title next to the icon counts the sessions that need you; `!` marks a failed one. */
 export function trayBadge(model: Pick<TrayModel, 'sessions' | 'provisioning'>): {
   title: string;
   tooltip: string;
 } {
   const live = liveSessions(model.sessions);
   const count = (state: SessionSummary['state']) => live.filter((s) => s.state === state).length;
+  const needing = countNeedingYou(live);
   const [running, starting, stopping, failed, kept] = [
     count('running'),
     count('starting'),
@@ -64,20 +79,21 @@ export function trayBadge(model: Pick<TrayModel, 'sessions' | 'provisioning'>): 
     count('kept'),
   ];
   const parts = [
+    needing && `${needing} need${needing === 1 ? 's' : ''} you`,
     running && `${running} running`,
     starting && `${starting} starting`,
     stopping && `${stopping} stopping`,
     failed && `${failed} failed`,
     kept && `${kept} kept`,
   ].filter(Boolean);
-  let title = live.length ? String(running + starting + stopping) : '';
+  let title = needing ? String(needing) : '';
   if (failed) title = `${title}${title ? ' ' : ''}!`;
   if (model.provisioning) {
     title = `${title}${title ? ' · ' : ''}${model.provisioning.percent}%`;
     parts.push(`provisioning: ${model.provisioning.label}`);
   }
   return {
-    title: title === '0' ? '' : title,
+    title,
     tooltip: parts.length ? `Clave — ${parts.join(', ')}` : 'Clave — no sessions',
   };
 }
@@ -126,7 +142,7 @@ function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOpti
     };
   }
   return {
-    label: `${s.projectName}${s.branch ? ` (${s.branch})` : ''} — ${STATE_LABEL[s.state]}`,
+    label: `${s.projectName}${s.branch ? ` (${s.branch})` : ''} — ${stateLabel(s)}`,
     id: `session-${s.id}`,
     submenu: [
       { label: 'Open Terminal', click: () => a.openTerminal(s.id) },
@@ -156,7 +172,8 @@ function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOpti
 }
 
 export function buildTrayMenu(model: TrayModel, a: TrayActions): MenuItemConstructorOptions[] {
-  const live = liveSessions(model.sessions);
+  // The sessions waiting on you come first: the menu is where a glance at the badge leads.
+  const live = needingYouFirst(liveSessions(model.sessions), (s) => s);
   const recent: MenuItemConstructorOptions[] = model.recentProjects.map((dir) => ({
     label: path.basename(dir) || dir,
     toolTip: dir,

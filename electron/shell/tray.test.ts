@@ -85,7 +85,7 @@ describe('tray menu', () => {
         actions,
       ),
     );
-    const label = 'shop (clave/s-a1b2c3d4) — running';
+    const label = 'shop (clave/s-a1b2c3d4) — working';
     expect(menu.item(label).submenu).toBeDefined();
     menu.click(label, 'Open Terminal');
     menu.click(label, 'Open Site');
@@ -192,27 +192,74 @@ describe('tray menu', () => {
     expect(menu.item('Provisioning… 42%').enabled).toBe(false);
   });
 
-  it('badges the icon with the live sessions and any failure', () => {
+  it('badges the icon with the sessions that need you and any failure', () => {
     expect(trayBadge({ sessions: [], provisioning: null })).toEqual({
       title: '',
       tooltip: 'Clave — no sessions',
     });
+    const asking = (id: string) =>
+      summary({
+        id,
+        agent: { state: 'needs-input', since: '2026-11-25T10:01:00.000Z', detail: null },
+      });
     expect(
       trayBadge({
         sessions: [
           summary({ state: 'running' }),
           summary({ state: 'running' }),
           summary({ state: 'starting' }),
-          summary({ state: 'failed' }),
           summary({ state: 'ended' }),
         ],
         provisioning: null,
       }),
-    ).toEqual({ title: '3 !', tooltip: 'Clave — 2 running, 1 starting, 1 failed' });
+    ).toEqual({ title: '', tooltip: 'Clave — 2 running, 1 starting' });
+    expect(
+      trayBadge({
+        sessions: [asking('a0000000'), asking('b0000000'), summary(), summary({ state: 'failed' })],
+        provisioning: null,
+      }),
+    ).toEqual({ title: '2 !', tooltip: 'Clave — 2 need you, 3 running, 1 failed' });
+    expect(trayBadge({ sessions: [asking('a0000000')], provisioning: null })).toEqual({
+      title: '1',
+      tooltip: 'Clave — 1 needs you, 1 running',
+    });
     expect(trayBadge({ sessions: [], provisioning: { percent: 7, label: 'Cloning' } })).toEqual({
       title: '7%',
       tooltip: 'Clave — provisioning: Cloning',
     });
+  });
+
+  it('lists the sessions that need you first, each with what its agent does', () => {
+    const { actions, done } = recordingActions();
+    const since = '2026-11-25T10:01:00.000Z';
+    const question = `Claude needs your permission to use Bash: ${'rm -rf vendor && '.repeat(6)}`;
+    const menu = new FakeMenu(
+      buildTrayMenu(
+        {
+          sessions: [
+            summary({ id: 'work0000', agent: { state: 'working', since, detail: 'Edit' } }),
+            summary({ id: 'idle0000', agent: { state: 'idle', since, detail: null } }),
+            summary({ id: 'asks0000', agent: { state: 'needs-input', since, detail: question } }),
+            summary({ id: 'fail0000', agent: { state: 'error', since, detail: 'rate_limit' } }),
+            summary({ id: 'boot0000', agent: null }),
+          ],
+          recentProjects: [],
+          openAtLogin: false,
+          provisioning: null,
+        },
+        actions,
+      ),
+    );
+    const labels = menu.template.map((i) => i.label).filter((l) => l?.startsWith('shop'));
+    expect(labels).toEqual([
+      `shop (clave/s-asks0000) — needs input: ${question.slice(0, 59)}…`,
+      'shop (clave/s-work0000) — working',
+      'shop (clave/s-idle0000) — idle',
+      'shop (clave/s-fail0000) — error: rate_limit',
+      'shop (clave/s-boot0000) — running',
+    ]);
+    menu.click('shop (clave/s-asks0000)', 'Open Terminal');
+    expect(done).toEqual(['openTerminal asks0000']);
   });
 });
 
@@ -237,15 +284,29 @@ describe('tray', () => {
     const tray = FakeTray.instances[0]!;
     expect(tray.image).toMatchObject({ path: '/app/build/icons/trayTemplate.png', template: true });
     await vi.runAllTimersAsync();
-    expect(tray.title).toBe('1');
+    expect(tray.title).toBe('');
     expect(tray.tooltip).toBe('Clave — 1 running');
-    expect(tray.menu?.item('shop (clave/s-a1b2c3d4) — running')).toBeDefined();
+    expect(tray.menu?.item('shop (clave/s-a1b2c3d4) — working')).toBeDefined();
+
+    // The agent asks: the badge counts it as soon as the host says so.
+    sessions = [
+      summary({ agent: { state: 'needs-input', since: '2026-11-25T10:01:00.000Z', detail: null } }),
+    ];
+    api.emit('session.attention', {
+      sessionId: 'a1b2c3d4',
+      projectName: 'shop',
+      state: 'needs-input',
+      detail: null,
+    });
+    await vi.runAllTimersAsync();
+    expect(tray.title).toBe('1');
+    expect(tray.menu?.item('shop (clave/s-a1b2c3d4) — needs input')).toBeDefined();
 
     sessions = [];
     api.emit('session.updated', summary({ state: 'ended' }));
     api.emit('session.updated', summary({ state: 'ended' }));
     await vi.runAllTimersAsync();
-    expect(api.callsOf('sessions.list')).toHaveLength(2); // updates in a burst: one refresh
+    expect(api.callsOf('sessions.list')).toHaveLength(3); // updates in a burst: one refresh
     expect(tray.title).toBe('');
     expect(tray.menu?.item('No sessions')).toBeDefined();
 

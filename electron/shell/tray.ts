@@ -1,6 +1,6 @@
 // The menu-bar icon: a template image (macOS tints it for light and dark menu bars), a badge
-// with the sessions' states (title next to the icon and tooltip), and the menu, rebuilt whenever
-// the host reports a change.
+// (title next to the icon: how many sessions need you; tooltip: every state), and the menu,
+// rebuilt whenever the host reports a change.
 import { Menu, Tray, nativeImage } from 'electron';
 import type { ClaveApi } from '../../shared/api';
 import type { SessionSummary } from '../../shared/session';
@@ -56,13 +56,18 @@ export function createTray(o: TrayOptions): TrayController {
   };
 
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const off = o.api.on('session.updated', () => {
+  const refreshSoon = () => {
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
       void refresh();
     }, 100);
-  });
+  };
+  // An agent's state shows in the badge and the menu as well as the session's own.
+  const offs = [
+    o.api.on('session.updated', refreshSoon),
+    o.api.on('session.attention', refreshSoon),
+  ];
   render();
   void refresh();
 
@@ -76,7 +81,7 @@ export function createTray(o: TrayOptions): TrayController {
     },
     sessions: () => sessions,
     destroy() {
-      off();
+      for (const off of offs) off();
       if (timer) clearTimeout(timer);
       tray.destroy();
     },

@@ -1,9 +1,11 @@
 // The session window: a list of sessions on the left (with the new-session field), the selected
-// session on the right (progress, problems, site link, terminals), the exit decision as a modal.
+// session on the right (progress, problems, site link, terminals), the exit decision as a modal,
+// and what needs the person (attention/: unread marks, the title, notifications).
 // It renders the store and forwards the user's actions; the host decides everything else.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { AppInfo } from '../../shared/api';
 import { own } from '../../shared/own';
+import { windowAttention, type Attention } from './attention/attention';
 import { EmptyState } from './components/EmptyState';
 import { ExitDialog } from './components/ExitDialog';
 import { DropOverlay, NewSessionForm } from './components/NewSession';
@@ -16,8 +18,11 @@ import { installShortcuts, isMacPlatform } from './keyboard';
 import { useNow, useStoreState } from './store/hooks';
 import type { SessionStore } from './store/sessions';
 
-export function App({ store }: { store: SessionStore }) {
+export function App({ store, attention: given }: { store: SessionStore; attention?: Attention }) {
   const state = useStoreState(store);
+  // Lives as long as the store it watches (main.tsx makes one for the page).
+  const [attention] = useState(() => given ?? windowAttention(store, window));
+  const seen = useSyncExternalStore(attention.subscribe, attention.getSnapshot);
   const now = useNow(1000);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const online = state.connection.state === 'open';
@@ -41,14 +46,14 @@ export function App({ store }: { store: SessionStore }) {
   );
 
   const settings = useSettingsRoute(window);
-  // The tray's "Open Terminal" shows a session here (the app only).
+  // The tray's "Open Terminal" and a notification's click show a session's terminal (the app).
   useEffect(
     () =>
       window.claveDesktop?.onFocusSession((id) => {
         settings.close();
-        store.select(id);
+        attention.focusSession(id);
       }),
-    [store, settings],
+    [attention, settings],
   );
   // First run and every start: failed doctor checks show in the header until fixed.
   const doctor = useDoctorAlert(store.api, online, state.connection.epoch);
@@ -56,12 +61,23 @@ export function App({ store }: { store: SessionStore }) {
   const selected =
     state.sessions.find((s) => s.id === state.selectedId) ?? state.sessions[0] ?? null;
   const prompt = state.exitPrompt;
+  const shownId = settings.open ? null : (selected?.id ?? null);
+  useEffect(() => attention.setShown(shownId), [attention, shownId]);
 
   return (
     <div className="app">
       <header className="app-header">
         <h1>Clave</h1>
         <div className="app-header-actions">
+          {seen.permission === 'default' && (
+            <button
+              type="button"
+              title="Let this browser notify you when an agent needs you"
+              onClick={() => void attention.requestPermission()}
+            >
+              Turn on notifications
+            </button>
+          )}
           {doctor.failed > 0 && !settings.open && (
             <button type="button" className="doctor-alert" onClick={settings.show}>
               {doctor.failed} setup problem{doctor.failed > 1 ? 's' : ''}
@@ -103,6 +119,8 @@ export function App({ store }: { store: SessionStore }) {
             selectedId={selected?.id ?? null}
             now={now}
             onSelect={(id) => store.select(id)}
+            onFocusAgent={(id) => attention.focusSession(id)}
+            isUnread={(s) => attention.isUnread(s, seen)}
             shortcutPrefix={mod}
           />
           <p className="shortcuts">
@@ -122,6 +140,7 @@ export function App({ store }: { store: SessionStore }) {
               visible={s.id === selected?.id}
               searchOpen={state.searchOpen}
               now={now}
+              onAgentOutput={() => attention.agentOutput(s.id)}
             />
           ))}
         </main>
@@ -145,7 +164,14 @@ export function App({ store }: { store: SessionStore }) {
         }
       />
       {prompt && <ExitDialog store={store} prompt={prompt} />}
-      <Notices notices={state.notices} onDismiss={(id) => store.dismissNotice(id)} />
+      <Notices
+        notices={state.notices}
+        onDismiss={(id) => store.dismissNotice(id)}
+        onShowSession={(id) => {
+          settings.close();
+          attention.focusSession(id);
+        }}
+      />
     </div>
   );
 }

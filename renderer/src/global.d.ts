@@ -16,6 +16,8 @@ declare global {
       openSettingsFile(): void;
       /** A session's copy in the user's editor or in Finder; resolves with why not, if not. */
       openSessionFolder(sessionId: string, how: 'editor' | 'finder'): Promise<Problem | null>;
+      /** Which session the window shows (null: none): main notifies about the others. */
+      showingSession(sessionId: string | null): void;
     };
     /** Read-only view of the open terminals' text, for end-to-end tests and debugging. */
     __clave?: TerminalProbe;

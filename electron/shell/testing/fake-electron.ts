@@ -74,6 +74,32 @@ export class FakeTray {
   }
 }
 
+/** Records notifications as Electron would show them; `click()` is the person clicking one. */
+export class FakeNotification extends EventEmitter {
+  static instances: FakeNotification[] = [];
+  static supported = true;
+  static isSupported() {
+    return FakeNotification.supported;
+  }
+  shown = false;
+  closed = false;
+  constructor(readonly options: { title: string; body?: string }) {
+    super();
+    FakeNotification.instances.push(this);
+  }
+  show() {
+    this.shown = true;
+  }
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', {});
+  }
+  click() {
+    this.emit('click', {});
+  }
+}
+
 /**
  * Scripted native dialogs: each showMessageBox clicks the next label given to answer() (or the
  * default button when none is left); each showOpenDialog picks the next folder (null: cancel).
@@ -167,6 +193,7 @@ export function createFakeElectron() {
     dialog,
     Menu,
     Tray: FakeTray,
+    Notification: FakeNotification,
     nativeImage,
     ipcMain,
     permissions,

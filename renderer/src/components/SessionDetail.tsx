@@ -7,6 +7,8 @@ import { useStoreState } from '../store/hooks';
 import type { SessionStore, SessionTabs, SessionView } from '../store/sessions';
 import { ChangesView } from './changes/ChangesView';
 import { KeptSession } from './KeptSession';
+import { AgentBadge, liveAgent } from './AgentBadge';
+import { McpTunnels } from './McpTunnels';
 import { ProblemBox } from './ProblemBox';
 import { Progress } from './Progress';
 import { StateBadge } from './StateBadge';
@@ -66,6 +68,7 @@ export function SessionDetail({
   visible,
   searchOpen,
   now,
+  onAgentOutput,
 }: {
   api: ClaveApi;
   store: SessionStore;
@@ -75,8 +78,10 @@ export function SessionDetail({
   visible: boolean;
   searchOpen: boolean;
   now: number;
+  onAgentOutput?(): void;
 }) {
   const s = view.summary;
+  const agent = liveAgent(view);
   const running = view.state === 'running';
   const started = view.pipelines.length > 0 && view.pipelines.every((p) => p.ms !== null);
   const totalMs = view.pipelines.reduce((a, p) => a + (p.ms ?? 0), 0);
@@ -94,6 +99,7 @@ export function SessionDetail({
         <div className="session-title">
           <h2>{view.projectName || 'New session'}</h2>
           <StateBadge state={view.state} />
+          {agent && <AgentBadge agent={agent} now={now} />}
           <span className="session-branch" title={s?.worktreeDir ?? undefined}>
             {s?.branch ? (
               <>
@@ -137,7 +143,13 @@ export function SessionDetail({
           )}
         </div>
       </header>
+      {agent?.detail && (
+        <p className={`agent-detail agent-${agent.state}`} role="status" aria-label="Agent">
+          {agent.detail}
+        </p>
+      )}
       {s?.urlNote && running && <p className="url-note">{s.urlNote}</p>}
+      {s && running && <McpTunnels tunnels={s.mcpTunnels} />}
       {view.state === 'kept' && s && (
         <KeptSession store={store} summary={s} resuming={resuming.includes(view.id)} now={now} />
       )}
@@ -195,6 +207,7 @@ export function SessionDetail({
           visible={visible && !showChanges}
           searchOpen={searchOpen}
           running={running}
+          {...(onAgentOutput ? { onAgentOutput } : {})}
         />
       )}
     </article>

@@ -16,6 +16,7 @@ import { problemOf } from '../store/problem';
 import type { TabView } from '../store/sessions';
 import { createAckBatcher } from '../terminal/ack';
 import { registerTerminal } from '../terminal/registry';
+import { screenAboveStatusLine, watchScreen } from '../terminal/screen-watch';
 import { isShortcut } from '../keyboard';
 
 export interface TerminalViewProps {
@@ -24,6 +25,8 @@ export interface TerminalViewProps {
   tab: TabView;
   visible: boolean;
   onExit(code: number | null): void;
+  /** The screen shows something new (not the attach redraw, not tmux's clock). */
+  onOutput?(): void;
 }
 
 const THEME = {
@@ -33,12 +36,21 @@ const THEME = {
   selectionBackground: '#4a4a5a',
 };
 
-export function TerminalView({ api, connection, tab, visible, onExit }: TerminalViewProps) {
+export function TerminalView({
+  api,
+  connection,
+  tab,
+  visible,
+  onExit,
+  onOutput,
+}: TerminalViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const [term, setTerm] = useState<{ term: Terminal; fit: FitAddon } | null>(null);
   const attached = useRef<string | null>(null);
   const onExitRef = useRef(onExit);
   onExitRef.current = onExit;
+  const onOutputRef = useRef(onOutput);
+  onOutputRef.current = onOutput;
 
   // The xterm instance lives as long as the tab.
   useEffect(() => {
@@ -126,7 +138,15 @@ export function TerminalView({ api, connection, tab, visible, onExit }: Terminal
     const ack = createAckBatcher((chars) => {
       if (id) void api.call('terminal.ack', { terminalId: id, chars }).catch(() => {});
     });
-    const write = (data: string) => t.write(data, () => ack.rendered(data.length));
+    const screen = watchScreen(
+      () => screenAboveStatusLine(t),
+      () => onOutputRef.current?.(),
+    );
+    const write = (data: string) =>
+      t.write(data, () => {
+        ack.rendered(data.length);
+        screen.rendered();
+      });
     const offData = api.on('terminal.data', (e) => {
       if (id === null) early.push(e);
       else if (e.terminalId === id) write(e.data);
@@ -170,6 +190,7 @@ export function TerminalView({ api, connection, tab, visible, onExit }: Terminal
           }
           id = terminalId;
           attached.current = terminalId;
+          screen.attached();
           for (const e of early.splice(0)) if (e.terminalId === terminalId) write(e.data);
           // The size may have changed while the terminal was opening.
           void api
@@ -193,6 +214,7 @@ export function TerminalView({ api, connection, tab, visible, onExit }: Terminal
       if (resizeTimer) clearTimeout(resizeTimer);
       ack.flush();
       ack.dispose();
+      screen.dispose();
       if (id) void api.call('terminal.close', { terminalId: id }).catch(() => {});
       attached.current = null;
     };

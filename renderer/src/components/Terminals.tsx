@@ -15,6 +15,7 @@ export function Terminals({
   visible,
   searchOpen,
   running,
+  onAgentOutput,
 }: {
   api: ClaveApi;
   store: SessionStore;
@@ -24,6 +25,8 @@ export function Terminals({
   visible: boolean;
   searchOpen: boolean;
   running: boolean;
+  /** The agent's screen shows something new. */
+  onAgentOutput?(): void;
 }) {
   const list = tabs?.tabs ?? [];
   const active = tabs?.active ?? null;
@@ -90,6 +93,7 @@ export function Terminals({
             tab={t}
             visible={visible && t.key === active}
             onExit={(code) => store.tabExited(sessionId, t.key, code)}
+            {...(t.kind === 'agent' && onAgentOutput ? { onOutput: onAgentOutput } : {})}
           />
         ))}
         {!list.length && (

@@ -127,6 +127,7 @@ describe('SettingsScreen', () => {
       onShowSettings: () => () => {},
       openSettingsFile: () => void opened.push('open'),
       openSessionFolder: async () => null,
+      showingSession: () => {},
     };
     try {
       const screen = await render(<SettingsScreen api={api} onClose={() => {}} />);

@@ -76,6 +76,8 @@ export interface Notice {
   level: 'info' | 'warn' | 'error';
   text: string;
   detail?: string;
+  /** The session it is about: the notice offers to show it. */
+  sessionId?: string;
 }
 
 export interface StoreState {
@@ -212,6 +214,20 @@ export class SessionStore {
   /** Also for a session not seen yet (the tray started it): it shows as soon as it arrives. */
   select(id: string): void {
     this.set({ selectedId: id });
+  }
+
+  /**
+   * A notification's click: this session, on its agent's terminal (opened again if it was
+   * closed). Returns that tab's key, or null when the session has none.
+   */
+  focusAgent(id: string): string | null {
+    this.select(id);
+    const agent = own(this.state.tabs, id)?.tabs.find((t) => t.kind === 'agent');
+    if (agent) {
+      this.activateTab(id, agent.key);
+      return agent.key;
+    }
+    return this.find(id)?.state === 'running' ? this.openTab(id, 'agent') : null;
   }
 
   /** ⌘1…9: the n-th session in the list (1-based). */
@@ -524,11 +540,17 @@ export class SessionStore {
   }
 
   // --- notices
-  notify(level: Notice['level'], text: string, problem?: Problem): void {
+  notify(level: Notice['level'], text: string, problem?: Problem, sessionId?: string): void {
     const detail = problem
       ? [problem.what, problem.why, problem.fix].filter(Boolean).join(' — ')
       : undefined;
-    const notice: Notice = { id: ++this.noticeCounter, level, text, ...(detail ? { detail } : {}) };
+    const notice: Notice = {
+      id: ++this.noticeCounter,
+      level,
+      text,
+      ...(detail ? { detail } : {}),
+      ...(sessionId ? { sessionId } : {}),
+    };
     this.set({ notices: [...this.state.notices, notice].slice(-4) });
   }
 
