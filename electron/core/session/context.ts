@@ -9,6 +9,7 @@ import type { SessionPatch, SessionRecord } from '../store/sessions-repository';
 import type { SessionDeps } from './deps';
 import type { ClaudeAuth } from './guest/claude-config';
 import type { ServiceConfig } from './guest/laravel-env';
+import type { CarriedSetup } from './steps/carry-claude-setup';
 import type { SessionNames } from './naming';
 import type { LiveResources } from './resources';
 import type { NO_AGENT } from './records';
@@ -34,6 +35,8 @@ export interface SessionContext {
   readonly live: LiveResources;
   services: ServiceConfig | null;
   auth: ClaudeAuth | null;
+  /** The person's own Claude setup RunClaudeCode merges into the VM's config (null: none). */
+  carried: CarriedSetup | null;
   /** Update what is known (and the record, once saved). */
   update(patch: SessionPatch): void;
   /** Create the record (SaveSession). */

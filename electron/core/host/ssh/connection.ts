@@ -6,6 +6,7 @@ import { channelExit, channelExits, signalChannel, TailBuffer } from './channels
 import { aborted, disconnected, SshError } from './errors';
 import { sftpWrite, stdinWriteCommand } from './files';
 import { PtyChannel, validSize } from './pty';
+import { ReverseForwards, type ReverseForward, type ReverseTarget } from './reverse-forward';
 import { Tunnel } from './tunnel';
 import {
   DEFAULT_EXEC_TIMEOUT,
@@ -23,6 +24,7 @@ export class SshConnection {
   private closeReason: string | undefined;
   private readonly closeListeners = new Set<(reason: string | undefined) => void>();
   private sftpSession: Promise<SFTPWrapper> | undefined;
+  private reverse: ReverseForwards | undefined;
 
   /** `user@host:port`, for messages. */
   readonly target: string;
@@ -236,6 +238,16 @@ export class SshConnection {
       });
     }
     return new Tunnel(server, this, options.remoteHost ?? '127.0.0.1', options.remotePort ?? 80);
+  }
+
+  /**
+   * `ssh -R`: `guestPort` on the guest's loopback, each connection to it piped to `target` on
+   * this machine. Fails (`ssh.tunnel-failed`) when the guest cannot listen there.
+   */
+  forwardIn(guestPort: number, target: ReverseTarget): Promise<ReverseForward> {
+    if (this.isClosed) return Promise.reject(disconnected(this.target, this.closeReason));
+    this.reverse ??= new ReverseForwards(this.client, this.target, () => this.isClosed);
+    return this.reverse.add(guestPort, target);
   }
 
   /** @internal Used by Tunnel: one forwarded TCP channel. */
