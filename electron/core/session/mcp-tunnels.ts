@@ -37,10 +37,11 @@ export class McpTunnels {
     const problems: Problem[] = [];
     for (const server of ports) {
       try {
-        const forward = await ssh.forwardIn(server.port, {
-          host: server.macHost,
-          port: server.port,
-        });
+        const forward = await ssh.forwardIn(
+          server.port,
+          { host: server.macHost, port: server.port },
+          server.guestHost,
+        );
         if (this.closed) {
           await forward.close();
           return;

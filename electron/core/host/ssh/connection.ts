@@ -241,13 +241,18 @@ export class SshConnection {
   }
 
   /**
-   * `ssh -R`: `guestPort` on the guest's loopback, each connection to it piped to `target` on
-   * this machine. Fails (`ssh.tunnel-failed`) when the guest cannot listen there.
+   * `ssh -R`: `guestPort` on the guest's loopback (`guestHost`: 127.0.0.1 or ::1), each
+   * connection to it piped to `target` on this machine. Fails (`ssh.tunnel-failed`) when the
+   * guest cannot listen there.
    */
-  forwardIn(guestPort: number, target: ReverseTarget): Promise<ReverseForward> {
+  forwardIn(
+    guestPort: number,
+    target: ReverseTarget,
+    guestHost: '127.0.0.1' | '::1' = '127.0.0.1',
+  ): Promise<ReverseForward> {
     if (this.isClosed) return Promise.reject(disconnected(this.target, this.closeReason));
     this.reverse ??= new ReverseForwards(this.client, this.target, () => this.isClosed);
-    return this.reverse.add(guestPort, target);
+    return this.reverse.add(guestHost, guestPort, target);
   }
 
   /** @internal Used by Tunnel: one forwarded TCP channel. */

@@ -5,12 +5,6 @@ import net from 'node:net';
 import type { Client, ClientChannel } from 'ssh2';
 import { SshError } from './errors';
 
-/**
- * sshd binds "localhost" to every loopback address it has (127.0.0.1 and ::1) and never beyond
- * loopback (GatewayPorts no, Ubuntu's default): a URL naming either works inside the guest.
- */
-const GUEST_BIND = 'localhost';
-
 export interface ReverseTarget {
   host: string;
   port: number;
@@ -23,6 +17,7 @@ export class ReverseForward {
 
   constructor(
     private readonly owner: ReverseForwards,
+    readonly guestHost: string,
     readonly guestPort: number,
     readonly target: ReverseTarget,
   ) {}
@@ -83,12 +78,17 @@ export class ReverseForwards {
     });
   }
 
-  add(guestPort: number, target: ReverseTarget): Promise<ReverseForward> {
+  /**
+   * `guestHost` is 127.0.0.1 or ::1, never "localhost": sshd binds "localhost" to every loopback
+   * address it can and succeeds when one of them is free, so a port taken on 127.0.0.1 would
+   * look forwarded while the guest's own server answers it.
+   */
+  add(guestHost: string, guestPort: number, target: ReverseTarget): Promise<ReverseForward> {
     if (this.byPort.has(guestPort)) {
       return Promise.reject(this.failed(guestPort, 'It is forwarded already.'));
     }
     return new Promise((resolve, reject) => {
-      this.client.forwardIn(GUEST_BIND, guestPort, (error) => {
+      this.client.forwardIn(guestHost, guestPort, (error) => {
         if (error) {
           reject(
             this.failed(
@@ -98,7 +98,7 @@ export class ReverseForwards {
           );
           return;
         }
-        const forward = new ReverseForward(this, guestPort, target);
+        const forward = new ReverseForward(this, guestHost, guestPort, target);
         this.byPort.set(guestPort, forward);
         resolve(forward);
       });
@@ -120,7 +120,7 @@ export class ReverseForwards {
         resolve();
       };
       try {
-        this.client.unforwardIn(GUEST_BIND, forward.guestPort, done);
+        this.client.unforwardIn(forward.guestHost, forward.guestPort, done);
       } catch {
         done();
       }

@@ -13,6 +13,11 @@ export interface CarriedMcpServer {
   port: number;
   /** Where the Mac end connects: the URL's own host (an IPv6 one without brackets). */
   macHost: string;
+  /**
+   * Where the VM listens: ::1 for a [::1] URL, else 127.0.0.1 (Ubuntu's /etc/hosts maps
+   * localhost there).
+   */
+  guestHost: '127.0.0.1' | '::1';
   /** What goes into the VM's `~/.claude.json` mcpServers. */
   config: { type: 'http' | 'sse'; url: string; headers?: Record<string, string> };
 }
@@ -79,6 +84,7 @@ function judge(name: string, entry: unknown): Verdict {
       name,
       port,
       macHost,
+      guestHost: macHost === '::1' ? '::1' : '127.0.0.1',
       config: { type, url: e.url, ...(headers ? { headers } : {}) },
     },
   };

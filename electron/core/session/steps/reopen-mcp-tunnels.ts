@@ -23,6 +23,7 @@ export const reopenMcpTunnels: Step<SessionContext> = {
           // Gone from the Mac's config since the start: the VM still asks for it on that port.
           ...t,
           macHost: 'localhost',
+          guestHost: '127.0.0.1' as const,
           config: { type: 'http' as const, url: `http://localhost:${t.port}/` },
         },
     );
