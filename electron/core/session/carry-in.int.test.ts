@@ -11,6 +11,7 @@ import { sshConnect, sshExec } from '../../../e2e/sim/ssh';
 import { createHostRuntime, type HostRuntime } from '../compose';
 import { dataPaths } from '../config/paths';
 import { Settings } from '../config/settings';
+import { HostProcesses } from './testing/host-process';
 import { createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 let world: SimWorld;
@@ -18,6 +19,7 @@ let runtime: HostRuntime | null = null;
 let mcp: http.Server;
 let mcpPort: number;
 const requests: string[] = [];
+let hosts: HostProcesses | undefined;
 
 beforeAll(async () => {
   world = await createSimWorld();
@@ -59,6 +61,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await hosts?.stopAll();
   await new Promise<void>((r) => (mcp ? mcp.close(() => r()) : r()));
   await world?.cleanup();
 });
@@ -85,6 +88,15 @@ async function inVm(ip: string, cmd: string) {
   } finally {
     ssh.end();
   }
+}
+
+/** Waits until `curl` inside the VM fails (the tunnel's VM end is gone); whether it did. */
+async function tunnelGone(vm: string): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    if ((await curlInVm(vm)) === null) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 /** What `curl` inside the VM gets from the MCP server's URL (run without ssh, as tart exec). */
@@ -122,12 +134,7 @@ describe("the person's own Claude setup in the VM", () => {
     // sshd dies (its connection with it) and comes back: the tunnel is made again.
     await world.tart('exec', s.vmName!, 'sudo', 'pkill', '-x', 'sshd');
     // The VM's end of the tunnel lived in the dead connection's sshd.
-    let gone = false;
-    for (let i = 0; i < 50 && !gone; i++) {
-      gone = (await curlInVm(s.vmName!)) === null;
-      if (!gone) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(gone).toBe(true);
+    expect(await tunnelGone(s.vmName!)).toBe(true);
     await world.tart('exec', s.vmName!, 'sudo', '/usr/sbin/sshd', '-f', '/etc/ssh/sshd_config');
     let answer: string | null = null;
     for (let i = 0; i < 60 && answer === null; i++) {
@@ -162,5 +169,29 @@ describe("the person's own Claude setup in the VM", () => {
     expect(state).not.toHaveProperty('mcpServers');
     expect(await curlInVm(s.vmName!)).toBeNull();
     expect((await h.host.stop(s.id, 'discard')).teardownProblems).toEqual([]);
+  }, 180_000);
+
+  it('a host killed mid-session: the next one re-attaches and makes the MCP tunnel again', async () => {
+    hosts = new HostProcesses(world);
+    const first = await hosts.start();
+    const s = await first.api.call('sessions.start', {
+      projectDir: world.project('carry-crash'),
+      wait: true,
+    });
+    expect(s.mcpTunnels).toEqual([{ name: 'docs', port: mcpPort }]);
+    expect(await curlInVm(s.vmName!)).toBe('mcp on the Mac /mcp');
+    first.end();
+    await hosts.crash();
+    // The tunnel's VM end went with the dead host's connection.
+    expect(await tunnelGone(s.vmName!)).toBe(true);
+
+    const second = await hosts.start();
+    const after = await second.api.call('sessions.get', { id: s.id });
+    expect(after.state).toBe('running');
+    expect(after.mcpTunnels).toEqual([{ name: 'docs', port: mcpPort }]);
+    expect(await curlInVm(s.vmName!)).toBe('mcp on the Mac /mcp');
+    const stop = await second.api.call('sessions.stop', { id: s.id, onExit: 'discard' });
+    expect(stop.teardownProblems).toEqual([]);
+    second.end();
   }, 180_000);
 });
