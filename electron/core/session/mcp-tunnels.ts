@@ -60,7 +60,7 @@ export class McpTunnels {
         });
       }
     }
-    this.report({ live, problems });
+    if (!this.closed) this.report({ live, problems });
   }
 
   private async closeForwards(): Promise<void> {

@@ -20,7 +20,8 @@ export interface CarriedSetup {
 
 /**
  * The session's MCP tunnels on its current connection; a failure to listen in the VM becomes a
- * warning (once) and the record lists what is live.
+ * warning (once) and the record lists what is live. `warn` is the running step's; a later
+ * connection (a reconnect) is no step's, so its problems go straight onto the session.
  */
 export async function openMcpTunnels(
   ctx: SessionContext,
@@ -29,15 +30,17 @@ export async function openMcpTunnels(
 ): Promise<string[]> {
   const ssh = need(ctx, 'ssh', carryClaudeSetup);
   let liveNames: string[] = [];
+  let warnNow = warn;
   const tunnels = new McpTunnels(servers, ({ live, problems }) => {
     liveNames = live.map((t) => t.name);
     ctx.update({ mcpTunnels: live });
     for (const p of problems) {
-      if (!ctx.state.warnings.some((w) => w.what === p.what)) warn(p);
+      if (!ctx.state.warnings.some((w) => w.what === p.what)) warnNow(p);
     }
   });
   ctx.live.mcpTunnels = tunnels;
   await tunnels.useConnection(ssh);
+  warnNow = (p) => ctx.warn(p);
   return liveNames;
 }
 
