@@ -55,7 +55,8 @@ describe("MCP servers from the Mac's ~/.claude.json", () => {
           low: { type: 'http', url: 'http://127.0.0.1:81/' },
           ws: { type: 'ws', url: 'ws://localhost:3000' },
           file: { type: 'http', url: 'ftp://localhost:3000/x' },
-          bad: { type: 'http', url: 'not a url' },
+          bad: { type: 'http', url: 'not a url tok-1' },
+          leaky: { type: 'http', url: 'https://u:tok-2@mcp.example.com/x?key=tok-3' },
           nourl: { type: 'http' },
           helper: { type: 'http', url: 'http://localhost:3001/', headersHelper: '~/bin/h' },
           headers: { type: 'http', url: 'http://localhost:3002/', headers: { A: 1 } },
@@ -76,7 +77,8 @@ describe("MCP servers from the Mac's ~/.claude.json", () => {
       low: expect.stringMatching(/port 81 is privileged/),
       ws: expect.stringMatching(/type "ws" is not carried/),
       file: expect.stringMatching(/ftp: \(only http and https/),
-      bad: expect.stringMatching(/is not a URL/),
+      bad: expect.stringMatching(/url is not a valid URL/),
+      leaky: expect.stringMatching(/mcp\.example\.com is not/),
       nourl: expect.stringMatching(/no url/),
       helper: expect.stringMatching(/headersHelper/),
       headers: expect.stringMatching(/headers are not an object of strings/),
@@ -86,6 +88,8 @@ describe("MCP servers from the Mac's ~/.claude.json", () => {
     expect(w.what).toMatch(/^MCP servers not carried into the VM: fs, fs2, remote/);
     expect(w.why).toMatch(/fs: a stdio server/);
     expect(w.fix).toMatch(/localhost/);
+    // The warning goes on the session's record: no URL's token in it.
+    expect(JSON.stringify(w)).not.toMatch(/tok-/);
     expect(skippedWarning([])).toBeNull();
   });
 

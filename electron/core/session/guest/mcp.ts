@@ -58,7 +58,8 @@ function judge(name: string, entry: unknown): Verdict {
   try {
     url = new URL(e.url);
   } catch {
-    return { why: `its url ${JSON.stringify(e.url)} is not a URL` };
+    // Not echoed: a URL may carry a token, and this reason goes on the session's record.
+    return { why: 'its url is not a valid URL' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { why: `its url is ${url.protocol} (only http and https are carried)` };

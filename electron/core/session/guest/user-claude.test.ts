@@ -75,7 +75,8 @@ describe("reading the Mac's Claude setup", () => {
   it('malformed, unreadable or oversized files are warnings naming the file and the switch', async () => {
     const h = home({
       '.claude/settings.json': '{"model": "opus",',
-      '.claude.json': '[oops',
+      // V8's message would quote this text ("tok-secret…" is not valid JSON).
+      '.claude.json': 'tok-secret in a broken file',
       '.claude/CLAUDE.md/inside': 'a folder where the file should be',
     });
     const r = await readUserClaude(h, PROJECT, ALL);
@@ -88,6 +89,9 @@ describe("reading the Mac's Claude setup", () => {
     expect(settings!.fix).toMatch(/Correct the JSON in .*settings\.json.*"carrySettings": false/);
     expect(state!.what).toBe(`${h}/.claude.json was not carried into the VM`);
     expect(state!.fix).toMatch(/"mcpTunnels": false/);
+    expect(state!.why).toBe('It is not valid JSON.');
+    expect(settings!.why).toMatch(/^It is not valid JSON \(at character \d+\)\.$/);
+    expect(JSON.stringify(r.warnings)).not.toMatch(/tok-secret/);
 
     const big = await readUserClaude(
       home({ '.claude/CLAUDE.md': 'x'.repeat(256 * 1024 + 1) }),

@@ -78,10 +78,12 @@ async function readMacJson(
     return { value: JSON.parse(read.text) as unknown };
   } catch (e) {
     const file = path.join(home, ...FILES[which].at);
+    // The parser's message quotes the file's text, which may hold a token: keep the place only.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
     return {
       problem: {
         what: `${file} was not carried into the VM`,
-        why: `It is not valid JSON: ${(e as Error).message}`,
+        why: `It is not valid JSON${at ? ` (at character ${at})` : ''}.`,
         fix: `Correct the JSON in ${file}, or turn this off with "claude": {"${OFF_KEY[which]}": false} in .clave.json.`,
       },
     };
