@@ -75,10 +75,10 @@ describe('reverse forward', () => {
 
   it('a guest connection to a target that does not answer is closed, not hung', async () => {
     const guestPort = await freePort('127.0.0.1');
-    const forward = await conn.forwardIn(guestPort, {
-      host: '127.0.0.1',
-      port: await freePort('127.0.0.1'),
-    });
+    // Not the guest port itself: guest and "Mac" share this loopback here.
+    let dead = await freePort('127.0.0.1');
+    while (dead === guestPort) dead = await freePort('127.0.0.1');
+    const forward = await conn.forwardIn(guestPort, { host: '127.0.0.1', port: dead });
     const r = await guestCurl(`http://127.0.0.1:${guestPort}/`);
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBe(28); // curl's timeout: the channel was closed, not left hanging
