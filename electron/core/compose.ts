@@ -122,6 +122,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
     sessions: new SessionsRepository(db),
     ledger: new LedgerRepository(db),
     paths: o.paths,
+    userHome: env.HOME ?? os.homedir(),
   };
   settings.onChange((s) => ports.setRange(s.ports));
   const host = new SessionHost(deps, () => settings.current());

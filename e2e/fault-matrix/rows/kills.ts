@@ -20,6 +20,7 @@ const KILL_AT = [
   'create-ssh-tunnel',
   'configure-herd-proxy',
   'bootstrap-laravel',
+  'carry-claude-setup',
   'run-claude-code',
 ];
 

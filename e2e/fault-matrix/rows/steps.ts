@@ -1,7 +1,7 @@
 // Rows: a failure injected at every pipeline step (or, for parts a session can do without, a
 // warning while it goes on).
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { MatrixWorld, RowOutcome } from '../world';
@@ -23,6 +23,20 @@ interface StepFailure {
 
 const IP_WRAPPER =
   'printf \'#!/bin/sh\\n[ "$*" = "route show default" ] && exit 0\\nexec /usr/sbin/ip "$@"\\n\' > /usr/local/bin/ip && chmod 755 /usr/local/bin/ip';
+
+/**
+ * A Mac HOME whose own Claude files are malformed; Herd (under Library/) stays where it was, so
+ * only the carry-in sees a difference.
+ */
+function malformedClaudeHome(m: MatrixWorld): string {
+  const home = m.world.env.HOME!;
+  const dir = mkdtempSync(path.join(path.dirname(home), 'home-bad-claude-'));
+  symlinkSync(path.join(home, 'Library'), path.join(dir, 'Library'));
+  mkdirSync(path.join(dir, '.claude'));
+  writeFileSync(path.join(dir, '.claude', 'settings.json'), '{"model": "opus",');
+  writeFileSync(path.join(dir, '.claude.json'), '[not json');
+  return dir;
+}
 
 export const stepFailures: StepFailure[] = [
   {
@@ -108,6 +122,13 @@ export const stepFailures: StepFailure[] = [
       writeFileSync(path.join(d, 'composer.json'), '{ not json');
       m.git(d, 'commit', '-qam', 'broken composer.json');
     },
+    warns: true,
+  },
+  {
+    step: 'carry-claude-setup',
+    name: "the Mac's own Claude files are malformed (the session starts without them)",
+    what: /settings\.json was not carried into the VM/,
+    env: (m) => ({ ...m.world.env, HOME: malformedClaudeHome(m) }),
     warns: true,
   },
   {

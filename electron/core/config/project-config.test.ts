@@ -17,10 +17,18 @@ const project = (body: string) => {
 
 describe('.clave.json', () => {
   it('defaults without a file, and reads a valid one', () => {
-    expect(loadProjectConfig(root)).toEqual({ bootstrap: { composer: true, migrate: true } });
+    expect(loadProjectConfig(root)).toEqual({
+      bootstrap: { composer: true, migrate: true },
+      claude: { carryClaudeMd: true, carrySettings: true, mcpTunnels: true },
+    });
     expect(loadProjectConfig(project('{"bootstrap":{"migrate":false}}')).bootstrap).toEqual({
       composer: true,
       migrate: false,
+    });
+    expect(loadProjectConfig(project('{"claude":{"carrySettings":false}}')).claude).toEqual({
+      carryClaudeMd: true,
+      carrySettings: false,
+      mcpTunnels: true,
     });
   });
 
@@ -36,6 +44,12 @@ describe('.clave.json', () => {
         /invalid bootstrap\.migrate/,
         /Set bootstrap\.migrate in .*\.clave\.json/,
       ],
+      [
+        '{"claude":{"mcpTunnels":"off"}}',
+        /invalid claude\.mcpTunnels/,
+        /Set claude\.mcpTunnels in .*\.clave\.json to a valid value \(.*expected boolean/,
+      ],
+      ['{"claude":{"carryHooks":true}}', /invalid claude\.carryHooks/, /Remove claude\.carryHooks/],
       ['{"incldue":[".env"]}', /invalid incldue/, /Remove incldue from .*\.clave\.json/],
       ['{"vm":', /\.clave\.json is not valid JSON/, /Correct the JSON in .*\.clave\.json/],
       ['"x"', /\.clave\.json does not hold a JSON object/, /\.clave\.json/],

@@ -22,6 +22,18 @@ export const ProjectConfig = z
       })
       .strict()
       .default({ composer: true, migrate: true }),
+    /** What of the person's own Claude setup on this Mac goes into the session's VM. */
+    claude: z
+      .object({
+        /** ~/.claude/CLAUDE.md. */
+        carryClaudeMd: z.boolean().default(true),
+        /** The allow-listed keys of ~/.claude/settings.json (guest/user-settings.ts). */
+        carrySettings: z.boolean().default(true),
+        /** MCP servers on this Mac's localhost, reached from the VM through reverse tunnels. */
+        mcpTunnels: z.boolean().default(true),
+      })
+      .strict()
+      .default({ carryClaudeMd: true, carrySettings: true, mcpTunnels: true }),
   })
   .strict();
 export type ProjectConfig = z.infer<typeof ProjectConfig>;

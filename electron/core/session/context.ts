@@ -9,6 +9,7 @@ import type { SessionPatch, SessionRecord } from '../store/sessions-repository';
 import type { SessionDeps } from './deps';
 import type { ClaudeAuth } from './guest/claude-config';
 import type { ServiceConfig } from './guest/laravel-env';
+import type { CarriedSetup } from './steps/carry-claude-setup';
 import type { SessionNames } from './naming';
 import type { LiveResources } from './resources';
 import type { NO_AGENT } from './records';
@@ -39,6 +40,8 @@ export interface SessionContext {
    * saved transcript is back in the VM (RestoreConversation); null starts a new conversation.
    */
   resumeConversation: string | null;
+  /** The person's own Claude setup RunClaudeCode merges into the VM's config (null: none). */
+  carried: CarriedSetup | null;
   /** Update what is known (and the record, once saved). */
   update(patch: SessionPatch): void;
   /** Create the record (SaveSession). */

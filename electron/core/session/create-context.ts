@@ -2,7 +2,7 @@
 // from a record a previous host left (teardown and re-attach work from that alone). Everything
 // the session makes goes on the ledger first (cleanup trusts nothing else).
 import type { OnExit } from '../../../shared/session';
-import { loadProjectConfig } from '../config/project-config';
+import { loadProjectConfig, ProjectConfig } from '../config/project-config';
 import type { Settings } from '../config/settings';
 import type { SessionRecord } from '../store/sessions-repository';
 import { recordingDeps } from './cleanup/recording';
@@ -53,7 +53,7 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
     // A record's projectDir is the git root already (it is saved after ValidateProject).
     names: record ? sessionNames(record.projectDir, id) : null,
     settings: input.settings,
-    projectConfig: { bootstrap: { composer: true, migrate: true } },
+    projectConfig: ProjectConfig.parse({}),
     deps,
     signal: input.signal,
     onExit,
@@ -63,6 +63,7 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
     services: null,
     auth: null,
     resumeConversation: null,
+    carried: null,
     update: (patch) => {
       Object.assign(state, patch);
       if (saved) {

@@ -42,4 +42,6 @@ export interface SessionDeps {
   /** What Clave made on this machine; cleanup removes nothing else. */
   ledger: LedgerRepository;
   paths: DataPaths;
+  /** This Mac's HOME: where the person's own Claude setup is read from (guest/user-claude.ts). */
+  userHome: string;
 }

@@ -5,6 +5,7 @@ import type { SessionContext } from './context';
 import type { Step } from './pipeline';
 import { bootVm } from './steps/boot-vm';
 import { bootstrapLaravel } from './steps/bootstrap-laravel';
+import { carryClaudeSetup } from './steps/carry-claude-setup';
 import { checkClaudeAuthentication } from './steps/check-claude-auth';
 import { cloneRepo } from './steps/clone-repo';
 import { cloneVm } from './steps/clone-vm';
@@ -16,6 +17,7 @@ import { checkHostServices, discoverGateway } from './steps/discover-gateway';
 import { ensureVmExists } from './steps/ensure-vm-exists';
 import { getGitBranch } from './steps/get-git-branch';
 import { restoreConversation } from './steps/restore-conversation';
+import { reopenMcpTunnels } from './steps/reopen-mcp-tunnels';
 import { runClaudeCode } from './steps/run-claude-code';
 import { saveSession } from './steps/save-session';
 import { validateProject } from './steps/validate-project';
@@ -37,6 +39,7 @@ export const sessionSteps: readonly Step<SessionContext>[] = [
   createSshTunnel,
   configureHerdProxy,
   bootstrapLaravel,
+  carryClaudeSetup,
   runClaudeCode,
 ];
 
@@ -58,4 +61,5 @@ export const reattachSteps: readonly Step<SessionContext>[] = [
   connectSsh,
   createSshTunnel,
   configureHerdProxy,
+  reopenMcpTunnels,
 ];

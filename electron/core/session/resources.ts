@@ -2,16 +2,26 @@
 import type { PortLease } from '../host/ports';
 import type { SshConnection, Tunnel } from '../host/ssh';
 import type { VmInstance } from '../vm/runtime';
+import type { McpTunnels } from './mcp-tunnels';
 
 export interface LiveResources {
   vm: VmInstance | null;
   ssh: SshConnection | null;
   portLease: PortLease | null;
   tunnel: Tunnel | null;
+  /** Reverse tunnels to the MCP servers on this Mac's localhost. */
+  mcpTunnels: McpTunnels | null;
   /** Stops watching for the agent's exit. */
   stopAgentWatch: (() => void) | null;
 }
 
 export function emptyResources(): LiveResources {
-  return { vm: null, ssh: null, portLease: null, tunnel: null, stopAgentWatch: null };
+  return {
+    vm: null,
+    ssh: null,
+    portLease: null,
+    tunnel: null,
+    mcpTunnels: null,
+    stopAgentWatch: null,
+  };
 }

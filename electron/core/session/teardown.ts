@@ -45,6 +45,11 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     }
     await deps.proxies.unproxy(state.proxyName);
   });
+  await part(problems, 'Close the MCP tunnels', async () => {
+    await live.mcpTunnels?.close();
+    live.mcpTunnels = null;
+    if (deps.sessions.get(ctx.id)?.mcpTunnels.length) ctx.update({ mcpTunnels: [] });
+  });
   await part(problems, 'Close the tunnel', async () => {
     await live.tunnel?.close();
     await live.portLease?.release();

@@ -6,6 +6,7 @@ import { channelExit, channelExits, signalChannel, TailBuffer } from './channels
 import { aborted, disconnected, SshError } from './errors';
 import { sftpList, sftpRead, sftpWrite, stdinWriteCommand, type RemoteEntry } from './files';
 import { PtyChannel, validSize } from './pty';
+import { ReverseForwards, type ReverseForward, type ReverseTarget } from './reverse-forward';
 import { Tunnel } from './tunnel';
 import {
   DEFAULT_EXEC_TIMEOUT,
@@ -37,6 +38,7 @@ export class SshConnection {
   private closeReason: string | undefined;
   private readonly closeListeners = new Set<(reason: string | undefined) => void>();
   private sftpSession: Promise<SFTPWrapper> | undefined;
+  private reverse: ReverseForwards | undefined;
 
   /** `user@host:port`, for messages. */
   readonly target: string;
@@ -267,6 +269,21 @@ export class SshConnection {
       });
     }
     return new Tunnel(server, this, options.remoteHost ?? '127.0.0.1', options.remotePort ?? 80);
+  }
+
+  /**
+   * `ssh -R`: `guestPort` on the guest's loopback (`guestHost`: 127.0.0.1 or ::1), each
+   * connection to it piped to `target` on this machine. Fails (`ssh.tunnel-failed`) when the
+   * guest cannot listen there.
+   */
+  forwardIn(
+    guestPort: number,
+    target: ReverseTarget,
+    guestHost: '127.0.0.1' | '::1' = '127.0.0.1',
+  ): Promise<ReverseForward> {
+    if (this.isClosed) return Promise.reject(disconnected(this.target, this.closeReason));
+    this.reverse ??= new ReverseForwards(this.client, this.target, () => this.isClosed);
+    return this.reverse.add(guestHost, guestPort, target);
   }
 
   /** @internal Used by Tunnel: one forwarded TCP channel. */

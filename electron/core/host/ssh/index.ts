@@ -15,6 +15,7 @@ export { SshError, type SshErrorCode } from './errors';
 export { stdinWriteCommand, type RemoteEntry } from './files';
 export { PtyChannel } from './pty';
 export { Tunnel } from './tunnel';
+export { ReverseForward, type ReverseTarget } from './reverse-forward';
 export {
   SshConnectOptionsSchema,
   type ChannelExit,

@@ -4,6 +4,8 @@
 import { command, quote } from '../../host/shell-quote';
 import { PROJECT_DIR } from '../../vm/guest';
 import { claveHooks } from '../attention/hook-script';
+import type { CarriedMcpServer } from './mcp';
+import { mergeSettings, type UserSettings } from './user-settings';
 
 export { PROJECT_DIR };
 export const TMUX_SESSION = 'claude';
@@ -11,9 +13,15 @@ export const TMUX_SESSION = 'claude';
 export type ClaudeAuth =
   { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string };
 
-export function claudeJson(auth: ClaudeAuth, theme: 'dark' | 'light' = 'dark'): string {
+export function claudeJson(
+  auth: ClaudeAuth,
+  theme: 'dark' | 'light' = 'dark',
+  /** The person's MCP servers reached through reverse tunnels (guest/mcp.ts). */
+  mcpServers: Readonly<Record<string, CarriedMcpServer['config']>> = {},
+): string {
   const state: Record<string, unknown> = {
     hasCompletedOnboarding: true,
+    ...(Object.keys(mcpServers).length ? { mcpServers } : {}),
     theme,
     autoUpdates: false,
     shiftEnterKeyBindingInstalled: true,
@@ -32,17 +40,24 @@ export function claudeJson(auth: ClaudeAuth, theme: 'dark' | 'light' = 'dark'): 
   return JSON.stringify(state, null, 2) + '\n';
 }
 
-export function claudeSettingsJson(env: Readonly<Record<string, string>> = {}): string {
+export function claudeSettingsJson(
+  env: Readonly<Record<string, string>> = {},
+  /** The allow-listed part of the person's own settings (guest/user-settings.ts). */
+  user: UserSettings = {},
+): string {
   // Sources disagree on where the key is read; Claude honours one or the other by version.
   return (
     JSON.stringify(
-      {
-        skipDangerousModePermissionPrompt: true,
-        permissions: { skipDangerousModePermissionPrompt: true },
-        // The agent's status reaches Clave only through these (attention/hook-script.ts).
-        hooks: claveHooks(),
-        ...(Object.keys(env).length ? { env } : {}),
-      },
+      mergeSettings(
+        {
+          skipDangerousModePermissionPrompt: true,
+          permissions: { skipDangerousModePermissionPrompt: true },
+          // The agent's status reaches Clave only through these (attention/hook-script.ts).
+          hooks: claveHooks(),
+          ...(Object.keys(env).length ? { env: { ...env } } : {}),
+        },
+        user,
+      ),
       null,
       2,
     ) + '\n'

@@ -28,10 +28,16 @@ export const runClaudeCode: Step<SessionContext> = {
     await ssh.writeFile(`~/${AUTH_ENV_FILE}`, authEnvFile(auth), { mode: 0o600 });
     const resume = ctx.resumeConversation ? ['--resume', ctx.resumeConversation] : [];
     await ssh.writeFile(`~/${LAUNCH_SCRIPT}`, launchScript(resume), { mode: 0o700 });
-    await ssh.writeFile('~/.claude.json', claudeJson(auth), { mode: 0o600 });
+    // The person's own setup (CarryClaudeSetup), merged so neither overwrites the other.
+    const carried = ctx.carried;
+    await ssh.writeFile('~/.claude.json', claudeJson(auth, 'dark', carried?.mcpServers), {
+      mode: 0o600,
+    });
     // The hook before the settings that name it: Claude never runs a missing script.
     await ssh.writeFile(`~/${HOOK_SCRIPT}`, hookScript(), { mode: 0o700 });
-    await ssh.writeFile('~/.claude/settings.json', claudeSettingsJson(), { mode: 0o600 });
+    await ssh.writeFile('~/.claude/settings.json', claudeSettingsJson({}, carried?.settings), {
+      mode: 0o600,
+    });
     progress.hint('starting tmux');
     await ssh.run(startTmuxCommand(), 'Could not start Claude Code in tmux', {
       timeoutMs: 30_000,
