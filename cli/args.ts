@@ -17,7 +17,6 @@ export type Command =
   | { name: 'log'; id: string; json: boolean }
   | { name: 'resume'; id: string; detach: boolean; json: boolean }
   | { name: 'wait'; id: string; until: WaitUntil; timeoutSeconds: number | null }
-  | { name: 'stop'; id: string; onExit?: OnExit; force: boolean }
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
   | { name: 'cleanup'; dryRun: boolean }

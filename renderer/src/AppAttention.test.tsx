@@ -177,6 +177,7 @@ describe('attention in the app', () => {
       },
       onShowSettings: () => () => {},
       openSettingsFile: () => {},
+      openSessionFolder: async () => null,
       showingSession: (id) => void shown.push(id),
     };
     const api = createFakeApi();

@@ -82,6 +82,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   ) {
     super();
     this.records = new SessionRecords(deps, (s) => this.emit('session.updated', s));
+    this.conversations = new Conversations(deps, (id) => this.records.publish(id));
     this.changes = new SessionChanges(deps.git, (id) => this.changeTarget(id));
     this.changeWatchers = new ChangesWatchers((id) => {
       const dir = this.changeTarget(id).worktreeDir;
@@ -98,7 +99,6 @@ export class SessionHost extends EventEmitter<HostEvents> {
     const r = this.deps.sessions.get(id);
     if (!r) throw new UnknownSessionError(id);
     return r;
-    this.conversations = new Conversations(deps, (id) => this.records.publish(id));
   }
 
   /** Saved sessions, and those still in preflight (not saved yet). */

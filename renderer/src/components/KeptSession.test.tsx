@@ -137,6 +137,7 @@ describe('a kept session in the window', () => {
           ? { what: 'The session copy is gone', fix: 'Discard the session to remove its record.' }
           : null;
       },
+      showingSession: () => {},
     };
     const screen = await render(<App store={new SessionStore(api)} />);
     const panel = screen.getByRole('region', { name: 'Kept session' });
