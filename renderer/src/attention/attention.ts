@@ -123,7 +123,9 @@ export class Attention {
 
   private sync(): void {
     const { sessions, connection } = this.store.getSnapshot();
-    if (connection.state === 'open' && connection.epoch !== this.settingsEpoch) {
+    // Only the browser demo notifies from here; in the app, main reads the settings itself.
+    const open = connection.state === 'open';
+    if (this.o.notifier && open && connection.epoch !== this.settingsEpoch) {
       this.settingsEpoch = connection.epoch;
       this.store.api.call('settings.get', {}).then(
         (v) => (this.settings = v.settings.notifications),
