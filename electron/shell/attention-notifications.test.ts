@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Settings, type NotificationSettings } from '../../shared/settings';
-import { createFakeApi, type FakeApi } from './testing/fake-api';
+import { createFakeApi, summary, type FakeApi } from './testing/fake-api';
 import { createFakeElectron, FakeNotification } from './testing/fake-electron';
 
 const fake = createFakeElectron();
@@ -93,6 +93,21 @@ describe('attention notifications', () => {
     expect(FakeNotification.instances.every((n) => n.closed)).toBe(true);
     attention('idle', 'c1b2c3d4');
     expect(FakeNotification.instances).toHaveLength(3);
+  });
+
+  it('withdraws a notification once it is no longer true (answered elsewhere, or ended)', () => {
+    start();
+    const since = '2026-11-25T10:01:00.000Z';
+    attention('needs-input', 'a1b2c3d4');
+    attention('idle', 'b1b2c3d4');
+    const [asked, idle] = FakeNotification.instances;
+    // The host's update that came with the event changes nothing.
+    api.emit('session.updated', summary({ agent: { state: 'needs-input', since, detail: null } }));
+    expect(asked!.closed).toBe(false);
+    api.emit('session.updated', summary({ agent: { state: 'working', since, detail: null } }));
+    expect(asked!.closed).toBe(true);
+    api.emit('session.updated', summary({ id: 'b1b2c3d4', state: 'ended' }));
+    expect(idle!.closed).toBe(true);
   });
 
   it('shows nothing where the system has no notifications', () => {

@@ -237,6 +237,26 @@ describe('notifications in the browser demo', () => {
         sessionId: 'bbbb2222',
       },
     ]);
+    // A newer event replaces the session's notice; none for the session on screen.
+    api.emit('session.attention', {
+      sessionId: 'bbbb2222',
+      projectName: 'blog',
+      state: 'idle',
+      detail: null,
+    });
+    presence.set(true, false);
+    api.emit('session.attention', {
+      sessionId: 'aaaa1111',
+      projectName: 'shop',
+      state: 'idle',
+      detail: null,
+    });
+    expect(store.getSnapshot().notices.map((n) => [n.text, n.level])).toEqual([
+      ['blog finished its turn', 'info'],
+    ]);
+    // Once the person looks at that session, its notice goes.
+    attention.setShown('bbbb2222');
+    expect(store.getSnapshot().notices).toEqual([]);
   });
 
   it('asks for permission only when told to (a click), and remembers the answer', async () => {

@@ -123,7 +123,9 @@ export class Attention {
 
   private sync(): void {
     const { sessions, connection } = this.store.getSnapshot();
-    if (connection.state === 'open' && connection.epoch !== this.settingsEpoch) {
+    // Only the browser demo notifies from here; in the app, main reads the settings itself.
+    const open = connection.state === 'open';
+    if (this.o.notifier && open && connection.epoch !== this.settingsEpoch) {
       this.settingsEpoch = connection.epoch;
       this.store.api.call('settings.get', {}).then(
         (v) => (this.settings = v.settings.notifications),
@@ -150,6 +152,11 @@ export class Attention {
     if (onScreen !== this.state.onScreen || outputUnread !== this.state.outputUnread) {
       this.set({ onScreen, outputUnread });
     }
+    // A notice about the session now on screen has said its piece.
+    const stale = this.store
+      .getSnapshot()
+      .notices.find((n) => onScreen && n.sessionId === onScreen);
+    if (stale) this.store.dismissNotice(stale.id);
     const summary = onScreen ? sessions.find((s) => s.id === onScreen)?.summary : null;
     if (summary?.unread && !this.askedSeen.has(summary)) {
       this.askedSeen.add(summary);
@@ -163,14 +170,18 @@ export class Attention {
     const notifier = this.o.notifier;
     if (!notifier) return;
     const text = attentionNotification(e, this.settings);
-    if (!text || (this.shown === e.sessionId && this.o.presence.focused())) return;
+    if (!text) return;
     if (notifier.permission() === 'granted') {
+      // The system's notification reaches a person working in another window, too.
+      if (this.shown === e.sessionId && this.o.presence.focused()) return;
       notifier.show({ ...text, tag: `clave-${e.sessionId}` }, () => {
         this.o.focusWindow();
         this.focusSession(e.sessionId);
       });
       return;
     }
+    // A notice in the page is read only in the page, where that session's own state shows.
+    if (this.state.onScreen === e.sessionId) return;
     const level = e.state === 'needs-input' || e.state === 'error' ? 'warn' : 'info';
     this.store.notify(level, text.title, { what: text.body }, e.sessionId);
   }

@@ -551,7 +551,11 @@ export class SessionStore {
       ...(detail ? { detail } : {}),
       ...(sessionId ? { sessionId } : {}),
     };
-    this.set({ notices: [...this.state.notices, notice].slice(-4) });
+    // A newer notice about a session replaces the older one: only the latest is still true.
+    const others = sessionId
+      ? this.state.notices.filter((n) => n.sessionId !== sessionId)
+      : this.state.notices;
+    this.set({ notices: [...others, notice].slice(-4) });
   }
 
   dismissNotice(id: number): void {
