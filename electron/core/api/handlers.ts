@@ -4,7 +4,6 @@ import type { SettingsStore } from '../config/settings-store';
 import type { ProvisionRuns } from '../provision/runs';
 import type { SessionHost } from '../session/session-host';
 import type { ApiHandlers } from './dispatch';
-import { StepAbort } from '../problem';
 
 export interface AuthService {
   status(): Promise<AuthStatus>;
@@ -18,10 +17,6 @@ export interface HandlerServices {
   doctor: () => Promise<DoctorCheck[]>;
   settings: Pick<SettingsStore, 'view' | 'update'>;
   provisions: Pick<ProvisionRuns, 'start' | 'cancel'>;
-}
-
-function notBuilt(): never {
-  throw new StepAbort({ what: 'Not built yet' });
 }
 
 export function createApiHandlers(s: HandlerServices): ApiHandlers {
@@ -58,7 +53,6 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'changes.diff': ({ id, path }) => s.sessions.changes.diff(id, path),
     'changes.stat': ({ id, paths, width }) => s.sessions.changes.stat(id, paths ?? [], width ?? 80),
     'changes.watch': ({ id, on }, client) => (s.sessions.changeWatchers.set(client, id, on), null),
-    // CONTRACT PLACEHOLDERS (issues 13 and 14 replace them before this reaches main).
     'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
   };
 }
