@@ -55,7 +55,7 @@ export class AgentAttention {
     const ac = new AbortController();
     const reader = new SpoolReader(r.spoolOffset, {
       batch: (b) => {
-        if (!ac.signal.aborted) this.apply(b);
+        if (!ac.signal.aborted) this.applyBatch(b);
       },
       gone: () => void ssh.exec(recreateCommand(), { timeoutMs: 10_000 }).catch(() => {}),
     });
@@ -104,7 +104,8 @@ export class AgentAttention {
     this.current = null;
   }
 
-  private apply(b: SpoolBatch): void {
+  /** A batch of the spool: folded, stored with its offset in one write, then told. */
+  applyBatch(b: SpoolBatch): void {
     this.fold(b.events, { spoolOffset: b.offset });
   }
 
@@ -114,21 +115,18 @@ export class AgentAttention {
     let view: AgentView = r.agent
       ? { status: r.agent, claudeSessionId: r.claudeSessionId, unread: r.unread }
       : startingView(new Date());
-    // Told after the one write, in order: every change of state (a batch may hold a whole
-    // turn), and the last detail; a burst of tool calls is not a burst of updates.
+    // Told after the one write, in order: each state the batch went through (it may hold a
+    // whole turn), with the last detail it had; a burst of tool calls is one update.
     const told: { view: AgentView; attention: boolean }[] = [];
-    let lastChange: AgentView | null = null;
     for (const e of events) {
       const step = applyEvent(view, e);
-      if (step.changed) {
-        if (step.view.status.state !== view.status.state)
-          told.push({ view: step.view, attention: step.attention });
-        lastChange = step.view;
-      }
+      const same = step.view.status.state === view.status.state;
       view = step.view;
+      if (!step.changed) continue;
+      const last = told.at(-1);
+      if (same && last?.view.status.state === view.status.state) last.view = view;
+      else told.push({ view, attention: step.attention });
     }
-    if (lastChange && told.at(-1)?.view !== lastChange)
-      told.push({ view: lastChange, attention: false });
     if (!told.length && extra.spoolOffset === undefined) return;
     // One write: the status and how far the spool was read stand or fall together.
     const written = this.deps.sessions.update(this.id, {
