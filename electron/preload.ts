@@ -1,13 +1,12 @@
 // Exposes the shared API as window.clave, and desktop helpers as window.claveDesktop: the real
 // path of a dropped folder (webUtils), the tray's "show this session" and "show the settings",
-// opening settings.json, and opening a session's copy in the editor or Finder. Nothing else
-// crosses into the page.
+// and opening settings.json. Nothing else crosses into the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
-import type { Problem } from '../shared/session';
 import { DesktopChannel } from './shell/desktop-channels';
 import type { IpcReply } from './shell/ipc';
+import type { Problem } from '../shared/session';
 
 const api: ClaveApi = {
   call: async (method, params) => {
@@ -27,6 +26,12 @@ const api: ClaveApi = {
 
 const desktop = {
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
+  // A kept session's Open in Editor / Reveal in Finder: main looks the copy up by the id.
+  openSessionFolder: async (sessionId: string, how: 'editor' | 'finder'): Promise<Problem | null> =>
+    (await ipcRenderer.invoke(DesktopChannel.openSessionFolder, {
+      sessionId,
+      how,
+    })) as Problem | null,
   onFocusSession: (listener: (sessionId: string) => void): (() => void) => {
     const handler = (_e: unknown, sessionId: unknown) => {
       if (typeof sessionId === 'string') listener(sessionId);
@@ -40,11 +45,6 @@ const desktop = {
     return () => ipcRenderer.removeListener(DesktopChannel.showSettings, handler);
   },
   openSettingsFile: (): void => void ipcRenderer.invoke(DesktopChannel.openSettingsFile),
-  openSessionFolder: async (sessionId: string, how: 'editor' | 'finder'): Promise<Problem | null> =>
-    (await ipcRenderer.invoke(DesktopChannel.openSessionFolder, {
-      sessionId,
-      how,
-    })) as Problem | null,
 };
 
 contextBridge.exposeInMainWorld('clave', api);

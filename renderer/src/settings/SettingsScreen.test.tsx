@@ -123,10 +123,10 @@ describe('SettingsScreen', () => {
     const opened: string[] = [];
     window.claveDesktop = {
       pathForFile: () => '',
+      openSessionFolder: async () => null,
       onFocusSession: () => () => {},
       onShowSettings: () => () => {},
       openSettingsFile: () => void opened.push('open'),
-      openSessionFolder: async () => null,
     };
     try {
       const screen = await render(<SettingsScreen api={api} onClose={() => {}} />);
