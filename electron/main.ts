@@ -20,7 +20,7 @@ import { provisionFromTray } from './shell/provision';
 import { RecentProjects } from './shell/recent-projects';
 import { SafeStorageSecretStore } from './shell/secret-store';
 import { installSecurity, isTrustedSender } from './shell/security';
-import { createSessionFolderOpener } from './shell/session-folder';
+import { createSessionFolderOpener, serveSessionFolderIpc } from './shell/session-folder';
 import { ensureSingleInstance } from './shell/single-instance';
 import { createTray, type TrayController } from './shell/tray';
 import { createTrayActions } from './shell/tray-actions';
@@ -129,7 +129,6 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
     });
     serveDesktopIpc(trusted, {
       openSettingsFile: () => actions.openSettingsFile(),
-      openSessionFolder: createSessionFolderOpener(local.api, actions),
       showingSession: (id) => {
         shownSession = id;
         if (id && windowFocused()) notifier?.withdraw(id);
@@ -142,6 +141,7 @@ if (ensureSingleInstance(() => showWindow(windowNow()))) {
       recentProjects: () => recent.list(),
       openAtLogin: () => app.getLoginItemSettings().openAtLogin,
     });
+    serveSessionFolderIpc(trusted, createSessionFolderOpener(local.api, actions));
 
     // Sessions started from the window or the CLI are recent projects too.
     local.api.on('session.updated', (s) => {

@@ -6,9 +6,9 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IpcChannel } from '../shared/ipc-channels';
 import type { ClaveApi, EventName } from '../shared/api';
-import type { Problem } from '../shared/session';
 import { DesktopChannel } from './shell/desktop-channels';
 import type { IpcReply } from './shell/ipc';
+import type { Problem } from '../shared/session';
 
 const api: ClaveApi = {
   call: async (method, params) => {

@@ -5,6 +5,7 @@
 // window shows (renderer → main: no notification for the session the person looks at).
 export const DesktopChannel = {
   focusSession: 'clave:focus-session',
+  /** A session's copy in the editor or Finder (renderer → main: a session id, never a path). */
   showSettings: 'clave:show-settings',
   openSettingsFile: 'clave:open-settings-file',
   openSessionFolder: 'clave:open-session-folder',

@@ -45,7 +45,6 @@ describe('IPC transport', () => {
     const opened: string[] = [];
     serveDesktopIpc((event) => event.sender === (trusted as never), {
       openSettingsFile: () => void opened.push('settings.json'),
-      openSessionFolder: async () => null,
       showingSession: () => {},
     });
     const open = fake.ipcMain.handlers.get(DesktopChannel.openSettingsFile)!;
@@ -55,45 +54,11 @@ describe('IPC transport', () => {
     expect(opened).toEqual(['settings.json']);
   });
 
-  it('opens a session copy for the trusted window only, and only for a valid session id', async () => {
-    const trusted = new FakeWebContents();
-    const asked: unknown[] = [];
-    serveDesktopIpc((event) => event.sender === (trusted as never), {
-      openSettingsFile: () => {},
-      openSessionFolder: async (request) => {
-        asked.push(request);
-        return null;
-      },
-      showingSession: () => {},
-    });
-    const open = fake.ipcMain.handlers.get(DesktopChannel.openSessionFolder)!;
-    expect(
-      await open({ sender: new FakeWebContents() }, { sessionId: 'a1b2c3d4', how: 'finder' }),
-    ).toEqual({
-      what: 'IPC from an untrusted frame was refused',
-    });
-    for (const bad of [
-      { sessionId: '../../etc', how: 'finder' },
-      { sessionId: 'a1b2c3d4', how: 'terminal' },
-      { sessionId: 'a1b2c3d4', how: 'editor', path: '/Applications/Calculator.app' },
-      '/Users/me',
-      null,
-    ]) {
-      expect(await open({ sender: trusted }, bad)).toEqual({
-        what: 'Invalid request to open a session copy',
-      });
-    }
-    expect(asked).toEqual([]);
-    expect(await open({ sender: trusted }, { sessionId: 'a1b2c3d4', how: 'editor' })).toBeNull();
-    expect(asked).toEqual([{ sessionId: 'a1b2c3d4', how: 'editor' }]);
-  });
-
   it('takes the session the trusted window shows, validated', async () => {
     const trusted = new FakeWebContents();
     const shown: (string | null)[] = [];
     serveDesktopIpc((event) => event.sender === (trusted as never), {
       openSettingsFile: () => {},
-      openSessionFolder: async () => null,
       showingSession: (id) => void shown.push(id),
     });
     const showing = fake.ipcMain.handlers.get(DesktopChannel.showingSession)!;

@@ -8,11 +8,8 @@ import type { Broadcast } from '../core/api/connection';
 import type { Client, Dispatch } from '../core/api/dispatch';
 import { toProblem } from '../core/problem';
 import { DesktopChannel } from './desktop-channels';
-import { SessionFolderRequest } from './session-folder';
 
 export type IpcReply = { ok: true; result: unknown } | { ok: false; problem: Problem };
-
-const UNTRUSTED: Problem = { what: 'IPC from an untrusted frame was refused' };
 
 function clientFor(wc: WebContents): Client {
   return {
@@ -32,7 +29,7 @@ export function serveIpc(
   const clients = new Map<number, Client>();
   ipcMain.handle(IpcChannel.invoke, async (event, request: unknown): Promise<IpcReply> => {
     if (!isTrustedSender(event)) {
-      return { ok: false, problem: UNTRUSTED };
+      return { ok: false, problem: { what: 'IPC from an untrusted frame was refused' } };
     }
     let client = clients.get(event.sender.id);
     if (!client) {
@@ -54,12 +51,11 @@ export function serveIpc(
   return () => ipcMain.removeHandler(IpcChannel.invoke);
 }
 
-/** The window's desktop requests: only from the trusted window, arguments validated here. */
+/** The window's desktop requests (no arguments, no host): only from the trusted window. */
 export function serveDesktopIpc(
   isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
   handlers: {
     openSettingsFile(): void;
-    openSessionFolder(request: SessionFolderRequest): Promise<Problem | null>;
     showingSession(id: string | null): void;
   },
 ) {
@@ -68,15 +64,6 @@ export function serveDesktopIpc(
     handlers.openSettingsFile();
     return true;
   });
-  ipcMain.handle(
-    DesktopChannel.openSessionFolder,
-    async (event, request: unknown): Promise<Problem | null> => {
-      if (!isTrustedSender(event)) return UNTRUSTED;
-      const parsed = SessionFolderRequest.safeParse(request);
-      if (!parsed.success) return { what: 'Invalid request to open a session copy' };
-      return handlers.openSessionFolder(parsed.data);
-    },
-  );
   ipcMain.handle(DesktopChannel.showingSession, (event, id: unknown) => {
     const parsed = SessionId.nullable().safeParse(id);
     if (!isTrustedSender(event) || !parsed.success) return false;
@@ -85,7 +72,6 @@ export function serveDesktopIpc(
   });
   return () => {
     ipcMain.removeHandler(DesktopChannel.openSettingsFile);
-    ipcMain.removeHandler(DesktopChannel.openSessionFolder);
     ipcMain.removeHandler(DesktopChannel.showingSession);
   };
 }

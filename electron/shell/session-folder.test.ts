@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { createSessionFolderOpener } from './session-folder';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi, summary } from './testing/fake-api';
+import { createFakeElectron, FakeWebContents } from './testing/fake-electron';
+
+const fake = createFakeElectron();
+vi.mock('electron', () => fake);
+const { createSessionFolderOpener, serveSessionFolderIpc } = await import('./session-folder');
+const { DesktopChannel } = await import('./desktop-channels');
 
 function setup(copyExists = true) {
   const api = createFakeApi();
@@ -42,5 +47,36 @@ describe('opening a session copy from the window', () => {
       fix: 'Discard the session to remove its record.',
     });
     expect(done).toEqual([]);
+  });
+
+  it('takes the request from the trusted window only, and only with a valid session id', async () => {
+    const trusted = new FakeWebContents();
+    const asked: unknown[] = [];
+    serveSessionFolderIpc(
+      (event) => event.sender === (trusted as never),
+      async (request) => {
+        asked.push(request);
+        return null;
+      },
+    );
+    const open = fake.ipcMain.handlers.get(DesktopChannel.openSessionFolder)!;
+    const request = { sessionId: 'a1b2c3d4', how: 'finder' };
+    expect(await open({ sender: new FakeWebContents() }, request)).toEqual({
+      what: 'IPC from an untrusted frame was refused',
+    });
+    for (const bad of [
+      { sessionId: '../../etc', how: 'finder' },
+      { sessionId: 'a1b2c3d4', how: 'terminal' },
+      { sessionId: 'a1b2c3d4', how: 'editor', path: '/Applications/Calculator.app' },
+      '/Users/me',
+      null,
+    ]) {
+      expect(await open({ sender: trusted }, bad)).toEqual({
+        what: 'Invalid request to open a session copy',
+      });
+    }
+    expect(asked).toEqual([]);
+    expect(await open({ sender: trusted }, { sessionId: 'a1b2c3d4', how: 'editor' })).toBeNull();
+    expect(asked).toEqual([{ sessionId: 'a1b2c3d4', how: 'editor' }]);
   });
 });

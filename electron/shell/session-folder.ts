@@ -1,11 +1,13 @@
 // The window's "Open in Editor" / "Reveal in Finder" for a session's copy. The window names the
 // session, never a path: main looks the copy up from the host, so a page cannot make the app
 // open an arbitrary file (shell.openPath runs what it opens).
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { ClaveApi } from '../../shared/api';
 import { ApiError } from '../../shared/protocol';
 import { SessionId, type Problem } from '../../shared/session';
+import { DesktopChannel } from './desktop-channels';
 
 export const SessionFolderRequest = z
   .object({ sessionId: SessionId, how: z.enum(['editor', 'finder']) })
@@ -41,4 +43,21 @@ export function createSessionFolderOpener(
     else actions.revealWorktree(dir);
     return null;
   };
+}
+
+/** The window's request, from the trusted window only and validated here; answers why not. */
+export function serveSessionFolderIpc(
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
+  open: (request: SessionFolderRequest) => Promise<Problem | null>,
+) {
+  ipcMain.handle(
+    DesktopChannel.openSessionFolder,
+    async (event, request: unknown): Promise<Problem | null> => {
+      if (!isTrustedSender(event)) return { what: 'IPC from an untrusted frame was refused' };
+      const parsed = SessionFolderRequest.safeParse(request);
+      if (!parsed.success) return { what: 'Invalid request to open a session copy' };
+      return open(parsed.data);
+    },
+  );
+  return () => ipcMain.removeHandler(DesktopChannel.openSessionFolder);
 }

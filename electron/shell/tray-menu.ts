@@ -2,9 +2,9 @@
 // from the sessions the host reports. Pure functions of their input, so they are tested as is.
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
-import { formatBytes } from '../../shared/bytes';
 import { AGENT_STATE_LABEL, countNeedingYou, needingYouFirst } from '../../shared/attention';
 import type { SessionSummary } from '../../shared/session';
+import { formatBytes } from '../../shared/bytes';
 
 export interface TrayModel {
   sessions: SessionSummary[];

@@ -5,14 +5,14 @@ import type { ConnectionStatus } from '../api/connection';
 import { displayUrl, formatDuration, formatElapsed } from '../format';
 import { useStoreState } from '../store/hooks';
 import type { SessionStore, SessionTabs, SessionView } from '../store/sessions';
-import { ChangesView } from './changes/ChangesView';
-import { KeptSession } from './KeptSession';
 import { AgentBadge, liveAgent } from './AgentBadge';
 import { McpTunnels } from './McpTunnels';
 import { ProblemBox } from './ProblemBox';
 import { Progress } from './Progress';
 import { StateBadge } from './StateBadge';
 import { Terminals } from './Terminals';
+import { ChangesView } from './changes/ChangesView';
+import { KeptSession } from './KeptSession';
 
 /** Session sites open in the default browser (the app's main process allowlists them). */
 export function openSite(url: string): void {

@@ -1,7 +1,7 @@
 // The files that differ from the base: status, +/−, renames old → new, binary and uncommitted
 // marked. Drawn a page at a time so a copy with thousands of changed files stays quick; the
 // host's own cap ("more than are listed") is said, not hidden.
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import type { ChangedFile } from '../../../../shared/api';
 
 export const FILES_PAGE = 200;
@@ -41,9 +41,20 @@ export function ChangesFileList({
   const [shown, setShown] = useState(FILES_PAGE);
   const page = files.slice(0, shown);
   const rest = files.length - page.length;
+  // ↑/↓ step through the files, so a review needs no mouse.
+  const step = (e: KeyboardEvent<HTMLUListElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const at = page.findIndex((f) => f.path === selectedPath);
+    const next =
+      page[Math.max(0, Math.min(page.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+    if (!next || next.path === selectedPath) return;
+    onSelect(next.path);
+    e.currentTarget.querySelectorAll('button')[page.indexOf(next)]?.focus();
+  };
   return (
     <div className="changes-files">
-      <ul aria-label="Changed files">
+      <ul aria-label="Changed files" onKeyDown={step}>
         {page.map((f) => {
           const s = STATUS[f.status];
           return (

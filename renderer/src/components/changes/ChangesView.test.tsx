@@ -157,6 +157,24 @@ describe('ChangesView', () => {
     expect(el.querySelector('.token.keyword')).not.toBeNull();
   });
 
+  it('steps through the files with ↑ and ↓', async () => {
+    const { api } = host(changes([file('a.php'), file('b.php'), file('c.php')]));
+    api.handle('changes.diff', ({ path }) => diffOf(path, ''));
+    const screen = await render(<ChangesView api={api} sessionId={ID} onClose={() => {}} />);
+    await userEvent.click(screen.getByRole('button', { name: /a\.php/ }));
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}{ArrowDown}{ArrowUp}');
+    await expect.element(screen.getByRole('button', { name: /b\.php/ })).toHaveFocus();
+    await expect
+      .element(screen.getByRole('button', { name: /b\.php/ }))
+      .toHaveAttribute('aria-current', 'true');
+    expect(api.callsOf('changes.diff').map((c) => c.path)).toEqual([
+      'a.php',
+      'b.php',
+      'c.php',
+      'b.php',
+    ]); // the end of the list stays put
+  });
+
   it('names a binary file instead of dumping it, and says when a diff was cut', async () => {
     const { api } = host(
       changes([
