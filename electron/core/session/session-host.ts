@@ -215,6 +215,13 @@ export class SessionHost extends EventEmitter<HostEvents> {
       this.records.publish(id);
       live = adopted;
     }
+    if (live.stopping) {
+      throw new StepAbort({
+        what: `Session ${id} is being stopped`,
+        why: 'Its keep, merge or discard is still under way.',
+        fix: `Wait until it is done (clave sessions), then resume it if it is kept.`,
+      });
+    }
     if (input.wait) await live.started;
     return this.get(id);
   }
