@@ -117,6 +117,8 @@ export class SessionRecords {
       error: problem,
       agent: null,
       unread: false,
+      // The spool went with the VM: a resumed session follows its new VM's from the start.
+      spoolOffset: 0,
       ...NO_VM,
     });
     this.publish(id);

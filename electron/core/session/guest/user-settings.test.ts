@@ -1,3 +1,4 @@
+import { claveHooks } from '../attention/hook-script';
 import { describe, expect, it } from 'vitest';
 import { claudeSettingsJson } from './claude-config';
 import { mergeSettings, namesMacPath, pickUserSettings } from './user-settings';
@@ -140,6 +141,8 @@ describe("merging the person's settings with Clave's", () => {
       model: 'opus',
       skipDangerousModePermissionPrompt: true,
       permissions: { skipDangerousModePermissionPrompt: true, allow: ['Bash(ls)'] },
+      // Clave's own hooks only: the person's Stop hook stayed on the Mac.
+      hooks: claveHooks(),
     });
   });
 });
