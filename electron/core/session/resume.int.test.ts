@@ -193,6 +193,21 @@ describe('a kept session resumes with its conversation', () => {
     expect(h.host.list().filter((x) => x.id === s.id)).toEqual([]);
   }, 240_000);
 
+  it('saves the conversation at the end of every turn, so a VM lost mid-session still resumes', async () => {
+    const h = await host();
+    const s = await h.host.start({ projectDir: world.project('resume-turn'), wait: true });
+    await turn(s, 'say remember the kiwi', '⏺ remember the kiwi');
+    // No keep, no stop: the Stop hook's turn end alone saved it.
+    const saved = await until(() => {
+      const id = h.host.get(s.id).claudeSessionId;
+      const file = id && path.join(transcripts(), s.id, `${id}.jsonl`);
+      return file && existsSync(file) && readFileSync(file, 'utf8').includes('kiwi') ? file : null;
+    });
+    expect(statSync(saved).mode & 0o777).toBe(0o600);
+    expect(await h.host.stop(s.id, 'discard', true)).toMatchObject({ outcome: 'discarded' });
+    expect(existsSync(path.dirname(saved))).toBe(false);
+  }, 120_000);
+
   it('starts fresh, and says so, when the saved conversation is unreadable', async () => {
     const h = await host();
     const { s, kept } = await keptAfterTurn(h, 'resume-corrupt', 'mango');

@@ -321,7 +321,12 @@ export class SessionHost extends EventEmitter<HostEvents> {
       {
         sessions: this.deps.sessions,
         updated: (summary) => this.emit('session.updated', summary),
-        attention: (e) => this.emit('session.attention', e),
+        attention: (e) => {
+          this.emit('session.attention', e);
+          // A turn ended: save the conversation now, so a VM lost later still resumes from here.
+          if (e.state === 'idle' || e.state === 'error')
+            void this.saveConversation(ctx.id).catch(() => {});
+        },
         log: (line) => console.warn(`clave: ${line}`),
       },
       live.abort.signal,
