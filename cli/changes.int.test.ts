@@ -150,6 +150,39 @@ describe("a session's changes, live and through the CLI", () => {
     expect(git(copy, 'show', 'HEAD:artisan')).toBe('agent\n');
   });
 
+  it('refuses bad input to the changes methods, and the host goes on', async () => {
+    const project = world.project('changes-edges');
+    const s = await host.api.call('sessions.start', { projectDir: project, wait: true });
+    const problem = (p: Promise<unknown>) =>
+      p.then(
+        () => 'answered',
+        (e: Error) => e.message,
+      );
+    const outside = path.join(world.sim.root, 'outside.txt');
+    execFileSync('sh', ['-c', `echo secret > '${outside}'`]);
+    for (const p of ['../../outside.txt', outside, 'app/../../x'])
+      expect(await problem(host.api.call('changes.diff', { id: s.id, path: p }))).toMatch(
+        /is not a path in the session copy/,
+      );
+    expect(await problem(host.api.call('changes.diff', { id: s.id, path: '.git/config' }))).toMatch(
+      /has no changes/,
+    );
+    expect(
+      await problem(host.api.call('changes.stat', { id: s.id, paths: ['../../outside.txt'] })),
+    ).toMatch(/is not a path in the session copy/);
+    expect(await problem(host.api.call('changes.stat', { id: s.id, width: 5 }))).toMatch(
+      /Invalid parameters/,
+    );
+    expect(await problem(host.api.call('changes.diff', { id: s.id, path: '' }))).toMatch(
+      /Invalid parameters/,
+    );
+    expect(await problem(host.api.call('changes.watch', { id: 'zzzz0000', on: true }))).toMatch(
+      /No session zzzz0000/,
+    );
+    expect(await host.api.call('changes.get', { id: s.id })).toMatchObject({ files: [] });
+    await host.api.call('sessions.stop', { id: s.id, onExit: 'discard' });
+  });
+
   it('fails with what, why and fix for a session it does not know', async () => {
     for (const args of [
       ['diff', 'zzzz0000'],
