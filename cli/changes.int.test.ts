@@ -4,9 +4,10 @@
 // `git diff --stat <base>`, `clave diff` and `clave log` show the work, and a squash merge leaves
 // one commit on main with the message given.
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketConnection } from '../electron/core/api/socket-client';
 import { HostProcesses } from '../electron/core/session/testing/host-process';
@@ -112,6 +113,16 @@ describe("a session's changes, live and through the CLI", () => {
     const one = await clave('diff', s.id, '--', 'public');
     expect(one.stdout).toContain('diff --git a/public/index.html b/public/index.html');
     expect(one.stdout).not.toContain('hello.php');
+
+    // On a terminal the diff goes through $PAGER (run by the shell, as git runs it).
+    const paged = path.join(world.sim.root, 'paged.txt');
+    const pty = spawnPty(CLAVE_BIN, ['diff', s.id], {
+      cols: 100,
+      rows: 30,
+      env: { ...world.env, PAGER: `cat > '${paged}'` } as Record<string, string>,
+    });
+    expect(await new Promise<number>((r) => pty.onExit((e) => r(e.exitCode)))).toBe(0);
+    expect(readFileSync(paged, 'utf8')).toBe(full.stdout);
 
     git(copy, 'add', 'hello.php');
     git(copy, 'commit', '-qm', 'Say hello\n\nFrom the agent.');
