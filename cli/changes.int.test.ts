@@ -4,9 +4,10 @@
 // `git diff --stat <base>`, `clave diff` and `clave log` show the work, and a squash merge leaves
 // one commit on main with the message given.
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketConnection } from '../electron/core/api/socket-client';
 import { HostProcesses } from '../electron/core/session/testing/host-process';
@@ -113,6 +114,16 @@ describe("a session's changes, live and through the CLI", () => {
     expect(one.stdout).toContain('diff --git a/public/index.html b/public/index.html');
     expect(one.stdout).not.toContain('hello.php');
 
+    // On a terminal the diff goes through $PAGER (run by the shell, as git runs it).
+    const paged = path.join(world.sim.root, 'paged.txt');
+    const pty = spawnPty(CLAVE_BIN, ['diff', s.id], {
+      cols: 100,
+      rows: 30,
+      env: { ...world.env, PAGER: `cat > '${paged}'` } as Record<string, string>,
+    });
+    expect(await new Promise<number>((r) => pty.onExit((e) => r(e.exitCode)))).toBe(0);
+    expect(readFileSync(paged, 'utf8')).toBe(full.stdout);
+
     git(copy, 'add', 'hello.php');
     git(copy, 'commit', '-qm', 'Say hello\n\nFrom the agent.');
     const log = await clave('log', s.id);
@@ -148,6 +159,39 @@ describe("a session's changes, live and through the CLI", () => {
       hasUnmergedWork: true,
     });
     expect(git(copy, 'show', 'HEAD:artisan')).toBe('agent\n');
+  });
+
+  it('refuses bad input to the changes methods, and the host goes on', async () => {
+    const project = world.project('changes-edges');
+    const s = await host.api.call('sessions.start', { projectDir: project, wait: true });
+    const problem = (p: Promise<unknown>) =>
+      p.then(
+        () => 'answered',
+        (e: Error) => e.message,
+      );
+    const outside = path.join(world.sim.root, 'outside.txt');
+    execFileSync('sh', ['-c', `echo secret > '${outside}'`]);
+    for (const p of ['../../outside.txt', outside, 'app/../../x'])
+      expect(await problem(host.api.call('changes.diff', { id: s.id, path: p }))).toMatch(
+        /is not a path in the session copy/,
+      );
+    expect(await problem(host.api.call('changes.diff', { id: s.id, path: '.git/config' }))).toMatch(
+      /has no changes/,
+    );
+    expect(
+      await problem(host.api.call('changes.stat', { id: s.id, paths: ['../../outside.txt'] })),
+    ).toMatch(/is not a path in the session copy/);
+    expect(await problem(host.api.call('changes.stat', { id: s.id, width: 5 }))).toMatch(
+      /Invalid parameters/,
+    );
+    expect(await problem(host.api.call('changes.diff', { id: s.id, path: '' }))).toMatch(
+      /Invalid parameters/,
+    );
+    expect(await problem(host.api.call('changes.watch', { id: 'zzzz0000', on: true }))).toMatch(
+      /No session zzzz0000/,
+    );
+    expect(await host.api.call('changes.get', { id: s.id })).toMatchObject({ files: [] });
+    await host.api.call('sessions.stop', { id: s.id, onExit: 'discard' });
   });
 
   it('fails with what, why and fix for a session it does not know', async () => {

@@ -13,7 +13,16 @@ const options = {
   sourcemap: true,
   // Native and Electron modules (and electron-updater, which requires electron) are loaded at run
   // time from node_modules, not bundled.
-  external: ['electron', 'electron-updater', 'node-pty', 'better-sqlite3', 'ssh2', 'cpu-features'],
+  // @parcel/watcher picks its platform's prebuilt addon package at run time.
+  external: [
+    'electron',
+    'electron-updater',
+    'node-pty',
+    'better-sqlite3',
+    'ssh2',
+    'cpu-features',
+    '@parcel/watcher',
+  ],
   logLevel: 'info',
 };
 

@@ -120,9 +120,10 @@ describe('build/electron-builder.yml', () => {
 
   it('unpacks every native file of the production dependencies from the asar', () => {
     const natives = productionPackages().flatMap(nativeFiles);
-    // What is really native here: node-pty, better-sqlite3, ssh2's sshcrypto, cpu-features.
+    // What is really native here: node-pty, better-sqlite3, ssh2's sshcrypto, cpu-features, and
+    // @parcel/watcher's prebuilt addon (a package per platform: this machine's is installed).
     expect(new Set(natives.map((f) => f.split('/')[1]))).toEqual(
-      new Set(['node-pty', 'better-sqlite3', 'ssh2', 'cpu-features']),
+      new Set(['node-pty', 'better-sqlite3', 'ssh2', 'cpu-features', '@parcel']),
     );
     expect(natives).toContain('node_modules/node-pty/prebuilds/darwin-arm64/spawn-helper');
     for (const file of natives) {

@@ -52,7 +52,10 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'changes.get': ({ id }) => s.sessions.changes.get(id),
     'changes.diff': ({ id, path }) => s.sessions.changes.diff(id, path),
     'changes.stat': ({ id, paths, width }) => s.sessions.changes.stat(id, paths ?? [], width ?? 80),
-    'changes.watch': ({ id, on }, client) => (s.sessions.changeWatchers.set(client, id, on), null),
+    'changes.watch': async ({ id, on }, client) => {
+      await s.sessions.changeWatchers.set(client, id, on);
+      return null;
+    },
     'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
   };
 }

@@ -2,6 +2,7 @@
 // uncommitted, untracked), each file's diff, the commits ahead, and whether the base branch moved
 // on. The changes view, `clave diff/log` and the exit decision's facts (ExitInfo) all read it here.
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Changes, ExitInfo, FileDiff } from '../../../../shared/api';
 import type { CommitDetail, CopyFileChange, Git } from '../../host/git';
 import { StepAbort } from '../problem';
@@ -53,6 +54,7 @@ export class SessionChanges {
   }
 
   async diff(id: string, file: string): Promise<FileDiff> {
+    insideCopy(file);
     const copy = readable(this.target(id));
     const found = copy
       ? await this.git.copyFileDiff(copy.dir, copy.base, file, MAX_DIFF_BYTES)
@@ -78,6 +80,7 @@ export class SessionChanges {
 
   /** `git diff --stat` of the same range, as git prints it `width` columns wide. */
   async stat(id: string, paths: string[], width: number): Promise<string> {
+    paths.forEach(insideCopy);
     const copy = readable(this.target(id));
     return copy ? this.git.copyStat(copy.dir, copy.base, paths, width) : '';
   }
@@ -113,6 +116,16 @@ export class SessionChanges {
     if (!t.baseBranch) return false;
     return (await this.git.countBetween(t.projectDir, base, `refs/heads/${t.baseBranch}`)) > 0;
   }
+}
+
+/** A path a face names is one inside the copy, relative to its root, as changes.get lists it. */
+function insideCopy(p: string): void {
+  const n = path.posix.normalize(p);
+  if (!path.posix.isAbsolute(n) && n !== '..' && !n.startsWith('../') && !p.includes('\0')) return;
+  throw new StepAbort({
+    what: `${p} is not a path in the session copy`,
+    fix: 'Give a path relative to the project folder, as `clave diff <id> --stat` lists them.',
+  });
 }
 
 /** The copy and its base, when there is a copy on disk to compare (none before CloneRepo). */

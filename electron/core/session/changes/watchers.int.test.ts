@@ -48,7 +48,7 @@ describe('live changes of a session copy', () => {
     const a = face('a');
     const b = face('b');
     expect(watchers.watching(ID)).toBe(0);
-    watchers.set(a.client, ID, true);
+    await watchers.set(a.client, ID, true);
     expect(watchers.watching(ID)).toBe(1);
     await sleep(100);
     const t0 = Date.now();
@@ -64,7 +64,7 @@ describe('live changes of a session copy', () => {
   it('a commit counts (HEAD, refs, index); object stores and ignored app folders do not', async () => {
     const a = face('a');
     mkdirSync(path.join(copy, 'bootstrap')); // tracked in a Laravel app (bootstrap/app.php)
-    watchers.set(a.client, ID, true);
+    await watchers.set(a.client, ID, true);
     await sleep(100);
     for (const dir of ['vendor/laravel', 'node_modules/x', 'storage/logs', 'bootstrap/cache']) {
       mkdirSync(path.join(copy, dir), { recursive: true });
@@ -80,7 +80,7 @@ describe('live changes of a session copy', () => {
 
   it('keeps telling while the agent writes without pause (never starved by the debounce)', async () => {
     const a = face('a');
-    watchers.set(a.client, ID, true);
+    await watchers.set(a.client, ID, true);
     await sleep(100);
     const end = Date.now() + 1200;
     for (let i = 0; Date.now() < end; i++) {
@@ -95,9 +95,9 @@ describe('live changes of a session copy', () => {
   it('stops when the face turns it off or goes away; nothing runs with no face watching', async () => {
     const a = face('a');
     const b = face('b');
-    watchers.set(a.client, ID, true);
-    watchers.set(b.client, ID, true);
-    watchers.set(a.client, ID, false);
+    await watchers.set(a.client, ID, true);
+    await watchers.set(b.client, ID, true);
+    await watchers.set(a.client, ID, false);
     expect(watchers.watching(ID)).toBe(1);
     b.close();
     expect(watchers.watching(ID)).toBe(0);
@@ -105,14 +105,27 @@ describe('live changes of a session copy', () => {
     await sleep(500);
     expect([...a.updates, ...b.updates]).toEqual([]);
     // Turning it on again after a close works.
-    watchers.set(a.client, ID, true);
+    await watchers.set(a.client, ID, true);
     write(copy, 'again.txt', 'x\n');
     expect(await until(() => a.updates.length > 0, 1000)).toBe(true);
   });
 
-  it('refuses a session it cannot find, and starts nothing', () => {
+  it('refuses a session it cannot find, or a copy that is gone, and starts nothing', async () => {
     const a = face('a');
-    expect(() => watchers.set(a.client, 'nosuch01', true)).toThrow(/No session/);
+    await expect(watchers.set(a.client, 'nosuch01', true)).rejects.toThrow(/No session/);
     expect(watchers.watching('nosuch01')).toBe(0);
+    const gone = new ChangesWatchers(() => path.join(copy, 'not-there'));
+    await expect(gone.set(a.client, ID, true)).rejects.toThrow();
+    expect(gone.watching(ID)).toBe(0);
+  });
+
+  it('two faces asking at once share one watch', async () => {
+    const a = face('a');
+    const b = face('b');
+    await Promise.all([watchers.set(a.client, ID, true), watchers.set(b.client, ID, true)]);
+    expect(watchers.watching(ID)).toBe(2);
+    write(copy, 'both.txt', 'x\n');
+    expect(await until(() => a.updates.length > 0 && b.updates.length > 0, 1000)).toBe(true);
+    expect([a.updates.length, b.updates.length]).toEqual([1, 1]);
   });
 });

@@ -5,9 +5,16 @@ import type { Client } from '../../api/dispatch';
 import { CopyWatch } from './copy-watch';
 
 interface Watched {
-  watch: CopyWatch;
+  /** Started once for all the faces; two quick `on`s share it. */
+  watch: Promise<CopyWatch>;
   clients: Map<string, Client>;
 }
+
+const closeWhenStarted = (w: Watched) =>
+  void w.watch.then(
+    (x) => x.close(),
+    () => {},
+  );
 
 export class ChangesWatchers {
   private readonly watched = new Map<string, Watched>();
@@ -16,7 +23,7 @@ export class ChangesWatchers {
   /** `copyOf` gives the session's copy folder (throws for an unknown session). */
   constructor(private readonly copyOf: (id: string) => string) {}
 
-  set(client: Client, id: string, on: boolean): void {
+  async set(client: Client, id: string, on: boolean): Promise<void> {
     if (!on) return this.remove(client.id, id);
     if (!this.known.has(client)) {
       this.known.add(client);
@@ -27,13 +34,18 @@ export class ChangesWatchers {
     let w = this.watched.get(id);
     if (!w) {
       const clients = new Map<string, Client>();
-      const watch = new CopyWatch(this.copyOf(id), () => {
+      const watch = CopyWatch.start(this.copyOf(id), () => {
         for (const c of clients.values()) c.send('changes.updated', { sessionId: id });
       });
-      w = { watch, clients };
-      this.watched.set(id, w);
+      const started: Watched = { watch, clients };
+      w = started;
+      this.watched.set(id, started);
+      watch.catch(() => {
+        if (this.watched.get(id) === started) this.watched.delete(id);
+      });
     }
     w.clients.set(client.id, client);
+    await w.watch;
   }
 
   /** How many faces watch the session (0: no watcher runs). */
@@ -43,12 +55,13 @@ export class ChangesWatchers {
 
   /** The session's copy is gone (merged or discarded): its watch ends for every face. */
   closeSession(id: string): void {
-    this.watched.get(id)?.watch.close();
+    const w = this.watched.get(id);
+    if (w) closeWhenStarted(w);
     this.watched.delete(id);
   }
 
   closeAll(): void {
-    for (const w of this.watched.values()) w.watch.close();
+    for (const w of this.watched.values()) closeWhenStarted(w);
     this.watched.clear();
   }
 
@@ -57,7 +70,7 @@ export class ChangesWatchers {
     if (!w) return;
     w.clients.delete(clientId);
     if (w.clients.size > 0) return;
-    w.watch.close();
+    closeWhenStarted(w);
     this.watched.delete(id);
   }
 }
