@@ -71,7 +71,7 @@ export function userHooks(): Record<string, unknown> {
       {
         hooks: [
           hook('UserPromptSubmit'),
-          { type: 'command', command: `sleep 3; ${HOOK} late`, timeout: 1 },
+          { type: 'command', command: `sleep 8; ${HOOK} late`, timeout: 1 },
         ],
       },
     ],

@@ -20,7 +20,7 @@ import { answerText, askQuestion, permissionPrompt } from './claude/dialogs';
 import { Hooks, settingsLayers } from './claude/hooks';
 import { answer, type ToolCall } from './claude/model';
 import { permissionDialog } from './claude/permissions';
-import { subagentCall } from './claude/subagent';
+import { subagentCall, type SubagentCall } from './claude/subagent';
 import { projectDir, Transcript } from './claude/transcript';
 import {
   BOLD,
@@ -451,16 +451,10 @@ async function session(): Promise<void> {
     const toolUseId = `toolu_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
     const toolBase = { ...base(), prompt_id: promptId, permission_mode: permissionMode, effort };
     const session = { home: HOME, cwd: CWD, sessionId, version: VERSION, model };
-    const agent = a.kind === 'agent' ? subagentCall(a.request, session) : undefined;
-    const call: ToolCall =
-      a.kind === 'tool'
-        ? a.call
-        : (agent ?? {
-            tool: 'AskUserQuestion',
-            target: a.kind === 'ask' ? a.question : '',
-            input: a.kind === 'ask' ? a.input : {},
-            apply: () => ({ text: '', response: {} }),
-          });
+    let agent: SubagentCall | undefined;
+    let call: ToolCall;
+    if (a.kind === 'agent') call = agent = subagentCall(a.request, session);
+    else call = a.call;
     if (a.kind !== 'ask') w(`⏺ ${call.tool}(${call.target})\n`);
     transcript.assistant(
       [{ type: 'tool_use', id: toolUseId, name: call.tool, input: call.input }],
@@ -506,7 +500,8 @@ async function session(): Promise<void> {
     let input = call.input;
     let said = 'Done.';
     if (a.kind === 'ask') {
-      const q = (a.input.questions as Parameters<typeof askQuestion>[0][])[0]!;
+      const questions = call.input.questions as Parameters<typeof askQuestion>[0][];
+      const q = questions[0]!;
       const pending = await opened();
       const reply = await askQuestion(q);
       clearTimeout(pending);
@@ -520,10 +515,10 @@ async function session(): Promise<void> {
       }
       w(`⏺ Answered Claude's questions:\n  ⎿  · ${a.question} → ${reply}\n`);
       const answers = { [a.question]: reply };
-      input = { ...a.input, answers, annotations: {} };
+      input = { ...call.input, answers, annotations: {} };
       result = {
         text: answerText(a.question, reply, !labels.includes(reply)),
-        response: { questions: a.input.questions, answers, annotations: {} },
+        response: { questions, answers, annotations: {} },
       };
       said = `You answered: ${reply}`;
     } else {

@@ -17,7 +17,8 @@ export interface ToolCall {
 export type Answer =
   | { kind: 'text'; text: string }
   | { kind: 'tool'; call: ToolCall }
-  | { kind: 'ask'; question: string; input: Record<string, unknown> }
+  /** `call` is the AskUserQuestion tool call; the session asks the person and answers it. */
+  | { kind: 'ask'; question: string; call: ToolCall }
   | { kind: 'agent'; request: string }
   | { kind: 'error'; error: string; message: string };
 
@@ -89,7 +90,15 @@ export function answer(text: string, cwd: string): Answer {
   if ((m = /^say\s+([\s\S]+)$/i.exec(t))) return { kind: 'text', text: m[1] ?? '' };
   if ((m = /^agent\s+([\s\S]+)$/i.exec(t))) return { kind: 'agent', request: m[1] ?? '' };
   if ((m = /^ask\s+([\s\S]+)$/i.exec(t))) {
-    return { kind: 'ask', question: m[1] ?? '', input: askInput(m[1] ?? '') };
+    const question = m[1] ?? '';
+    const input = askInput(question);
+    const call: ToolCall = {
+      tool: 'AskUserQuestion',
+      target: question,
+      input,
+      apply: () => ({ text: '', response: {} }),
+    };
+    return { kind: 'ask', question, call };
   }
   if ((m = /^(?:create|write)\s+(\S+)\s+(?:with|containing)\s+([\s\S]*)$/i.exec(t))) {
     const [file, body] = [p(m[1] ?? ''), m[2] ?? ''];

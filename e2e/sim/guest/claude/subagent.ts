@@ -25,10 +25,10 @@ export interface TaskNotification {
   answer: string;
 }
 
-export function subagentCall(
-  request: string,
-  s: Session,
-): ToolCall & { notification: () => TaskNotification | undefined } {
+/** The Agent tool call; once applied, `notification()` is what reports back when it is done. */
+export type SubagentCall = ToolCall & { notification: () => TaskNotification | undefined };
+
+export function subagentCall(request: string, s: Session): SubagentCall {
   const description = 'A subagent task';
   const input = { description, prompt: request, subagent_type: 'general-purpose' };
   let done: TaskNotification | undefined;
