@@ -13,6 +13,7 @@ import {
   startTmuxCommand,
 } from '../../../electron/core/session/guest/claude-config';
 import { runClaudeCode } from '../../../electron/core/session/steps/run-claude-code';
+import { claudeDriver, poll, type ClaudeDriver } from '../guest/claude-driver';
 import type { SimHost } from '../harness';
 import { bootVM, type RunningVM } from '../vm';
 import type { RealClaude } from './claude-install';
@@ -22,6 +23,7 @@ export const HOOK_EVENTS = [
   'UserPromptSubmit',
   'PreToolUse',
   'PostToolUse',
+  'PermissionRequest',
   'Notification',
   'Stop',
   'StopFailure',
@@ -31,6 +33,8 @@ export const HOOK_EVENTS = [
 const DIR = '.clave-contract';
 const HOOK = `/home/admin/${DIR}/hook`;
 export const SPOOL = `/home/admin/${DIR}/events.jsonl`;
+/** A `permissions.ask` rule in the user settings: even bypass mode asks before such a call. */
+export const ASK_RULE = 'Bash(echo asked:*)';
 /** messageIdleNotifThresholdMs written into ~/.claude.json (Claude's default is 60 s). */
 export const IDLE_MS = 3000;
 
@@ -67,12 +71,12 @@ export function userHooks(): Record<string, unknown> {
       {
         hooks: [
           hook('UserPromptSubmit'),
-          { type: 'command', command: `sleep 3; ${HOOK} late`, timeout: 1 },
+          { type: 'command', command: `sleep 8; ${HOOK} late`, timeout: 1 },
         ],
       },
     ],
     PreToolUse: [
-      { matcher: 'Bash|Write', hooks: [hook('PreToolUse')] },
+      { matcher: 'Bash|Write|AskUserQuestion|Agent', hooks: [hook('PreToolUse')] },
       { matcher: 'NoSuchTool', hooks: [hook('never')] },
     ],
     Notification: [{ matcher: 'permission_prompt|idle_prompt', hooks: [hook('Notification')] }],
@@ -87,11 +91,11 @@ export interface ClaudeVm {
   ssh: SshConnection;
   /** Runs a command as the VM user; throws with its output when it fails. */
   sh(cmd: string, timeoutMs?: number): Promise<string>;
-  screen(session?: string): Promise<string>;
-  waitScreen(re: RegExp, opts?: { session?: string; timeoutMs?: number }): Promise<string>;
-  /** Types a line into Claude's TUI and presses Enter. */
-  type(text: string, session?: string): Promise<void>;
-  keys(keys: string[], session?: string): Promise<void>;
+  /** Typing, keys and the screen of Claude's tmux pane. */
+  screen: ClaudeDriver['screen'];
+  waitScreen(re: RegExp, opts?: { timeoutMs?: number }): Promise<string>;
+  type: ClaudeDriver['type'];
+  keys: ClaudeDriver['keys'];
   events(): Promise<HookRun[]>;
   /** The first spooled event (from index `after` on) that fits. */
   waitEvent(
@@ -100,29 +104,12 @@ export interface ClaudeVm {
     timeoutMs?: number,
     after?: number,
   ): Promise<HookRun>;
-  /** Hooks into the user and project settings, the idle threshold into ~/.claude.json. */
+  /** Hooks (and ASK_RULE) into the user and project settings, the idle threshold into ~/.claude.json. */
   installHooks(): Promise<void>;
   /** Ends the agent's tmux session; starts it again the way RunClaudeCode does. */
   relaunch(): Promise<void>;
   /** Ends the agent's tmux session; starts `claude <args>` with the same credential and cwd. */
   launch(args: string[]): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function poll<T>(
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await sleep(200);
-  }
 }
 
 /** The environment every Claude in these VMs gets: the fake API, no optional traffic, no retries. */
@@ -207,8 +194,7 @@ export async function bootClaudeVm(
     { mode: 0o755 },
   );
 
-  const screen = (session = TMUX_SESSION) =>
-    sh(command(['tmux', 'capture-pane', '-p', '-J', '-S', '-200', '-t', session]));
+  const driver = claudeDriver(sh, TMUX_SESSION);
   const events = async (): Promise<HookRun[]> =>
     (await sh(`cat ${SPOOL} 2>/dev/null || true`))
       .split('\n')
@@ -227,29 +213,14 @@ export async function bootClaudeVm(
     );
   };
   const keepPane = () => sh(`tmux set-option -t ${TMUX_SESSION} remain-on-exit on`);
-  let lastScreen = '';
   const c: ClaudeVm = {
     vm,
     ssh,
     sh,
-    screen,
-    waitScreen: (re, o = {}) =>
-      poll(
-        async () => {
-          lastScreen = await screen(o.session).catch(() => lastScreen);
-          return re.test(lastScreen) ? lastScreen : undefined;
-        },
-        o.timeoutMs ?? 20_000,
-        () => `${re} on the screen:\n${lastScreen}`,
-      ),
-    async type(text, session = TMUX_SESSION) {
-      await sh(command(['tmux', 'send-keys', '-t', session, '-l', text]));
-      await sleep(300); // the TUI takes a pasted burst as typing; Enter must come on its own
-      await sh(command(['tmux', 'send-keys', '-t', session, 'Enter']));
-    },
-    keys: async (keys, session = TMUX_SESSION) => {
-      await sh(command(['tmux', 'send-keys', '-t', session, ...keys]));
-    },
+    screen: driver.screen,
+    waitScreen: (re, o = {}) => driver.waitScreen(re, o.timeoutMs),
+    type: driver.type,
+    keys: driver.keys,
     events,
     waitEvent: async (pred, what, timeoutMs = 20_000, after = 0) => {
       let seen: HookRun[] = [];
@@ -270,7 +241,10 @@ export async function bootClaudeVm(
           const fs = require('fs');
           const [hooks, idle, project] = process.argv.slice(1).map((a) => JSON.parse(a));
           const merge = (p, f) => { let o = {}; try { o = JSON.parse(fs.readFileSync(p, 'utf8')); } catch {} f(o); fs.writeFileSync(p, JSON.stringify(o, null, 2)); };
-          merge(process.env.HOME + '/.claude/settings.json', (o) => { o.hooks = hooks; });
+          merge(process.env.HOME + '/.claude/settings.json', (o) => {
+            o.hooks = hooks;
+            o.permissions = { ...o.permissions, ask: [${JSON.stringify(ASK_RULE)}] };
+          });
           merge(process.env.HOME + '/.claude.json', (o) => { o.messageIdleNotifThresholdMs = idle; });
           fs.mkdirSync('${PROJECT_DIR}/.claude', { recursive: true });
           merge('${PROJECT_DIR}/.claude/settings.json', (o) => { o.hooks = project; });

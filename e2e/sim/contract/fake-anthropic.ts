@@ -5,6 +5,8 @@
 //   say <text>                → a text answer <text>
 //   run <command>             → a Bash tool call, then (after the tool result) "Done."
 //   create <file> with <text> → a Write tool call, then "Done."
+//   agent <request>           → an Agent (subagent) tool call whose prompt is <request>, then "Done."
+//   ask <question>            → an AskUserQuestion tool call (options Yes / No), then "You answered: …"
 //   fail                      → HTTP 500 api_error (a turn that ends on an API error)
 //   anything else             → a fixed text answer
 // Streaming follows the Messages API's SSE sequence: message_start, content_block_start,
@@ -13,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GATEWAY_IP } from '../config';
+import { askInput } from '../guest/claude/model';
 import { holdGateway } from '../services';
 
 export const FALLBACK_ANSWER = 'I am the contract suite’s stand-in for the Messages API.';
@@ -24,6 +27,8 @@ export interface ApiRequest {
   stream?: boolean;
   /** The last user text (or "[tool_result]"), for debugging and assertions. */
   lastUser?: string;
+  /** The text of a tool_result the request carries back (e.g. the user's answer to a question). */
+  toolResult?: string;
   /** Headers that identify the caller (never the API key). */
   userAgent?: string;
 }
@@ -55,18 +60,37 @@ function lastUserText(messages: Msg[]): string | 'tool_result' | undefined {
   const last = messages.filter((m) => m.role !== 'system').pop();
   if (!last || last.role !== 'user') return undefined;
   if (typeof last.content === 'string') return last.content.trim();
-  if (last.content.some((b) => b.type === 'tool_result')) return 'tool_result';
   const texts = last.content
     .filter((b) => b.type === 'text' && typeof b.text === 'string')
     .map((b) => (b.text ?? '').trim())
     .filter((t) => t && !t.startsWith('<system-reminder>'));
-  return texts[texts.length - 1];
+  // A prompt typed after a declined tool call travels with that call's (rejected) tool_result.
+  if (texts.length) return texts[texts.length - 1];
+  return last.content.some((b) => b.type === 'tool_result') ? 'tool_result' : undefined;
+}
+
+/** The text of the tool_result in the last user message (what the tool returned to the model). */
+function lastToolResult(messages: Msg[]): string {
+  const last = messages.filter((m) => m.role !== 'system').pop();
+  const block = Array.isArray(last?.content)
+    ? last.content.find((b) => b.type === 'tool_result')
+    : undefined;
+  const c = block?.content;
+  if (typeof c === 'string') return c;
+  return Array.isArray(c)
+    ? (c as Block[]).map((b) => (typeof b.text === 'string' ? b.text : '')).join('')
+    : '';
 }
 
 export function answer(body: Body, cwd = '/srv/project'): Answer {
   const text = lastUserText(body.messages ?? []);
   const tools = new Set((body.tools ?? []).map((t) => t.name));
-  if (text === 'tool_result') return { kind: 'text', text: 'Done.' };
+  if (text === 'tool_result') {
+    const result = lastToolResult(body.messages ?? []);
+    // AskUserQuestion's result: `… answered: "<question>"="<answer>". …`
+    const answered = /answered: ".*?"="(.*?)"\./.exec(result);
+    return { kind: 'text', text: answered ? `You answered: ${answered[1]}` : 'Done.' };
+  }
   if (text === undefined) return { kind: 'text', text: FALLBACK_ANSWER };
   let m: RegExpExecArray | null;
   if (/^fail\b/i.test(text)) {
@@ -75,6 +99,18 @@ export function answer(body: Body, cwd = '/srv/project'): Answer {
   if ((m = /^say\s+([\s\S]+)$/i.exec(text))) return { kind: 'text', text: m[1] ?? '' };
   if ((m = /^run\s+([\s\S]+)$/i.exec(text)) && tools.has('Bash')) {
     return { kind: 'tool', name: 'Bash', input: { command: m[1], description: 'Run a command' } };
+  }
+  if ((m = /^ask\s+([\s\S]+)$/i.exec(text)) && tools.has('AskUserQuestion')) {
+    return { kind: 'tool', name: 'AskUserQuestion', input: askInput(m[1] ?? '') };
+  }
+  const agentTool = ['Agent', 'Task'].find((t) => tools.has(t));
+  if ((m = /^agent\s+([\s\S]+)$/i.exec(text)) && agentTool) {
+    const input = {
+      description: 'A subagent task',
+      prompt: m[1],
+      subagent_type: 'general-purpose',
+    };
+    return { kind: 'tool', name: agentTool, input };
   }
   if ((m = /^create\s+(\S+)\s+with\s+([\s\S]*)$/i.exec(text)) && tools.has('Write')) {
     const file = (m[1] ?? '').startsWith('/') ? (m[1] ?? '') : `${cwd}/${m[1] ?? ''}`;
@@ -204,6 +240,7 @@ export async function startFakeAnthropic(
         model: body.model,
         stream: body.stream,
         lastUser: lastUserText(body.messages ?? []),
+        toolResult: lastToolResult(body.messages ?? []) || undefined,
       });
       if (path === '/v1/messages/count_tokens') return json(res, 200, { input_tokens: 12 });
       const a = answer(body);

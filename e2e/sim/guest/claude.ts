@@ -16,9 +16,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
-import { Hooks } from './claude/hooks';
-import { answer } from './claude/model';
-import { Transcript } from './claude/transcript';
+import { answerText, askQuestion, permissionPrompt } from './claude/dialogs';
+import { Hooks, settingsLayers } from './claude/hooks';
+import { answer, type ToolCall } from './claude/model';
+import { permissionDialog } from './claude/permissions';
+import { subagentCall, type SubagentCall } from './claude/subagent';
+import { projectDir, Transcript } from './claude/transcript';
 import {
   BOLD,
   DIM,
@@ -41,6 +44,9 @@ const SETTINGS = `${HOME}/.claude/settings.json`;
 const CREDENTIALS = `${HOME}/.claude/.credentials.json`;
 
 type Json = Record<string, unknown>;
+/** The tool_result of a call the person turned down (2.1.332's words). */
+const DECLINED =
+  "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.";
 
 function readJson(path: string): Json | undefined {
   try {
@@ -144,8 +150,17 @@ if (prompt !== undefined) {
   }
   const a = answer(prompt, CWD);
   if (a.kind !== 'tool') {
-    process.stdout.write((a.kind === 'text' ? a.text : a.message) + '\n');
-    process.exit(a.kind === 'text' ? 0 : 1);
+    // A question cannot be answered in print mode (the real one denies the tool): it is printed.
+    const text =
+      a.kind === 'error'
+        ? a.message
+        : a.kind === 'ask'
+          ? a.question
+          : a.kind === 'agent'
+            ? a.request
+            : a.text;
+    process.stdout.write(text + '\n');
+    process.exit(a.kind === 'error' ? 1 : 0);
   }
   if (!bypass && a.call.tool !== 'Read') {
     process.stdout.write(
@@ -171,20 +186,12 @@ if (!process.stdin.isTTY) {
   process.exit(1);
 }
 // Which conversation: --resume <id> and --continue look in the cwd's transcript folder only.
-const sessionId = (() => {
-  if (resumeId !== undefined) {
-    if (Transcript.exists(HOME, CWD, resumeId)) return resumeId;
-    process.stderr.write(`No conversation found with session ID: ${resumeId}\n`);
-    process.exit(1);
-  }
-  if (continueLast) {
-    const last = Transcript.latest(HOME, CWD);
-    if (last) return last;
-    process.stderr.write('No conversation found to continue\n');
-    process.exit(1);
-  }
-  return sessionIdArg ?? randomUUID();
-})();
+const latest = continueLast ? Transcript.latest(HOME, CWD) : undefined;
+const sessionId = resumeId ?? latest ?? sessionIdArg ?? randomUUID();
+if (continueLast && !resumeId && !latest) {
+  process.stderr.write('No conversation found to continue\n');
+  process.exit(1);
+}
 const resumed = resumeId !== undefined || continueLast;
 let idleTimer: NodeJS.Timeout | undefined;
 startKeys(() => clearTimeout(idleTimer));
@@ -209,7 +216,26 @@ function saveGlobal(): void {
   writeJson(GLOBAL, global);
 }
 
+/**
+ * 2.1.332 with an id whose transcript is missing, or holds no conversation it can read (not JSONL,
+ * or another format): the message, a SessionEnd (reason "other") for that id, the resume hint,
+ * exit 1 — and no SessionStart.
+ */
+async function noConversation(id: string): Promise<never> {
+  w(`No conversation found with session ID: ${id}\n`);
+  const hooks = new Hooks(HOME, CWD, (line) => w(line + '\n'));
+  const transcript_path = `${projectDir(HOME, CWD)}/${id}.jsonl`;
+  await hooks.fire('SessionEnd', { session_id: id, transcript_path, cwd: CWD, reason: 'other' });
+  w(
+    `\nResume this session with:\nclaude${bypass ? ' --dangerously-skip-permissions' : ''} --resume ${id}\n`,
+  );
+  return bye(1);
+}
+
 async function session(): Promise<void> {
+  if (resumeId !== undefined && !Transcript.hasConversation(HOME, CWD, resumeId)) {
+    await noConversation(resumeId);
+  }
   // 1. First run: theme, then login or security notes.
   if (global.hasCompletedOnboarding !== true) {
     w(`${ORANGE}✻ Welcome to Claude Code${RESET}\n\n`);
@@ -312,7 +338,7 @@ async function session(): Promise<void> {
   // After --resume/--continue the earlier conversation is shown again.
   if (resumed) {
     for (const x of transcript.exchanges())
-      w(x.role === 'user' ? `> ${x.text}\n` : `⏺ ${x.text}\n`);
+      w(x.role === 'user' ? `> ${x.text}\n` : `⏺ ${x.text}\n`); // a tool call: ⏺ Tool(target)
   }
   if (bypass) w(`${DIM}  ⏵⏵ bypass permissions on (shift+tab to cycle)${RESET}\n`);
   await hooks.fire(
@@ -327,10 +353,12 @@ async function session(): Promise<void> {
       { ...base(), prompt_id: promptId, message, notification_type: type },
       type,
     );
-  // Claude Code says it is waiting after `messageIdleNotifThresholdMs` (default 60 s) without input.
-  const idleMs = Number(readJson(GLOBAL)?.messageIdleNotifThresholdMs ?? 60_000);
+  // Claude Code says it is waiting after `messageIdleNotifThresholdMs` (default 60 s) without input,
+  // once per finished turn. Read as each turn ends, so a test can lower it in a running session
+  // (whether the real one re-reads it is not verified).
   const armIdle = () => {
     clearTimeout(idleTimer);
+    const idleMs = Number(readJson(GLOBAL)?.messageIdleNotifThresholdMs ?? 60_000);
     idleTimer = setTimeout(
       () => void notify('idle_prompt', 'Claude is waiting for your input'),
       idleMs,
@@ -365,6 +393,17 @@ async function session(): Promise<void> {
     armIdle();
   };
 
+  const submit = async (text: string) => {
+    promptId = randomUUID();
+    transcript.user(text, permissionMode, promptId);
+    await hooks.fire('UserPromptSubmit', {
+      ...base(),
+      prompt_id: promptId,
+      permission_mode: permissionMode,
+      prompt: text,
+    });
+  };
+
   let allowAll = bypass;
   for (;;) {
     const line = await readLine();
@@ -375,7 +414,7 @@ async function session(): Promise<void> {
     if (text === '/exit' || text === '/quit') return end('prompt_input_exit', 0);
     if (text === '/help') {
       w(
-        'Simulated Claude Code: say, create, append, replace, read, delete, run, fail. /status, /exit\n',
+        'Simulated Claude Code: say, create, append, replace, read, delete, run, ask, agent, fail. /status, /exit\n',
       );
       continue;
     }
@@ -385,14 +424,7 @@ async function session(): Promise<void> {
       );
       continue;
     }
-    promptId = randomUUID();
-    transcript.user(text, permissionMode, promptId);
-    await hooks.fire('UserPromptSubmit', {
-      ...base(),
-      prompt_id: promptId,
-      permission_mode: permissionMode,
-      prompt: text,
-    });
+    await submit(text);
     w(`${ORANGE}✻${RESET} Thinking…\n`);
     const a = answer(text, CWD);
     if (a.kind === 'text') {
@@ -416,10 +448,14 @@ async function session(): Promise<void> {
       armIdle();
       continue;
     }
-    const { call } = a;
     const toolUseId = `toolu_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
     const toolBase = { ...base(), prompt_id: promptId, permission_mode: permissionMode, effort };
-    w(`⏺ ${call.tool}(${call.target})\n`);
+    const session = { home: HOME, cwd: CWD, sessionId, version: VERSION, model };
+    let agent: SubagentCall | undefined;
+    let call: ToolCall;
+    if (a.kind === 'agent') call = agent = subagentCall(a.request, session);
+    else call = a.call;
+    if (a.kind !== 'ask') w(`⏺ ${call.tool}(${call.target})\n`);
     transcript.assistant(
       [{ type: 'tool_use', id: toolUseId, name: call.tool, input: call.input }],
       model,
@@ -429,37 +465,84 @@ async function session(): Promise<void> {
       { ...toolBase, tool_name: call.tool, tool_input: call.input, tool_use_id: toolUseId },
       call.tool,
     );
-    if (!allowAll && call.tool !== 'Read') {
-      const pending = setTimeout(
+    // A dialog (a question, or a call that still needs permission) is announced to hooks when it
+    // opens, and by a Notification only if still open after `permissionNotifyMs`.
+    const dialog =
+      a.kind === 'ask' || (allowAll && !bypass)
+        ? undefined
+        : permissionDialog(call, {
+            bypass,
+            layers: settingsLayers(HOME, CWD),
+            cwd: CWD,
+            home: HOME,
+          });
+    const opened = async () => {
+      const suggestions = dialog?.suggestions ? { permission_suggestions: dialog.suggestions } : {};
+      await hooks.fire(
+        'PermissionRequest',
+        { ...toolBase, tool_name: call.tool, tool_input: call.input, ...suggestions },
+        call.tool,
+      );
+      return setTimeout(
         () => void notify('permission_prompt', 'Claude needs your permission'),
         permissionNotifyMs,
       );
-      const c = await menu(
-        `Do you want to ${call.tool === 'Bash' ? 'run' : 'make this edit to'} ${call.target}?`,
-        [
-          'Yes',
-          "Yes, and don't ask again this session",
-          'No, and tell Claude what to do differently (esc)',
-        ],
+    };
+    const declined = (shown: string) => {
+      w(shown);
+      transcript.user(
+        [{ type: 'tool_result', tool_use_id: toolUseId, content: DECLINED, is_error: true }],
+        permissionMode,
       );
-      clearTimeout(pending);
-      if (c === 1) allowAll = true;
-      if (c !== 0 && c !== 1) {
-        w(`  ⎿  ${DIM}User rejected the change${RESET}\n`);
-        continue;
-      }
-    }
+    };
     const started = Date.now();
     let result: { text: string; response: Record<string, unknown> };
-    try {
-      result = call.apply();
-    } catch (e) {
+    let input = call.input;
+    let said = 'Done.';
+    if (a.kind === 'ask') {
+      const questions = call.input.questions as Parameters<typeof askQuestion>[0][];
+      const q = questions[0]!;
+      const pending = await opened();
+      const reply = await askQuestion(q);
+      clearTimeout(pending);
+      const labels = q.options.map((o) => o.label);
+      if (reply === undefined) {
+        // 2.1.332: no PostToolUse and no Stop; the turn just ends.
+        declined(
+          `⏺ Declined to answer Claude's questions:\n  ⎿  · ${a.question} (${labels.join(' / ')})\n`,
+        );
+        continue;
+      }
+      w(`⏺ Answered Claude's questions:\n  ⎿  · ${a.question} → ${reply}\n`);
+      const answers = { [a.question]: reply };
+      input = { ...call.input, answers, annotations: {} };
       result = {
-        text: `Error: ${(e as Error).message}`,
-        response: { error: (e as Error).message },
+        text: answerText(a.question, reply, !labels.includes(reply)),
+        response: { questions, answers, annotations: {} },
       };
+      said = `You answered: ${reply}`;
+    } else {
+      if (dialog) {
+        const pending = await opened();
+        const c = await permissionPrompt(call, dialog);
+        clearTimeout(pending);
+        if (c === 1 && dialog.options.length === 3) allowAll = true;
+        if (c !== 0 && !(c === 1 && dialog.options.length === 3)) {
+          // No or Esc (2.1.332): the call is not run and the turn ends without a Stop.
+          declined(`  ⎿  ${DIM}Interrupted · What should Claude do instead?${RESET}\n`);
+          continue;
+        }
+      }
+      try {
+        result = call.apply();
+      } catch (e) {
+        result = {
+          text: `Error: ${(e as Error).message}`,
+          response: { error: (e as Error).message },
+        };
+      }
+      w(`  ⎿  ${result.text.split('\n').join('\n     ')}\n`);
     }
-    w(`  ⎿  ${result.text.split('\n').join('\n     ')}\n`);
     transcript.user(
       [{ type: 'tool_result', tool_use_id: toolUseId, content: result.text }],
       permissionMode,
@@ -469,14 +552,20 @@ async function session(): Promise<void> {
       {
         ...toolBase,
         tool_name: call.tool,
-        tool_input: call.input,
+        tool_input: input,
         tool_response: result.response,
         tool_use_id: toolUseId,
         duration_ms: Date.now() - started,
       },
       call.tool,
     );
-    await turnEnd('Done.');
+    await turnEnd(said);
+    // A background subagent that finished reports back as the next prompt (2.1.332).
+    const note = agent?.notification();
+    if (note) {
+      await submit(note.prompt);
+      await turnEnd(note.answer);
+    }
   }
 }
 

@@ -3,19 +3,23 @@
 // compile. The bundles are mounted read-only at /run/tart-sim/programs in every guest; the image's
 // wrappers fall back to tsx when a bundle is missing.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_DIR, SIM_DIR, type SimSettings } from '../config';
 import { withLockSync } from '../util/lock';
 
 export const GUEST_PROGRAMS = ['claude', 'php', 'composer', 'web'] as const;
-// Every source a bundle is built from (the cache key): programs, shared modules, claude's parts.
+// Every source a bundle is built from (the cache key): programs, shared modules, and all of
+// claude's parts (listed from the folder, so a new part can never leave a stale bundle).
 const SOURCES = [
   ...GUEST_PROGRAMS,
   'laravel',
   'nginx-site',
-  ...['hooks', 'model', 'transcript', 'tui'].map((m) => `claude/${m}`),
+  ...readdirSync(join(SIM_DIR, 'guest', 'claude'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => `claude/${f.slice(0, -3)}`),
 ];
 
 type BuildSync = (opts: Record<string, unknown>) => unknown;

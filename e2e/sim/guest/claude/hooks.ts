@@ -4,7 +4,8 @@
 // $CLAUDE_PROJECT_DIR set, killed after its timeout (seconds, default 60). Handlers run in
 // parallel and Claude waits for them; a timeout is reported on screen like the real one does.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 type Json = Record<string, unknown>;
 
@@ -27,19 +28,34 @@ function readJson(path: string): Json | undefined {
   }
 }
 
-export function settingsLayers(home: string, cwd: string): Json[] {
-  return [
-    `${home}/.claude/settings.json`,
-    `${cwd}/.claude/settings.json`,
-    `${cwd}/.claude/settings.local.json`,
-  ]
-    .map(readJson)
-    .filter((s): s is Json => s !== undefined);
+/** One settings file that exists, and which layer it is. */
+export interface Layer {
+  kind: 'user' | 'project' | 'local';
+  settings: Json;
 }
 
-function groups(layers: Json[], event: string): Group[] {
+export function settingsLayers(home: string, cwd: string): Layer[] {
+  const files = {
+    user: `${home}/.claude/settings.json`,
+    project: `${cwd}/.claude/settings.json`,
+    local: `${cwd}/.claude/settings.local.json`,
+  };
+  return Object.entries(files).flatMap(([kind, path]) => {
+    const settings = readJson(path);
+    return settings ? [{ kind: kind as Layer['kind'], settings }] : [];
+  });
+}
+
+/**
+ * Where the simulated Claude records every hook event it emits, whether or not a hook is
+ * configured: one `{t, event, payload}` line each. Simulator-only (the real Claude keeps no such
+ * file), so tests can wait for an event without installing hooks of their own.
+ */
+export const eventRecord = (home: string): string => `${home}/.claude-sim/events.jsonl`;
+
+function groups(layers: Layer[], event: string): Group[] {
   const out: Group[] = [];
-  for (const layer of layers) {
+  for (const { settings: layer } of layers) {
     const list = (layer.hooks as Json | undefined)?.[event];
     if (!Array.isArray(list)) continue;
     for (const g of list as Json[]) {
@@ -99,13 +115,16 @@ export class Hooks {
 
   /** Runs the event's hooks whose matcher fits `matchOn`; resolves when all ended or timed out. */
   async fire(event: string, payload: Json, matchOn?: string): Promise<void> {
+    const input = JSON.stringify({ ...payload, hook_event_name: event });
+    const record = eventRecord(this.home);
+    mkdirSync(dirname(record), { recursive: true });
+    appendFileSync(record, `{"t":${Date.now()},"event":"${event}","payload":${input}}\n`);
     // Read on every event: settings edited during a session take effect, as in Claude Code.
     const layers = settingsLayers(this.home, this.cwd);
     const handlers = groups(layers, event)
       .filter((g) => matches(g.matcher, matchOn))
       .flatMap((g) => g.hooks);
     if (!handlers.length) return;
-    const input = JSON.stringify({ ...payload, hook_event_name: event });
     const results = await Promise.all(handlers.map((h) => runOne(h, input, this.cwd)));
     results.forEach((r, i) => {
       const h = handlers[i]!;

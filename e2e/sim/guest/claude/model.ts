@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { dirname, resolve } from 'node:path';
 
 export interface ToolCall {
-  tool: 'Write' | 'Edit' | 'Read' | 'Bash';
+  tool: 'Write' | 'Edit' | 'Read' | 'Bash' | 'AskUserQuestion' | 'Agent';
   /** What the TUI shows in `⏺ Tool(target)`. */
   target: string;
   input: Record<string, unknown>;
@@ -17,15 +17,41 @@ export interface ToolCall {
 export type Answer =
   | { kind: 'text'; text: string }
   | { kind: 'tool'; call: ToolCall }
+  /** `call` is the AskUserQuestion tool call; the session asks the person and answers it. */
+  | { kind: 'ask'; question: string; call: ToolCall }
+  | { kind: 'agent'; request: string }
   | { kind: 'error'; error: string; message: string };
 
 export const HELP =
   "I'm the simulated Claude Code of Clave's test host. I can: say <text>, create <file> with <text>, " +
-  'append <text> to <file>, replace <old> with <new> in <file>, read <file>, delete <file>, run <command>, fail.';
+  'append <text> to <file>, replace <old> with <new> in <file>, read <file>, delete <file>, run <command>, ' +
+  'ask <question>, agent <request>, fail.';
 
 /** What the real Claude Code shows (and reports to StopFailure) after a 500 from the API. */
 export const API_500 =
   'API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a moment.';
+
+/**
+ * AskUserQuestion's input as Claude Code's tool schema has it (questions: 1–4 of {question,
+ * header ≤ 12 chars, options: 2–4 of {label, description}, multiSelect}); source: the tool's
+ * input schema in the Claude Agent SDK's tool description (claudeCodeVersion 2.1.168,
+ * context-audit.tj-zhang.com) and its zod schema in the published source map dump.
+ */
+export function askInput(question: string): Record<string, unknown> {
+  return {
+    questions: [
+      {
+        question,
+        header: 'Question',
+        options: [
+          { label: 'Yes', description: 'Go ahead.' },
+          { label: 'No', description: 'Do not.' },
+        ],
+        multiSelect: false,
+      },
+    ],
+  };
+}
 
 function bash(cwd: string, command: string): ToolCall {
   return {
@@ -62,6 +88,18 @@ export function answer(text: string, cwd: string): Answer {
   const p = (x: string) => resolve(cwd, x.trim());
   if (/^fail\b/i.test(t)) return { kind: 'error', error: 'server_error', message: API_500 };
   if ((m = /^say\s+([\s\S]+)$/i.exec(t))) return { kind: 'text', text: m[1] ?? '' };
+  if ((m = /^agent\s+([\s\S]+)$/i.exec(t))) return { kind: 'agent', request: m[1] ?? '' };
+  if ((m = /^ask\s+([\s\S]+)$/i.exec(t))) {
+    const question = m[1] ?? '';
+    const input = askInput(question);
+    const call: ToolCall = {
+      tool: 'AskUserQuestion',
+      target: question,
+      input,
+      apply: () => ({ text: '', response: {} }),
+    };
+    return { kind: 'ask', question, call };
+  }
   if ((m = /^(?:create|write)\s+(\S+)\s+(?:with|containing)\s+([\s\S]*)$/i.exec(t))) {
     const [file, body] = [p(m[1] ?? ''), m[2] ?? ''];
     const content = body.endsWith('\n') ? body : body + '\n';
