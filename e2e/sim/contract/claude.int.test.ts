@@ -564,7 +564,7 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
         /No conversation found with session ID: 00000000-0000-4000-8000-000000000000/,
       );
       // A transcript --resume cannot read (not JSONL, or JSON lines of another shape): the same
-      // refusal, exit 1, and a SessionEnd (reason other) for that id with no SessionStart.
+      // refusal, a SessionEnd (reason other) for that id with no SessionStart.
       for (const [id, text] of [
         ['00000000-0000-4000-8000-00000000000a', 'this is not json\n{"type":"user","broken\n'],
         ['00000000-0000-4000-8000-00000000000b', '{"kind":"message","body":"hello"}\n'],
@@ -581,7 +581,9 @@ describe.each(targets)('claude contract ($kind)', ({ claude, skip }) => {
         );
         expect(end.payload).toMatchObject({ reason: 'other' });
         expect((await b.events()).slice(before).some(ev('SessionStart'))).toBe(false);
-        await b.waitScreen(/Pane is dead \(status 1/);
+        // The real 2.1.332 usually exits 1 at once, but once stayed on the resume hint for over
+        // 20 s: a fallback must key on the text or the events, not on the exit.
+        if (!claude) await b.waitScreen(/Pane is dead \(status 1/);
       }
     },
     120_000,
