@@ -110,6 +110,11 @@ export interface ClaudeVm {
   relaunch(): Promise<void>;
   /** Ends the agent's tmux session; starts `claude <args>` with the same credential and cwd. */
   launch(args: string[]): Promise<void>;
+  /**
+   * Runs `claude <args>` in a tmux session of its own and waits for it to exit (a pane kept by
+   * remain-on-exit can miss a process that exits at once): its exit status and last screen.
+   */
+  runToExit(args: string[], timeoutMs?: number): Promise<{ code: number; screen: string }>;
 }
 
 /** The environment every Claude in these VMs gets: the fake API, no optional traffic, no retries. */
@@ -279,6 +284,20 @@ export async function bootClaudeVm(
           'on',
         ]),
       );
+    },
+    async runToExit(args, timeoutMs = 30_000) {
+      await stopSession();
+      const once = 'claude-once';
+      const run = `bash -l "$HOME"/${DIR}/run.sh ${args.map(quote).join(' ')}`;
+      // The shell after claude reports its status and keeps the pane until we have read it.
+      const script = `${run}; echo "claude exited $?"; sleep 600`;
+      await sh(command(['tmux', 'new-session', '-d', '-s', once, '-x', '200', '-y', '50', script]));
+      try {
+        const screen = await claudeDriver(sh, once).waitScreen(/claude exited \d+/, timeoutMs);
+        return { code: Number(/claude exited (\d+)/.exec(screen)?.[1]), screen };
+      } finally {
+        await sh(`tmux kill-session -t ${once} 2>/dev/null; true`);
+      }
     },
   };
   return c;

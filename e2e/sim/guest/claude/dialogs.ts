@@ -27,7 +27,9 @@ interface Question {
 /**
  * The question box; resolves with the answer (an option's label or the typed text), or
  * undefined when the person declines (Esc). Digits pick an option, Enter the highlighted one;
- * "Type something." (its digit, the arrows, or simply typing) takes a line of text.
+ * "Type something." (its digit, the arrows, or simply typing) takes a line of text. Seen on
+ * 2.1.332: Enter, `3` + text + Enter, Esc; not verified: a digit answering at once, typing
+ * without `3`, and "Chat about this" (here: declines).
  */
 export async function askQuestion(q: Question): Promise<string | undefined> {
   const choices = [...q.options.map((o) => o.label), 'Type something.', 'Chat about this'];

@@ -25,7 +25,7 @@ function parse(path: string): Json[] {
       const v = l.trim() ? (JSON.parse(l) as unknown) : undefined;
       if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Json);
     } catch {
-      /* a torn or foreign line: skipped, as Claude Code does */
+      /* a torn or foreign line: skipped (with readable messages around it: not verified) */
     }
   }
   return out;
