@@ -19,6 +19,7 @@ import { dirname } from 'node:path';
 import { Hooks } from './claude/hooks';
 import { answer } from './claude/model';
 import { Transcript } from './claude/transcript';
+import { guestTiming, take } from './timing';
 import {
   BOLD,
   DIM,
@@ -170,6 +171,8 @@ if (!process.stdin.isTTY) {
   );
   process.exit(1);
 }
+// Starting takes time on a real VM (the timing profile's claudeStartMs): nothing shows until then.
+take('claude start', guestTiming().claudeStartMs);
 // Which conversation: --resume <id> and --continue look in the cwd's transcript folder only.
 const sessionId = (() => {
   if (resumeId !== undefined) {

@@ -15,6 +15,8 @@ const SOURCES = [
   ...GUEST_PROGRAMS,
   'laravel',
   'nginx-site',
+  'timing',
+  '../profile',
   ...['hooks', 'model', 'transcript', 'tui'].map((m) => `claude/${m}`),
 ];
 
