@@ -2,8 +2,8 @@
 // Electron, no Tart) the same UI and session host on the simulated VM host, in a browser.
 import { spawnSync } from 'node:child_process';
 
-const npm = (script) =>
-  spawnSync('npm', ['run', '--silent', script], { stdio: 'inherit' }).status ?? 1;
+const npm = (script, args = []) =>
+  spawnSync('npm', ['run', '--silent', script, '--', ...args], { stdio: 'inherit' }).status ?? 1;
 
 if (process.platform === 'darwin') {
   const built = npm('build');
@@ -11,4 +11,5 @@ if (process.platform === 'darwin') {
   process.exit(spawnSync('npx', ['electron', '.'], { stdio: 'inherit' }).status ?? 1);
 }
 console.log('No macOS here: starting the demo on the simulated VM host (npm run demo).');
-process.exit(npm('demo'));
+// `npm start -- --no-services` (or --profile fast, --port N) reaches the demo.
+process.exit(npm('demo', process.argv.slice(2)));

@@ -1,6 +1,11 @@
 // `npm run demo` (and Playwright's webServer): start the web harness and print where it is.
-//   node --import tsx e2e/harness/main.ts [--port N] [--boot-delay-ms N] [--herd-ports HTTP,HTTPS]
+//   node --import tsx e2e/harness/main.ts [--port N] [--profile mac|fast] [--boot-delay-ms N]
+//                                         [--no-services] [--herd-ports HTTP,HTTPS]
+// The demo shows the happy path on a Mac's timings: the Mac-like profile (e2e/sim/profile.ts),
+// and MySQL/Redis on the VMs' gateway as a Herd set up for VMs serves them. `--profile fast`
+// (tests) uses --boot-delay-ms instead; `--no-services` shows the sessions' warnings.
 // Ctrl-C (or SIGTERM) ends every session, keeping its work, stops the VMs and removes the temp dir.
+import { PROFILE_NAMES, type ProfileName } from '../sim/profile';
 import { startHarness, type Harness } from './server';
 
 function portArg(argv: string[]): number {
@@ -39,6 +44,18 @@ function bootDelayArg(argv: string[]): number {
   return n;
 }
 
+/** The simulated host's timing profile: the demo looks like a Mac unless told otherwise. */
+function profileArg(argv: string[]): ProfileName {
+  const i = argv.indexOf('--profile');
+  if (i < 0) return 'mac';
+  const raw = argv[i + 1] ?? '';
+  if (!(PROFILE_NAMES as readonly string[]).includes(raw)) {
+    process.stderr.write(`--profile takes one of ${PROFILE_NAMES.join(', ')}, got '${raw}'\n`);
+    process.exit(64);
+  }
+  return raw as ProfileName;
+}
+
 // Playwright starts the harness and must know the token; anyone else gets a random one. It is
 // taken out of the environment, so no child process (tart, git, the VMs) inherits it.
 const givenToken = process.env.CLAVE_DEMO_TOKEN;
@@ -49,6 +66,8 @@ const log = (line: string) => process.stderr.write(`[harness] ${line}\n`);
 const argv = process.argv.slice(2);
 const herdPorts = herdPortsArg(argv);
 const bootDelay = bootDelayArg(argv);
+const profile = profileArg(argv);
+const hostServices = !argv.includes('--no-services');
 
 // Signals are handled from the start, so Ctrl-C while the sim is being set up still cleans up.
 let harness: Harness | undefined;
@@ -78,7 +97,8 @@ try {
     port: portArg(argv),
     log,
     ...(givenToken ? { token: givenToken } : {}),
-    sim: { bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
+    sim: { profile, bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
+    hostServices,
     ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
   });
 } catch (e) {
@@ -98,6 +118,7 @@ process.stdout.write(
     `  A Laravel project to start a session with (paste it into the path field):`,
     `    ${harness.demoProject}`,
     '',
+    `  Timings: ${profile === 'mac' ? 'a Mac’s (assumed; --profile fast for test speed)' : 'fast (test speed)'}. MySQL and Redis for the VMs: ${hostServices ? 'on (--no-services shows the warnings)' : 'off'}.`,
     '  A session’s 127.0.0.1:<port> link opens in any browser; its .test name needs Herd (a Mac).',
     '  Ctrl-C ends every session (keeping work) and removes the demo files.',
     '',

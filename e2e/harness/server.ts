@@ -13,7 +13,9 @@ import { attachWebSocket } from '../../electron/core/api/ws-server';
 import { createHostRuntime, type HostRuntime } from '../../electron/core/compose';
 import { dataPaths } from '../../electron/core/config/paths';
 import { loadSettings } from '../../electron/core/config/settings';
+import { GATEWAY_IP } from '../sim/config';
 import { createSimHost, type SimHost, type SimHostOptions } from '../sim/harness';
+import type { HostServices } from '../sim/services';
 import { startHerdProxy, type HerdProxy } from '../sim/herd/proxy-server';
 import { createLaravelProject, GIT_IDENTITY } from './projects';
 
@@ -55,6 +57,12 @@ export interface HarnessOptions {
    * maps `*.test` there (Chromium's --host-resolver-rules) opens the sessions' `.test` sites.
    */
   herdProxyPorts?: { http: number; https: number };
+  /**
+   * Start the simulated host's MySQL and Redis on the VMs' gateway, as a Herd set up for VMs
+   * serves them, so sessions migrate and serve without warnings (default false: no services,
+   * every session warns that MySQL and Redis are unreachable).
+   */
+  hostServices?: boolean;
   /** Name of the demo project created to drop (default `demo-app`). */
   demoProjectName?: string;
   /** The WebSocket's access token (default: a new random one for this start). */
@@ -77,6 +85,8 @@ export interface Harness {
   env: NodeJS.ProcessEnv;
   runtime: HostRuntime;
   sim: SimHost;
+  /** The gateway's MySQL and Redis, when started (`hostServices`). */
+  services: HostServices | undefined;
   /** Tears every session down (keeping work), stops every VM, removes the temp dir. */
   close(): Promise<void>;
 }
@@ -110,11 +120,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // process takes the simulated host's environment as a whole until close().
     restoreEnv = applyEnv(env);
     const paths = dataPaths(claveHome);
+    const services = options.hostServices ? await gatewayServices(sim, log) : undefined;
     writeFileSync(
       paths.settings,
       JSON.stringify({
         vm: { cpus: 1, memoryMb: 1024 },
         timeouts: { ipSeconds: 30, sshSeconds: 30, mountSeconds: 10, commandSeconds: 60 },
+        ...(services
+          ? {
+              services: {
+                mode: 'host',
+                mysqlPort: services.mysqlPort,
+                redisPort: services.redisPort,
+              },
+            }
+          : {}),
       }),
     );
 
@@ -169,6 +189,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       env,
       runtime: rt,
       sim,
+      services,
       close: () =>
         (closing ??= (async () => {
           for (const c of wss.clients) c.terminate();
@@ -189,6 +210,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     restoreEnv();
     throw e;
   }
+}
+
+/**
+ * MySQL and Redis on the gateway: on Herd's ports when free, else on any (the gateway address is
+ * shared by every simulated host on this machine: another demo or test may hold 3306).
+ * sim.cleanup() closes them.
+ */
+async function gatewayServices(sim: SimHost, log: (line: string) => void): Promise<HostServices> {
+  let svc: HostServices;
+  try {
+    svc = await sim.startServices({ mysql: true, redis: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    svc = await sim.startServices({ mysql: 0, redis: 0 });
+  }
+  log(
+    `MySQL on ${GATEWAY_IP}:${svc.mysqlPort}, Redis on ${GATEWAY_IP}:${svc.redisPort} (for the VMs)`,
+  );
+  return svc;
 }
 
 function applyEnv(env: NodeJS.ProcessEnv): () => void {

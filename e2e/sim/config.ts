@@ -3,6 +3,13 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  MAC_PROFILE,
+  NO_GUEST_DELAYS,
+  profileName,
+  type GuestTiming,
+  type ProfileName,
+} from './profile';
 
 /** e2e/sim (this folder; bin/launch.mjs names it when running a bundle from elsewhere). */
 export const SIM_DIR =
@@ -32,6 +39,10 @@ export interface SimSettings {
   ipPollMs: number;
   /** What `tart --version` prints. */
   version: string;
+  /** The timing profile (profile.ts): it decides the delays above and the guest's. */
+  profile: ProfileName;
+  /** What the guest's stand-ins take; the guest reads it from GUEST_TIMING_FILE. */
+  guest: GuestTiming;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -44,12 +55,19 @@ function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number): numb
 }
 
 export function simSettings(env: NodeJS.ProcessEnv = process.env): SimSettings {
-  return {
+  const profile = profileName(env);
+  const common = {
     runDir: env.TART_SIM_RUN_DIR || '/run/tart-sim',
+    version: env.TART_SIM_VERSION || '2.35.0',
+    profile,
+  };
+  if (profile === 'mac') return { ...common, ...MAC_PROFILE.host, guest: MAC_PROFILE.guest };
+  return {
+    ...common,
     bootDelayMs: intFromEnv(env, 'TART_SIM_BOOT_DELAY_MS', 2000),
     sshdDelayMs: intFromEnv(env, 'TART_SIM_SSHD_DELAY_MS', 700),
     ipPollMs: intFromEnv(env, 'TART_SIM_IP_POLL_MS', 1000),
-    version: env.TART_SIM_VERSION || '2.35.0',
+    guest: NO_GUEST_DELAYS,
   };
 }
 

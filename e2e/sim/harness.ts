@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIM_DIR, simSettings } from './config';
 import { formatFaults, parseFaults, type Fault } from './faults';
+import { PROFILE_ENV, profileName, type ProfileName } from './profile';
 import { startHerdProxy, type HerdProxy } from './herd/proxy-server';
 import { startHostServices, type HostServices, type HostServicesOptions } from './services';
 import { reset } from './reset-host';
@@ -30,6 +31,11 @@ export interface SimHostOptions {
   herd?: boolean;
   /** Put herd on PATH too (default false: Clave should find it under HOME). */
   herdOnPath?: boolean;
+  /**
+   * Timing profile (profile.ts; default: CLAVE_SIM_PROFILE, else `fast`). Under `mac` the three
+   * delays above are ignored: the profile sets them.
+   */
+  profile?: ProfileName;
 }
 
 export interface ToolRun {
@@ -93,6 +99,8 @@ function run(
 }
 
 export async function createSimHost(opts: SimHostOptions = {}): Promise<SimHost> {
+  // A misspelt profile fails here, before anything exists, not in the first `tart run`.
+  profileName(opts.profile ? { [PROFILE_ENV]: opts.profile } : process.env);
   const root = mkdtempSync(join(tmpdir(), 'tart-sim-'));
   const tartHome = join(root, 'tart');
   const home = join(root, 'home');
@@ -122,6 +130,7 @@ export async function createSimHost(opts: SimHostOptions = {}): Promise<SimHost>
     TART_SIM_SSHD_DELAY_MS: String(opts.sshdDelayMs ?? 100),
     TART_SIM_IP_POLL_MS: String(opts.ipPollMs ?? 200),
     TART_SIM_FAULTS_FILE: faultsFile,
+    ...(opts.profile ? { [PROFILE_ENV]: opts.profile } : {}),
   };
   const processEnv = () => ({ ...process.env, ...env });
   const closers: Array<() => Promise<void>> = [];

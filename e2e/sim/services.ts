@@ -4,16 +4,16 @@
 // ECHO, AUTH, SELECT, GET, SET, INFO, QUIT). Switch them per test; while one runs, the bridge stays.
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { GATEWAY_IP, simSettings } from './config';
 import { ensureBridge, removeBridgeIfUnused, servicesDir } from './tart/network';
 import { selfRef } from './util/proc';
 
 export interface HostServicesOptions {
-  /** true → port 3306; a number → that port. */
+  /** true → port 3306; a number → that port (0: any free one). */
   mysql?: boolean | number;
-  /** true → port 6379; a number → that port. */
+  /** true → port 6379; a number → that port (0: any free one). */
   redis?: boolean | number;
 }
 
@@ -178,13 +178,16 @@ export async function startHostServices(opts: HostServicesOptions): Promise<Host
     },
   };
   try {
-    if (opts.mysql) {
-      result.mysqlPort = opts.mysql === true ? 3306 : opts.mysql;
-      servers.push(await listen(result.mysqlPort, serveMysql, track('mysql')));
+    const bound = (sv: Server) => (sv.address() as AddressInfo).port;
+    if (opts.mysql !== undefined && opts.mysql !== false) {
+      const sv = await listen(opts.mysql === true ? 3306 : opts.mysql, serveMysql, track('mysql'));
+      servers.push(sv);
+      result.mysqlPort = bound(sv);
     }
-    if (opts.redis) {
-      result.redisPort = opts.redis === true ? 6379 : opts.redis;
-      servers.push(await listen(result.redisPort, serveRedis, track('redis')));
+    if (opts.redis !== undefined && opts.redis !== false) {
+      const sv = await listen(opts.redis === true ? 6379 : opts.redis, serveRedis, track('redis'));
+      servers.push(sv);
+      result.redisPort = bound(sv);
     }
   } catch (e) {
     await result.close();

@@ -22,6 +22,7 @@ import { answer, type ToolCall } from './claude/model';
 import { permissionDialog } from './claude/permissions';
 import { subagentCall, type SubagentCall } from './claude/subagent';
 import { projectDir, Transcript } from './claude/transcript';
+import { guestTiming, take } from './timing';
 import {
   BOLD,
   DIM,
@@ -185,6 +186,8 @@ if (!process.stdin.isTTY) {
   );
   process.exit(1);
 }
+// Starting takes time on a real VM (the timing profile's claudeStartMs): nothing shows until then.
+take('claude start', guestTiming().claudeStartMs);
 // Which conversation: --resume <id> and --continue look in the cwd's transcript folder only.
 const latest = continueLast ? Transcript.latest(HOME, CWD) : undefined;
 const sessionId = resumeId ?? latest ?? sessionIdArg ?? randomUUID();

@@ -168,6 +168,24 @@ describe('guest programs', () => {
       stderr: 'Failed to restart mysql.service: Unit mysql.service not found.\n',
     });
     expect((await sh('systemctl is-active nginx')).stdout).toBe('active\n');
+    // mask: systemd's link to /dev/null, for any unit name; idempotent; a masked unit won't start.
+    expect(await sh('sudo systemctl mask snapd.seeded.service apt-daily.timer cron')).toMatchObject(
+      {
+        code: 0,
+      },
+    );
+    expect((await sh('readlink /etc/systemd/system/apt-daily.timer')).stdout).toBe('/dev/null\n');
+    expect(await sh('sudo systemctl mask apt-daily.timer')).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    expect(await sh('sudo systemctl restart cron')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Failed to restart cron.service: Unit cron.service is masked.\n',
+    });
+    expect((await sh('sudo systemctl unmask cron && sudo systemctl restart cron')).code).toBe(0);
     const page = await fetch(`http://${vm.ip}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<h1>Demo</h1>');

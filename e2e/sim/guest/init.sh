@@ -57,6 +57,9 @@ while IFS=$'\t' read -r tag name ro path; do
   "$IDMAP_BIN" "${args[@]}" "$path" "$dest" "$GUEST_UID" "$GUEST_GID" >&2 || fail "cannot share $path"
 done <"$RUN_DIR/shares.list"
 echo "$MOUNT_FAIL" >"$ROOT/run/tart-sim/mount-fail"
+# The timing profile's guest delays (../profile.ts), and the log where stand-ins say what they took.
+printf '%s\n' "${GUEST_TIMING:-}" >"$ROOT/run/tart-sim/timing.json"
+install -m 0666 /dev/null "$ROOT/run/tart-sim/delays.log"
 if [ -n "${PROGRAMS_DIR:-}" ]; then
   mkdir -p "$ROOT/run/tart-sim/programs"
   mount --bind "$PROGRAMS_DIR" "$ROOT/run/tart-sim/programs" &&

@@ -20,6 +20,8 @@ const SOURCES = [
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .sort()
     .map((f) => `claude/${f.slice(0, -3)}`),
+  'timing',
+  '../profile',
 ];
 
 type BuildSync = (opts: Record<string, unknown>) => unknown;

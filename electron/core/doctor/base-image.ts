@@ -32,7 +32,7 @@ export const baseImageCheck: Check = {
     if (record.specHash !== wanted) {
       return {
         status: 'warn',
-        detail: `${name} is provisioned (${age}) for other settings than the current ones (services.mode decides what the image holds)`,
+        detail: `${name} is provisioned (${age}) for other settings than the current ones (services.mode decides what the image holds), or by an older Clave`,
         fix: 'clave provision --force rebuilds it for the current settings.',
       };
     }

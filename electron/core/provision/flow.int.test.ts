@@ -20,6 +20,7 @@ import { leftovers } from '../../../e2e/sim/leaks';
 import { Tart } from '../host/tart';
 import { ProvisionError, provision, type ProvisionEvent, type ProvisionOptionsInput } from './flow';
 import { hostDeps } from './host-binding';
+import { BOOT_MASKED_UNITS, CLOUD_INIT_DISABLED } from './boot-tuning';
 import { FSTAB_LINE } from './script';
 import { createRecorders, type RecordedCall } from './testing/recorders';
 
@@ -141,6 +142,9 @@ describe('provision on the simulated host', () => {
       specHash: result.specHash,
     });
     expect(guestFile('clave-base', 'home/admin/.claude.json')).toContain('hasCompletedOnboarding');
+    // Sessions' clones boot without what they never need.
+    expect(guestFile('clave-base', CLOUD_INIT_DISABLED.slice(1))).toBe('');
+    expect(lines).toContain(`systemctl mask ${BOOT_MASKED_UNITS.join(' ')}`);
 
     // Progress for every phase and every script section; the log has all the output.
     expect(events.filter((e) => e.type === 'phase').map((e) => e.phase)).toEqual([
@@ -154,7 +158,7 @@ describe('provision on the simulated host', () => {
       'shutdown',
       'finalize',
     ]);
-    expect(events.filter((e) => e.type === 'step')).toHaveLength(12);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(13);
     const log = readFileSync(result.logFile ?? '', 'utf8');
     expect(log).toContain('| ::clave::complete');
     expect(log).toContain('| Guest: ubuntu');

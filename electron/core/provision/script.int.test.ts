@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMarker, type Marker } from './markers';
 import { FSTAB_LINE, nginxSite, scriptSteps, toScript, type ScriptMode } from './script';
-import type { ProvisionSpecInput } from './spec';
+import { GENERATOR_VERSION, type ProvisionSpecInput } from './spec';
+import { BOOT_MASKED_UNITS, CLOUD_INIT_DISABLED } from './boot-tuning';
 import { createSandbox, type Sandbox } from './testing/sandbox';
 
 let sandbox: Sandbox;
@@ -93,7 +94,11 @@ describe('the provisioning script in a sandboxed guest', () => {
       'admin:600',
     );
     const stamp = JSON.parse((await sandbox.read('/etc/clave/base-image.json')) ?? '{}');
-    expect(stamp).toMatchObject({ generator: 1, mode: 'install', spec: { user: 'admin' } });
+    expect(stamp).toMatchObject({
+      generator: GENERATOR_VERSION,
+      mode: 'install',
+      spec: { user: 'admin' },
+    });
     const fstab = (await sandbox.read('/etc/fstab')) ?? '';
     expect(fstab.split('\n').filter((l) => l === FSTAB_LINE)).toHaveLength(1);
   });
@@ -130,6 +135,45 @@ describe('the provisioning script in a sandboxed guest', () => {
     expect(second.lines.filter((l) => l.includes('getcomposer.org'))).toEqual([]);
     expect(second.output).toContain('Composer is already installed');
     expect(second.output).toContain('Claude Code is already installed for admin');
+  });
+
+  it('switches off cloud-init, snapd, apt timers and wait-online for the next boots', async () => {
+    const first = await provision();
+    expect(first.code).toBe(0);
+    expect(first.markers.filter((m) => m.kind === 'ok').map((m) => m.id)).toContain('boot');
+    // cloud-init still ran this boot (the image's first): the script waited for it, and leaves
+    // its growpart alone.
+    expect(first.lines).toContain('cloud-init status --wait');
+    expect(first.lines.filter((l) => l.startsWith('cloud-init single'))).toEqual([]);
+    expect(await sandbox.read(CLOUD_INIT_DISABLED)).toBe('');
+    const masked = first.lines.filter((l) => l.startsWith('systemctl mask'));
+    expect(masked).toEqual([`systemctl mask ${BOOT_MASKED_UNITS.join(' ')}`]);
+    for (const unit of [
+      'snapd.seeded.service',
+      'snapd.socket',
+      'apt-daily.timer',
+      'apt-daily-upgrade.timer',
+      'unattended-upgrades.service',
+      'systemd-networkd-wait-online.service',
+    ]) {
+      expect(BOOT_MASKED_UNITS).toContain(unit);
+    }
+    // Masked last: nothing the script itself runs depends on them.
+    const boot = first.lines.indexOf(masked[0]!);
+    expect(
+      first.lines.slice(boot + 1).some((l) => l.startsWith('apt-get') && l.includes(' install')),
+    ).toBe(false);
+
+    // Again on a clone of that base (as `--update` runs): this boot skipped cloud-init, so the
+    // script grows the disk itself, and converges to the same state.
+    const update = await provision({}, 'update');
+    expect(update.code).toBe(0);
+    expect(update.lines.filter((l) => l.startsWith('cloud-init single'))).toEqual([
+      'cloud-init single --name growpart --frequency always',
+      'cloud-init single --name resizefs --frequency always',
+    ]);
+    expect(update.lines.filter((l) => l.startsWith('systemctl mask'))).toEqual(masked);
+    expect(await sandbox.read(CLOUD_INIT_DISABLED)).toBe('');
   });
 
   it('keeps the user’s own keys when it merges the onboarding files', async () => {

@@ -8,6 +8,7 @@
 // and a failure prints which section failed, with the exit code and line.
 import { quote } from '../host/shell-quote';
 import { STAMP_PATH, fpmSocketPath, nginxSite } from './base-image';
+import { bootTuningBody } from './boot-tuning';
 import { MARKER_PREFIX } from './markers';
 import {
   GENERATOR_VERSION,
@@ -464,6 +465,13 @@ systemctl restart redis-server`,
   if (spec.services.mysql) verify.push('echo "MySQL: $(mysql --version)"');
   if (spec.services.redis) verify.push('echo "Redis: $(redis-server --version)"');
   list.push({ id: 'verify', title: 'Checking the installed tools', body: verify.join('\n') });
+
+  // Late, so nothing above runs with these switched off; they take effect at the next boot.
+  list.push({
+    id: 'boot',
+    title: 'Switching off what sessions never need at boot',
+    body: bootTuningBody(),
+  });
 
   list.push({
     id: 'finalize',

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** Bumped whenever the generated script changes in a way that matters for existing bases. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export { PROJECT_DIR, PROJECT_MOUNT_TAG } from '../vm/guest';
 

@@ -303,6 +303,8 @@ async function boot(
       NODE: process.execPath,
       PROGRAMS_DIR: (await guestPrograms(s)) ?? '',
       VM_NAME: name,
+      // The profile's delays for the guest's stand-ins (composer, claude): fixed at boot.
+      GUEST_TIMING: JSON.stringify(s.guest),
     };
     writeFileSync(
       join(runDir, 'boot.env'),
