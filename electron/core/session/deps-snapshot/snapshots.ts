@@ -128,6 +128,7 @@ export async function captureSnapshot(options: {
           detail: { repo: options.repo },
         });
       await rm(final, { recursive: true, force: true });
+      mkdirSync(p.share, { recursive: true });
       await rename(partial, final);
       ledger.created(made.id);
     }
