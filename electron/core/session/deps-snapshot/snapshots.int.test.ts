@@ -72,7 +72,7 @@ async function start(project: string) {
     const ms = events.find(
       (e) => e.type === 'step-finished' && e.step === 'install-dependencies',
     ) as { ms: number } | undefined;
-    return { s, hints, warnings, installMs: ms?.ms };
+    return { s, hints, warnings, installMs: ms?.ms, events };
   } finally {
     runtime.host.off('session.progress', listener);
   }
@@ -110,6 +110,22 @@ describe('dependency snapshots', () => {
     expect(existsSync(path.join(snap, 'vendor/acme/beta/composer.json'))).toBe(true);
     expect(existsSync(path.join(snap, 'vendor/autoload.php'))).toBe(true);
     expectNoVendorOnMac(first.s);
+    // Independent steps ran at once: each started before the other finished.
+    const at = (type: string, step: string) =>
+      first.events.findIndex((e) => e.type === type && 'step' in e && e.step === step);
+    const overlapped = (a: string, b: string) =>
+      at('step-started', a) < at('step-finished', b) &&
+      at('step-started', b) < at('step-finished', a);
+    expect(overlapped('clone-repo', 'clone-vm')).toBe(true);
+    expect(at('step-started', 'install-dependencies')).toBeLessThan(
+      at('step-finished', 'configure-herd-proxy'),
+    );
+    expect(at('step-started', 'bootstrap-laravel')).toBeGreaterThan(
+      Math.max(
+        at('step-finished', 'configure-herd-proxy'),
+        at('step-finished', 'install-dependencies'),
+      ),
+    );
 
     // The same lock: no composer at all, and vendor/ works.
     const second = await start(project);

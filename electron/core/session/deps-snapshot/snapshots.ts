@@ -26,8 +26,6 @@ import type { LedgerRepository } from '../../store/ledger-repository';
 
 /** The files a snapshot is keyed by: a changed one means a new install. */
 export const LOCK_FILES = ['composer.json', 'composer.lock'] as const;
-/** The folders a snapshot holds (what the installs made). */
-export const SNAPSHOT_FOLDERS = ['vendor'] as const;
 const COMPLETE = 'snapshot.json';
 
 export interface ProjectSnapshots {
