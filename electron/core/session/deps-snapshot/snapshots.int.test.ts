@@ -177,4 +177,29 @@ describe('dependency snapshots', () => {
     expect(report.problems).toEqual([]);
     expect(readdirSync(snapshots.share)).toEqual(['not-clave']);
   }, 240_000);
+
+  it('4 sessions of one project started at once all run, and make one snapshot between them', async () => {
+    const project = world.project('deps-four');
+    lockPackages(project, ['acme/alpha'], 'One package');
+    const snapshots = projectSnapshots(world.claveHome, project);
+    const started = await Promise.all([0, 1, 2, 3].map(() => start(project)));
+    for (const { s, warnings } of started) {
+      expect(warnings).toEqual([]);
+      expect((await inVm(s, 'php artisan --version')).code).toBe(0);
+      expectNoVendorOnMac(s);
+    }
+    const keys = readdirSync(snapshots.share);
+    expect(keys).toHaveLength(1);
+    expect(existsSync(path.join(snapshots.share, keys[0]!, 'vendor/acme/alpha'))).toBe(true);
+    expect(readdirSync(path.join(snapshots.root, 'partial'))).toEqual([]);
+    // Every session still runs: their snapshot is not cleanup's business yet.
+    const dry = await runtime.host.cleanup(true);
+    expect(dry.items.filter((i) => i.kind === 'snapshot')).toEqual([]);
+    await Promise.all(started.map(({ s }) => runtime.host.stop(s.id, 'discard')));
+    const report = await runtime.host.cleanup(false);
+    expect(report.items.filter((i) => i.kind === 'snapshot').map((i) => i.action)).toEqual([
+      'remove',
+    ]);
+    expect(readdirSync(snapshots.share)).toEqual([]);
+  }, 240_000);
 });

@@ -89,6 +89,17 @@ describe('dependency snapshots on the Mac', () => {
     expect(readdirSync(path.join(w.snapshots.root, 'partial'))).toEqual([]);
   });
 
+  it('two sessions capturing the same lock at once leave one snapshot on one ledger entry', async () => {
+    const w = world();
+    await Promise.all([w.capture('k1', 's1'), w.capture('k1', 's2'), w.capture('k1', 's3')]);
+    expect(readdirSync(w.snapshots.share)).toEqual(['k1']);
+    expect(isComplete(w.snapshots, 'k1')).toBe(true);
+    expect(w.ledger.list()).toEqual([
+      expect.objectContaining({ name: snapshotDir(w.snapshots, 'k1'), state: 'created' }),
+    ]);
+    expect(readdirSync(path.join(w.snapshots.root, 'partial'))).toEqual([]);
+  });
+
   it('a failed capture leaves nothing: no snapshot, no partial folder, no ledger entry', async () => {
     const w = world();
     const failing = captureSnapshot({

@@ -15,12 +15,13 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LedgerRepository } from '../../store/ledger-repository';
 
@@ -116,6 +117,8 @@ export async function captureSnapshot(options: {
       }) + '\n',
     );
     // Another session of the project may have made the same one meanwhile: keep the first.
+    // Synchronous from the check to the rename, so no other capture of this host interleaves
+    // (one host owns a data dir).
     if (!isComplete(p, key)) {
       const made =
         ledger.list({ kind: 'snapshot', name: final })[0] ??
@@ -125,9 +128,9 @@ export async function captureSnapshot(options: {
           sessionId,
           detail: { repo: options.repo },
         });
-      await rm(final, { recursive: true, force: true });
+      rmSync(final, { recursive: true, force: true }); // an incomplete leftover
       mkdirSync(p.share, { recursive: true });
-      await rename(partial, final);
+      renameSync(partial, final);
       ledger.created(made.id);
     }
   } finally {
