@@ -8,6 +8,7 @@ const KIND: Record<CleanupItem['kind'], string> = {
   proxy: 'Herd proxy',
   port: 'tunnel port',
   copy: 'session copy',
+  snapshot: 'dependency snapshot',
 };
 
 export function cleanupLines(r: CleanupReport): string[] {

@@ -112,8 +112,8 @@ export type AuthStatus = z.infer<typeof AuthStatus>;
 
 /** One thing in Clave's ledger, what cleanup does with it, and why. */
 export const CleanupItem = z.object({
-  kind: z.enum(['vm', 'proxy', 'port', 'copy']),
-  /** The VM or proxy name, the port number, or the copy's folder. */
+  kind: z.enum(['vm', 'proxy', 'port', 'copy', 'snapshot']),
+  /** The VM or proxy name, the port number, or the copy's or dependency snapshot's folder. */
   name: z.string(),
   sessionId: z.string().nullable(),
   ledgerId: z.number().int(),

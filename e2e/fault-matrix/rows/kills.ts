@@ -15,6 +15,7 @@ const KILL_AT = [
   'clone-repo',
   'clone-vm',
   'boot-vm',
+  'install-dependencies',
   'discover-gateway',
   'check-host-services',
   'create-ssh-tunnel',

@@ -115,7 +115,7 @@ export const stepFailures: StepFailure[] = [
     warns: true,
   },
   {
-    step: 'bootstrap-laravel',
+    step: 'install-dependencies',
     name: 'composer install fails (the agent can fix it)',
     what: /composer install failed/,
     project: (d, m) => {

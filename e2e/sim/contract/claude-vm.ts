@@ -312,5 +312,9 @@ export async function runClaudeCodeStep(c: ClaudeVm): Promise<void> {
       value: `sk-ant-api03-clave-contract-${randomBytes(16).toString('hex')}`,
     },
   } as unknown as SessionContext;
-  await runClaudeCode.run(ctx, { hint: () => undefined, warn: () => undefined });
+  await runClaudeCode.run(ctx, {
+    hint: () => undefined,
+    warn: () => undefined,
+    signal: new AbortController().signal,
+  });
 }

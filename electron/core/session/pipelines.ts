@@ -1,8 +1,10 @@
 // The seed's two pipelines, as lists of steps (one concern each, one file each in steps/), and
 // re-attaching to a session a previous host left running and resuming a kept one, with the same
-// steps where they overlap.
+// steps where they overlap. Steps that need nothing from each other run in parallel groups: the
+// copy while the VM is cloned; the dependencies while the host side (gateway, tunnel, Herd proxy)
+// is set up — Laravel's bootstrap then needs both (the URL goes in its .env).
 import type { SessionContext } from './context';
-import type { Step } from './pipeline';
+import { parallel, type PipelineItem, type Step } from './pipeline';
 import { bootVm } from './steps/boot-vm';
 import { bootstrapLaravel } from './steps/bootstrap-laravel';
 import { carryClaudeSetup } from './steps/carry-claude-setup';
@@ -16,6 +18,7 @@ import { createSshTunnel } from './steps/create-ssh-tunnel';
 import { checkHostServices, discoverGateway } from './steps/discover-gateway';
 import { ensureVmExists } from './steps/ensure-vm-exists';
 import { getGitBranch } from './steps/get-git-branch';
+import { installDependencies } from './steps/install-dependencies';
 import { restoreConversation } from './steps/restore-conversation';
 import { reopenMcpTunnels } from './steps/reopen-mcp-tunnels';
 import { runClaudeCode } from './steps/run-claude-code';
@@ -30,14 +33,15 @@ export const preflightSteps: readonly Step<SessionContext>[] = [
   saveSession,
 ];
 
-export const sessionSteps: readonly Step<SessionContext>[] = [
-  cloneRepo,
-  cloneVm,
+export const sessionSteps: readonly PipelineItem<SessionContext>[] = [
+  parallel(cloneRepo, cloneVm),
   bootVm,
-  discoverGateway,
-  checkHostServices,
-  createSshTunnel,
-  configureHerdProxy,
+  parallel(installDependencies, [
+    discoverGateway,
+    checkHostServices,
+    createSshTunnel,
+    configureHerdProxy,
+  ]),
   bootstrapLaravel,
   carryClaudeSetup,
   runClaudeCode,
@@ -53,8 +57,8 @@ export const resumePreflightSteps: readonly Step<SessionContext>[] = [
   checkClaudeAuthentication,
 ];
 
-export const resumeSessionSteps: readonly Step<SessionContext>[] = sessionSteps.flatMap((s) =>
-  s === runClaudeCode ? [restoreConversation, runClaudeCode, confirmResume] : [s],
+export const resumeSessionSteps: readonly PipelineItem<SessionContext>[] = sessionSteps.flatMap(
+  (s) => (s === runClaudeCode ? [restoreConversation, runClaudeCode, confirmResume] : [s]),
 );
 
 export const reattachSteps: readonly Step<SessionContext>[] = [

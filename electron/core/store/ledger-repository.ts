@@ -1,9 +1,10 @@
-// The ledger: what Clave made on this machine (VMs, Herd proxies, tunnel ports, session copies),
-// each entry written before the thing is made, so a crash halfway still leaves proof of it.
+// The ledger: what Clave made on this machine (VMs, Herd proxies, tunnel ports, session copies,
+// dependency snapshots), each entry written before the thing is made, so a crash halfway still
+// leaves proof of it.
 // Cleanup removes only what the ledger holds; an entry goes once its thing is gone.
 import type { Db } from './database';
 
-export type LedgerKind = 'vm' | 'proxy' | 'port' | 'copy';
+export type LedgerKind = 'vm' | 'proxy' | 'port' | 'copy' | 'snapshot';
 
 /** What exactly was made: enough to check, at removal, that the thing is still ours. */
 export interface LedgerDetail {
@@ -13,7 +14,7 @@ export interface LedgerDetail {
   target?: string;
   /** A provision's VM: the process building it; while that process lives, the VM is in use. */
   pid?: number;
-  /** copy: the repository and the session branch. */
+  /** copy: the repository and the session branch; snapshot: the project it is of. */
   repo?: string;
   branch?: string;
 }

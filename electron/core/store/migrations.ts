@@ -83,4 +83,20 @@ export const migrations: readonly string[] = [
    ALTER TABLE sessions ADD COLUMN disk_bytes INTEGER;
    ALTER TABLE sessions ADD COLUMN transcript_bytes INTEGER;
    ALTER TABLE sessions ADD COLUMN spool_offset INTEGER NOT NULL DEFAULT 0;`,
+  // Dependency snapshots (session/deps-snapshot/) go on the ledger too: SQLite cannot widen a
+  // CHECK in place, so the table is copied.
+  `CREATE TABLE ledger_v2 (
+     id          INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind        TEXT NOT NULL CHECK (kind IN ('vm','proxy','port','copy','snapshot')),
+     name        TEXT NOT NULL,
+     session_id  TEXT,
+     detail      TEXT NOT NULL DEFAULT '{}',
+     state       TEXT NOT NULL CHECK (state IN ('intended','created')),
+     created_at  TEXT NOT NULL,
+     updated_at  TEXT NOT NULL
+   );
+   INSERT INTO ledger_v2 SELECT * FROM ledger;
+   DROP TABLE ledger;
+   ALTER TABLE ledger_v2 RENAME TO ledger;
+   CREATE INDEX ledger_kind_name ON ledger(kind, name);`,
 ];

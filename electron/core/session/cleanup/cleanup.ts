@@ -3,9 +3,11 @@
 // run changes nothing and says, for each thing, why it is Clave's and what would happen.
 import type { CleanupItem, CleanupReport } from '../../../../shared/api';
 import type { Problem } from '../../../../shared/session';
+import { rm } from 'node:fs/promises';
 import type { LedgerEntry } from '../../store/ledger-repository';
 import { UNFINISHED_STATES } from '../../store/sessions-repository';
 import type { SessionDeps } from '../deps';
+import { removeSnapshot, snapshotOf } from '../deps-snapshot/snapshots';
 import { StepAbort, toProblem } from '../problem';
 import { reconcile, type SessionOwner } from './reconcile';
 import { gatherFacts, isClaveTarget, judge, type Facts } from './survey';
@@ -78,6 +80,13 @@ async function carryOut(
       if (!repo || !e.sessionId || !e.detail.branch) return;
       await deps.git.removeCopy({ repo, id: e.sessionId });
       await deps.git.deleteBranch({ repo, branch: e.detail.branch });
+      break;
+    }
+    case 'snapshot': {
+      // A partial one is only its folder; a made one also has the marks of who used it.
+      const { snapshots, key } = snapshotOf(e.name);
+      if (e.state === 'intended') await rm(e.name, { recursive: true, force: true });
+      else await removeSnapshot(snapshots, key);
       break;
     }
     case 'port':

@@ -7,6 +7,8 @@ import type { CleanupItem } from '../../../../shared/api';
 import type { PortRange } from '../../host/ports';
 import { isAlive } from '../../host/process-alive';
 import type { LedgerEntry } from '../../store/ledger-repository';
+import { UNFINISHED_STATES } from '../../store/sessions-repository';
+import { inUseBy, snapshotOf } from '../deps-snapshot/snapshots';
 import type { SessionDeps, ServedProxy } from '../deps';
 import { hasUnmergedWork } from '../unmerged-work';
 
@@ -94,7 +96,29 @@ export async function judge(e: LedgerEntry, deps: SessionDeps, facts: Facts): Pr
       return item('forget', 'the port was freed when its host ended');
     case 'copy':
       return judgeCopy(e, deps, item);
+    case 'snapshot':
+      return judgeSnapshot(e, deps, item);
   }
+}
+
+/** A dependency snapshot is only a cache: it goes unless a session that may still run uses it. */
+function judgeSnapshot(
+  e: LedgerEntry,
+  deps: SessionDeps,
+  item: (action: CleanupItem['action'], reason: string) => CleanupItem,
+): CleanupItem {
+  if (!existsSync(e.name)) return item('forget', 'the dependency snapshot is gone already');
+  if (e.state === 'intended') return item('remove', 'its making was cut short');
+  const { snapshots, key } = snapshotOf(e.name);
+  const users = inUseBy(snapshots, key, (id) =>
+    UNFINISHED_STATES.includes(deps.sessions.get(id)?.state ?? 'ended'),
+  );
+  return users.length
+    ? item('keep', `session ${users.join(', ')} uses it`)
+    : item(
+        'remove',
+        'no running session uses it (the next one with that lock file makes it again)',
+      );
 }
 
 async function judgeCopy(

@@ -3,6 +3,7 @@
 // retried, since a share is not always ready the moment sshd is, with diagnostics when it never
 // works. How the copy reaches the guest is the VM runtime's business (vm/runtime.ts).
 import { LOCAL_NETWORK_SETTINGS, isLocalNetworkRefusal } from '../../host/local-network';
+import { ensureSnapshotsFolder } from '../deps-snapshot/guest';
 import { need } from '../need';
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
@@ -19,7 +20,9 @@ export const bootVm: Step<SessionContext> = {
     const name = need(ctx, 'names', bootVm).vmName;
     const t = ctx.settings.timeouts;
     const project = projectFolder(need(ctx, 'worktreeDir', bootVm));
-    ctx.live.vm = await vms.start(name, { folders: [project] });
+    // The project's dependency snapshots go in beside the copy: tart fixes shares at boot.
+    const folders = [project, ...ensureSnapshotsFolder(ctx)];
+    ctx.live.vm = await vms.start(name, { folders });
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 
     progress.hint('waiting for an IP address');

@@ -1,40 +1,17 @@
 // Session 7: make the app run in the VM (contracts/herd.md §7): .env pointed at the host's
-// services and the session URL; vendor/ on the VM's own disk (fast, and the Mac's copy stays
-// clean); composer install, key, migrations, then php-fpm and nginx. A failing command is shown
-// as a warning and the session goes on: fixing it is a fine first job for the agent.
-import { command, quote } from '../../host/shell-quote';
+// services and the session URL, key, migrations, then php-fpm and nginx — once its dependencies
+// are in (InstallDependencies). A failing command is shown as a warning and the session goes on:
+// fixing it is a fine first job for the agent.
+import { command } from '../../host/shell-quote';
 import { STAMP_PATH, fpmService, recordedPhpVersion } from '../../provision/base-image';
 import { parseSpec } from '../../provision/spec';
 import type { SshConnection } from '../../host/ssh';
 import { need } from '../need';
 import type { Step, StepProgress } from '../pipeline';
+import { projectCommand } from '../guest/project-command';
 import type { SessionContext } from '../context';
 import { PROJECT_DIR } from '../guest/claude-config';
 import { patchEnv, readEnvValue, sessionEnvOverrides } from '../guest/laravel-env';
-
-const VENDOR_CACHE = '/var/cache/clave/vendor';
-
-async function step(
-  ctx: SessionContext,
-  ssh: SshConnection,
-  progress: StepProgress,
-  label: string,
-  cmd: string,
-  timeoutMs: number,
-) {
-  progress.hint(label);
-  const r = await ssh
-    .exec(`cd ${quote(PROJECT_DIR)} && ${cmd}`, { timeoutMs, signal: ctx.signal })
-    .catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
-  if (r.code === 0) return true;
-  const output = (r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n');
-  progress.warn({
-    what: `${label} failed in the VM (exit ${r.code ?? 'signal'})`,
-    why: output || 'no output',
-    fix: 'The session goes on; ask the agent to fix it, or run it yourself with `clave exec`.',
-  });
-  return false;
-}
 
 export const bootstrapLaravel: Step<SessionContext> = {
   name: 'bootstrap-laravel',
@@ -62,32 +39,8 @@ export const bootstrapLaravel: Step<SessionContext> = {
     await ssh.writeFile(envPath, patched, { mode: 0o644 });
 
     const timeout = ctx.settings.timeouts.commandSeconds * 1000;
-    const user = ctx.settings.ssh.user;
-    await step(
-      ctx,
-      ssh,
-      progress,
-      'Put vendor/ on the VM disk',
-      [
-        command(['sudo', 'mkdir', '-p', VENDOR_CACHE, 'vendor']),
-        command(['sudo', 'chown', `${user}:${user}`, VENDOR_CACHE]),
-        `{ ${command(['mountpoint', '-q', 'vendor'])} || ${command(['sudo', 'mount', '--bind', VENDOR_CACHE, 'vendor'])}; }`,
-      ].join(' && '),
-      30_000,
-    );
-    if (ctx.projectConfig.bootstrap.composer) {
-      await step(
-        ctx,
-        ssh,
-        progress,
-        'composer install',
-        command(['composer', 'install', '--no-interaction', '--prefer-dist']),
-        timeout,
-      );
-    }
     if (!readEnvValue(patched, 'APP_KEY')) {
-      await step(
-        ctx,
+      await projectCommand(
         ssh,
         progress,
         'php artisan key:generate',
@@ -96,8 +49,7 @@ export const bootstrapLaravel: Step<SessionContext> = {
       );
     }
     if (ctx.projectConfig.bootstrap.migrate) {
-      await step(
-        ctx,
+      await projectCommand(
         ssh,
         progress,
         'php artisan migrate',
@@ -106,8 +58,7 @@ export const bootstrapLaravel: Step<SessionContext> = {
       );
     }
     const fpm = fpmService(await phpVersionOfImage(ssh, progress));
-    await step(
-      ctx,
+    await projectCommand(
       ssh,
       progress,
       'Restart php-fpm and nginx',

@@ -6,16 +6,21 @@ import type { SessionContext } from '../context';
 export const cloneVm: Step<SessionContext> = {
   name: 'clone-vm',
   label: 'Clone the VM',
-  async run(ctx) {
+  async run(ctx, progress) {
     const name = need(ctx, 'names', cloneVm).vmName;
     // Recorded before cloning: if the clone half-happens, teardown still knows what to delete.
     ctx.update({ vmName: name });
-    await ctx.deps.vms.clone(ctx.settings.baseVm, name);
+    // Runs beside CloneRepo: stopped (and undone by teardown) when the copy fails.
+    await ctx.deps.vms.clone(ctx.settings.baseVm, name, { signal: progress.signal });
     const vm = ctx.settings.vm;
-    await ctx.deps.vms.configure(name, {
-      cpus: ctx.projectConfig.vm?.cpus ?? vm.cpus,
-      memoryMb: ctx.projectConfig.vm?.memoryMb ?? vm.memoryMb,
-      display: vm.display,
-    });
+    await ctx.deps.vms.configure(
+      name,
+      {
+        cpus: ctx.projectConfig.vm?.cpus ?? vm.cpus,
+        memoryMb: ctx.projectConfig.vm?.memoryMb ?? vm.memoryMb,
+        display: vm.display,
+      },
+      progress.signal,
+    );
   },
 };
