@@ -440,7 +440,11 @@ describe('clave resume', () => {
     world.sim.clearFaults();
 
     // The next host settles it: no copy work, yet a conversation to come back to, so kept.
+    // (it answers while it reconciles in the background: ask until it has settled this one)
     const next = await hosts.start();
+    await expect
+      .poll(() => next.api.call('sessions.get', { id: info.id }), { timeout: 60_000 })
+      .toMatchObject({ state: 'kept' });
     expect(await next.api.call('sessions.get', { id: info.id })).toMatchObject({
       state: 'kept',
       vmName: null,
