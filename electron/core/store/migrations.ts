@@ -83,4 +83,8 @@ export const migrations: readonly string[] = [
    ALTER TABLE sessions ADD COLUMN disk_bytes INTEGER;
    ALTER TABLE sessions ADD COLUMN transcript_bytes INTEGER;
    ALTER TABLE sessions ADD COLUMN spool_offset INTEGER NOT NULL DEFAULT 0;`,
+  // Warm start (session/pool/): a standby session is hidden until claimed (its facts as JSON);
+  // a claimed one says it started warm.
+  `ALTER TABLE sessions ADD COLUMN standby TEXT;
+   ALTER TABLE sessions ADD COLUMN warm INTEGER NOT NULL DEFAULT 0;`,
 ];
