@@ -19,6 +19,7 @@ let runtime: HostRuntime | null = null;
 const fast = {
   vm: { cpus: 1, memoryMb: 1024 },
   timeouts: { ipSeconds: 4, sshSeconds: 4, mountSeconds: 2, commandSeconds: 30 },
+  pool: { size: 0 }, // no standby VMs besides the sessions a test starts
 };
 
 async function host(settings: object = {}, env: NodeJS.ProcessEnv = world.env) {

@@ -71,6 +71,8 @@ afterAll(async () => {
 describe('warm start through the CLI', () => {
   it('start --json says warm; pool shows and sets; a crashed host’s standby goes at the next start', async () => {
     await hosts.start();
+    // The test world starts with the pool off; turned on here, it stays on in settings.json.
+    expect(await clave('pool', '--size', '1', '--json')).toMatchObject({ size: 1, ready: 0 });
     const project = world.project('warm-cli');
     const cold = (await clave('start', project, '--detach', '--json')) as { id: string };
     expect(cold).toMatchObject({ warm: false });
