@@ -1,5 +1,6 @@
 // `npm run demo` (and Playwright's webServer): start the web harness and print where it is.
 //   node --import tsx e2e/harness/main.ts [--port N] [--boot-delay-ms N] [--herd-ports HTTP,HTTPS]
+//   [--pool-size N]
 // Ctrl-C (or SIGTERM) ends every session, keeping its work, stops the VMs and removes the temp dir.
 import { startHarness, type Harness } from './server';
 
@@ -39,6 +40,18 @@ function bootDelayArg(argv: string[]): number {
   return n;
 }
 
+/** `--pool-size N`: standby sessions (the demo's default: the setting's; tests: 0, one VM each). */
+function poolSizeArg(argv: string[]): number | undefined {
+  const i = argv.indexOf('--pool-size');
+  if (i < 0) return undefined;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0 || n > 8) {
+    process.stderr.write('--pool-size takes a whole number from 0 to 8\n');
+    process.exit(64);
+  }
+  return n;
+}
+
 // Playwright starts the harness and must know the token; anyone else gets a random one. It is
 // taken out of the environment, so no child process (tart, git, the VMs) inherits it.
 const givenToken = process.env.CLAVE_DEMO_TOKEN;
@@ -49,6 +62,7 @@ const log = (line: string) => process.stderr.write(`[harness] ${line}\n`);
 const argv = process.argv.slice(2);
 const herdPorts = herdPortsArg(argv);
 const bootDelay = bootDelayArg(argv);
+const poolSize = poolSizeArg(argv);
 
 // Signals are handled from the start, so Ctrl-C while the sim is being set up still cleans up.
 let harness: Harness | undefined;
@@ -80,6 +94,7 @@ try {
     ...(givenToken ? { token: givenToken } : {}),
     sim: { bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
     ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
+    ...(poolSize === undefined ? {} : { poolSize }),
   });
 } catch (e) {
   process.stderr.write(`Could not start the demo: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -55,6 +55,8 @@ export interface HarnessOptions {
    * maps `*.test` there (Chromium's --host-resolver-rules) opens the sessions' `.test` sites.
    */
   herdProxyPorts?: { http: number; https: number };
+  /** pool.size (default: the setting's, 1: a project's second session starts warm). */
+  poolSize?: number;
   /** Name of the demo project created to drop (default `demo-app`). */
   demoProjectName?: string;
   /** The WebSocket's access token (default: a new random one for this start). */
@@ -115,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       JSON.stringify({
         vm: { cpus: 1, memoryMb: 1024 },
         timeouts: { ipSeconds: 30, sshSeconds: 30, mountSeconds: 10, commandSeconds: 60 },
+        ...(options.poolSize === undefined ? {} : { pool: { size: options.poolSize } }),
       }),
     );
 
