@@ -96,6 +96,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
         vmCount: () => this.live.size,
       },
       deps.git,
+      deps.auth,
       deps.paths.root,
       settings,
     );

@@ -223,6 +223,22 @@ describe('warm start', () => {
     await h.host.stop(s.id, 'discard');
   });
 
+  it('never serves a standby whose agent holds a credential the person since changed', async () => {
+    const { h } = await host();
+    const project = world.project('warm-credential');
+    const standbyId = await standbyFor(h, project);
+    const key = world.env.ANTHROPIC_API_KEY;
+    world.env.ANTHROPIC_API_KEY = 'sk-ant-api03-another-key-for-the-simulated-host-9876543210';
+    try {
+      const s = await h.host.start({ projectDir: project, wait: true });
+      expect(s.warm).toBe(false);
+      expect(await vmNames()).not.toContain(`clave-${standbyId}`);
+      await h.host.stop(s.id, 'discard');
+    } finally {
+      world.env.ANTHROPIC_API_KEY = key;
+    }
+  });
+
   it('refuses a standby whose copy is not pristine and starts cold, keeping what was in it', async () => {
     const { h } = await host();
     const project = world.project('warm-dirty');

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../../config/settings';
 import { readBaseRecord } from '../../provision/record';
+import type { AuthSource } from '../deps';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -14,6 +15,15 @@ export async function baseStamp(dataDir: string, settings: Settings): Promise<st
   const { pool: _p, notifications: _n, editor: _e, ...session } = settings;
   const base = await readBaseRecord(dataDir, settings.baseVm);
   return sha(JSON.stringify({ base, session }));
+}
+
+/**
+ * Which Claude credential a standby's agent was started with, as a digest kept in memory only
+ * (never on a record): a claim after the person changed or cleared it starts cold instead.
+ */
+export async function credentialStamp(auth: AuthSource): Promise<string> {
+  const a = await auth.resolve().catch(() => null);
+  return a ? sha(`${a.kind}\0${a.value}`) : 'none';
 }
 
 /** The files whose change means the dependencies must be installed again. */

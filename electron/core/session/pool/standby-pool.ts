@@ -10,7 +10,8 @@ import type { Settings } from '../../config/settings';
 import type { Git } from '../../host/git';
 import type { StandbyFacts } from '../../store/standby-facts';
 import { toProblem } from '../problem';
-import { baseStamp } from './stamp';
+import type { AuthSource } from '../deps';
+import { baseStamp, credentialStamp } from './stamp';
 
 /** What the pool needs from the host that runs sessions. */
 export interface StandbyOwner {
@@ -26,6 +27,8 @@ interface Standby {
   id: string;
   root: string;
   facts: StandbyFacts;
+  /** The credential its agent started with (credentialStamp). */
+  credential: string;
   state: 'booting' | 'ready';
   ready: Promise<void>;
 }
@@ -41,6 +44,7 @@ export class StandbyPool {
   constructor(
     private readonly owner: StandbyOwner,
     private readonly git: Git,
+    private readonly auth: AuthSource,
     private readonly dataDir: string,
     private readonly settings: () => Settings,
     private readonly log: (line: string) => void = (l) => console.warn(`clave: ${l}`),
@@ -75,8 +79,10 @@ export class StandbyPool {
       () => false,
     );
     if (!ok) return null;
-    if (s.facts.stamp !== (await baseStamp(this.dataDir, this.settings()))) {
-      this.log(`standby ${s.id} of ${s.root} is stale (the base image or settings changed)`);
+    if (!(await this.current(s))) {
+      this.log(
+        `standby ${s.id} of ${s.root} is stale (base image, settings or credential changed)`,
+      );
       // Gone before the cold start, so it neither takes the room nor is left for quit.
       await this.discardNow(s.id);
       return null;
@@ -136,8 +142,10 @@ export class StandbyPool {
     const settings = this.settings();
     const wanted = this.recent.slice(0, settings.pool.size);
     const stamp = await baseStamp(this.dataDir, settings);
+    const credential = await credentialStamp(this.auth);
     for (const s of [...this.standbys.values()]) {
-      if (!wanted.includes(s.root) || s.facts.stamp !== stamp) await this.discardNow(s.id);
+      const stale = s.facts.stamp !== stamp || s.credential !== credential;
+      if (!wanted.includes(s.root) || stale) await this.discardNow(s.id);
     }
     for (const root of wanted) {
       if (this.closed) return;
@@ -145,7 +153,7 @@ export class StandbyPool {
       if (this.owner.vmCount() + 1 > settings.pool.maxVms) return;
       const facts = { stamp };
       const { id, ready } = this.owner.prepareStandby(root, facts);
-      const standby: Standby = { id, root, facts, state: 'booting', ready };
+      const standby: Standby = { id, root, facts, credential, state: 'booting', ready };
       this.standbys.set(id, standby);
       try {
         await ready;
@@ -158,6 +166,12 @@ export class StandbyPool {
         return;
       }
     }
+  }
+
+  /** Made from the base, settings and credential a session started now would get. */
+  private async current(s: Standby): Promise<boolean> {
+    const stamp = await baseStamp(this.dataDir, this.settings());
+    return s.facts.stamp === stamp && s.credential === (await credentialStamp(this.auth));
   }
 
   private rank(root: string): number {
