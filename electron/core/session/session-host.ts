@@ -141,6 +141,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   }
 
   get(id: string): SessionSummary {
+    if (this.hidden.has(id)) throw new UnknownSessionError(id); // a standby, until claimed
     const r = this.deps.sessions.get(id);
     if (r) return toSummary(r);
     const live = this.live.get(id);
