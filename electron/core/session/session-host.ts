@@ -282,6 +282,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
    */
   async resume(input: { id: string; wait?: boolean }): Promise<SessionSummary> {
     const { id } = input;
+    // A resume makes a VM too: standbys give way first (before the check, which stays atomic).
+    if (!this.live.has(id)) await this.pool.makeRoom();
     let live = this.live.get(id);
     if (!live) {
       const r = this.deps.sessions.get(id);

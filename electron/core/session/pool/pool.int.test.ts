@@ -270,6 +270,22 @@ describe('warm start', () => {
     await h.host.pool.drain();
   });
 
+  it('a resume evicts a standby too when there is no room', async () => {
+    const { h } = await host({ pool: { size: 1, maxVms: 1 } });
+    world.sim.setFaults('vm-limit=1');
+    const project = world.project('warm-budget-resume');
+    const s = await h.host.start({ projectDir: project, wait: true });
+    expect(await h.host.stop(s.id, 'keep')).toMatchObject({ outcome: 'kept' });
+    // The room the session left is the standby's now.
+    await h.host.pool.settled();
+    expect(h.host.pool.status()).toMatchObject({ ready: 1, vms: 1 });
+    const resumed = await h.host.resume({ id: s.id, wait: true });
+    expect(resumed).toMatchObject({ id: s.id, state: 'running' });
+    expect(await vmNames()).toEqual(['clave-base', resumed.vmName].sort());
+    await h.host.stop(s.id, 'discard');
+    await h.host.pool.drain();
+  });
+
   it('a VM sees only its own session copy: two projects, two standbys', async () => {
     const { h } = await host({ pool: { size: 2, maxVms: 3 } });
     const a = world.project('warm-iso-a');
