@@ -533,10 +533,11 @@ export class SessionHost extends EventEmitter<HostEvents> {
   async shutdown(): Promise<void> {
     this.changeWatchers.closeAll();
     const standbys = this.pool.close();
+    // A standby the pool no longer holds (one being claimed right now) is still hidden: it goes.
     await Promise.all(
-      [...this.live.keys()]
-        .filter((id) => !this.hidden.has(id))
-        .map((id) => this.stop(id, 'keep').catch(() => {})),
+      [...this.live.keys()].map((id) =>
+        this.stop(id, this.hidden.has(id) ? 'discard' : 'keep').catch(() => {}),
+      ),
     );
     await standbys;
   }
