@@ -65,20 +65,17 @@ export class StandbyPool {
   }
 
   /**
-   * The standby of the project at `projectDir`, taken out of the pool for the caller to make the
-   * person's session; null when there is none to serve (a stale one is discarded on the way).
-   * One still booting is waited for: it is further along than a cold start would be.
+   * The ready standby of the project at `projectDir`, taken out of the pool for the caller to
+   * make the person's session; null when there is none to serve (a stale one is discarded on the
+   * way). One still booting is left to boot: a start must answer at once and show its progress,
+   * which a hidden standby cannot.
    */
   async claim(projectDir: string): Promise<string | null> {
+    if (this.standbys.size === 0) return null;
     const root = await this.git.root(projectDir).catch(() => null);
-    const s = [...this.standbys.values()].find((x) => x.root === root);
+    const s = [...this.standbys.values()].find((x) => x.root === root && x.state === 'ready');
     if (!s) return null;
     this.standbys.delete(s.id);
-    const ok = await s.ready.then(
-      () => true,
-      () => false,
-    );
-    if (!ok) return null;
     if (!(await this.current(s))) {
       this.log(
         `standby ${s.id} of ${s.root} is stale (base image, settings or credential changed)`,
@@ -160,8 +157,8 @@ export class StandbyPool {
         standby.state = 'ready';
         this.problem = null;
       } catch (e) {
-        // The host tore it down already; a claim waiting on it starts cold. One the pool
-        // discarded itself (quit, cleanup, eviction) is no failure to report.
+        // The host tore it down already. One the pool discarded itself (quit, cleanup,
+        // eviction) is no failure to report.
         if (this.standbys.delete(id)) this.note(e);
         return;
       }
