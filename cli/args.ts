@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command as Program, CommanderError, type CommandOptions } from 'commander';
 import { z } from 'zod';
 import { OnExit, SessionId } from '../shared/session';
+import { PoolSettings } from '../shared/settings';
 
 export class UsageError extends Error {}
 
@@ -20,6 +21,7 @@ export type Command =
   | { name: 'exec'; id: string; argv: string[] }
   | { name: 'ssh'; id: string }
   | { name: 'cleanup'; dryRun: boolean }
+  | { name: 'pool'; size?: number; maxVms?: number; json: boolean }
   | { name: 'auth'; mode: 'setup' | 'status' | 'clear' }
   | { name: 'doctor' }
   | { name: 'provision'; force: boolean; update: boolean; image?: string }
@@ -65,6 +67,17 @@ const timeoutSeconds = z
   })
   .transform((v) => (v === undefined ? null : Number(v)));
 
+/** A whole number flag, checked against the setting's own limits. */
+const count = (flag: string, setting: z.ZodNumber) =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^\d+$/.test(v), {
+      error: (iss) => `${flag} must be a whole number (got "${String(iss.input)}")`,
+    })
+    .transform((v) => (v === undefined ? undefined : Number(v)))
+    .pipe(setting.optional());
+
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
 
@@ -89,6 +102,8 @@ interface Flags {
   stat?: boolean;
   until?: string;
   timeout?: string;
+  size?: string;
+  maxVms?: string;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -113,6 +128,8 @@ const FLAGS = {
     'idle, needs-input or exited (default: until the agent stops working)',
   ],
   timeout: ['--timeout <seconds>', 'give up after this long (exit 124)'],
+  size: ['--size <n>', 'how many projects get a standby session (0: off)'],
+  maxVms: ['--max-vms <n>', 'the most VMs Clave runs at once, standbys included'],
 } as const;
 
 /**
@@ -276,6 +293,18 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
     .action((id: string) => done({ name: 'ssh', id: valid(sessionId, id) }));
   add('cleanup', 'remove what Clave made and nothing uses', ['dryRun']).action((f: Flags) =>
     done({ name: 'cleanup', dryRun: f.dryRun ?? false }),
+  );
+  add('pool', 'show or set the warm-start pool (standby sessions prepared ahead)', [
+    'size',
+    'maxVms',
+    'json',
+  ]).action((f: Flags) =>
+    done({
+      name: 'pool',
+      json: f.json ?? false,
+      ...opt('size', valid(count('--size', PoolSettings.shape.size.unwrap()), f.size)),
+      ...opt('maxVms', valid(count('--max-vms', PoolSettings.shape.maxVms.unwrap()), f.maxVms)),
+    }),
   );
   add('auth', 'store a Claude token (or show / clear it)', ['status', 'clear']).action(
     (f: Flags) => {

@@ -8,6 +8,7 @@ import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { parseCommand, UsageError, type Command } from './args';
 import { diffCommand, logCommand } from './changes';
 import { cleanupLines, keptLines } from './cleanup-report';
+import { poolLines } from './pool';
 import { connectToHost } from './host-connection';
 import { createProgressRenderer, dim, formatProblemLines, red, yellow } from './progress';
 import { attachTerminal } from './terminal';
@@ -175,6 +176,15 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       for (const p of r.problems)
         process.stderr.write(red('✗ ') + formatProblemLines(p).join('\n') + '\n');
       return r.problems.length ? 1 : 0;
+    }
+    case 'pool': {
+      const { name: _n, json: _j, ...change } = cmd;
+      const s = Object.keys(change).length
+        ? await api.call('pool.set', change)
+        : await api.call('pool.get', {});
+      if (cmd.json) return (void process.stdout.write(JSON.stringify(s) + '\n'), 0);
+      for (const line of poolLines(s)) process.stdout.write(line + '\n');
+      return 0;
     }
     case 'auth': {
       if (cmd.mode === 'clear') {
@@ -354,6 +364,7 @@ function printStarted(s: SessionSummary, json: boolean) {
     url: s.url,
     branch: s.branch,
     worktree: s.worktreeDir,
+    warm: s.warm,
   };
   if (json) process.stdout.write(JSON.stringify(info) + '\n');
   else

@@ -5,6 +5,7 @@
 //   3. Changes: a write in a running session's copy → changes.updated, and changes.get / diff on
 //      a generated 50k-file repository (scripts/bench-changes.ts).
 //   3. The agent's voice (hooks → faces), in absolute figures against targets (bench-attention.ts).
+//   4. Warm start: start → Claude's first byte, claiming a standby vs cold (bench-warm.ts).
 import { performance } from 'node:perf_hooks';
 import type { Client } from '../electron/core/api/dispatch';
 import { createHostRuntime } from '../electron/core/compose';
@@ -15,6 +16,7 @@ import { Tart } from '../electron/core/host/tart';
 import { createSimWorld, provisionBase } from '../electron/core/session/testing/sim-env';
 import { benchLive, benchSize } from './bench-changes';
 import { benchAttention } from './bench-attention';
+import { benchWarm } from './bench-warm';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FLOOD_BYTES = 8 * 1024 * 1024;
@@ -26,7 +28,8 @@ try {
   await provisionBase(world);
   const runtime = await createHostRuntime({
     paths: dataPaths(world.claveHome),
-    settings: Settings.parse({ vm: { cpus: 1, memoryMb: 1024 } }),
+    // No standbys here: these starts are cold (bench-warm.ts measures the warm ones).
+    settings: Settings.parse({ vm: { cpus: 1, memoryMb: 1024 }, pool: { size: 0 } }),
     face: 'cli',
     env: world.env,
   });
@@ -113,9 +116,12 @@ try {
   await runtime.host.stop(s.id, 'discard', true);
   await runtime.shutdown();
   const size = await benchSize(ROUNDS);
+  const warm = await benchWarm(world, ROUNDS);
 
   const rows = [
     ['session start', median(raw), median(clave)],
+    ['start → Claude’s first byte, cold (vs bare boot)', median(raw), warm.cold],
+    ['start → Claude’s first byte, warm (vs bare boot)', median(raw), warm.warm],
     [
       `terminal flood ${FLOOD_BYTES / 1024 / 1024} MiB→base64`,
       median(rawFlood),
@@ -130,6 +136,9 @@ try {
       `${what.padEnd(44)} baseline ${ms(base).padStart(8)}  clave ${ms(ours).padStart(8)}  ratio ${(ours / base).toFixed(2)}`,
     );
   }
+  console.log(
+    `warm start target: ≤ 0.15× a bare cold boot; a warm VM without the project (issue 15's design b) would still spend ${ms(warm.claimStepsOfB)} at the claim (copy, bootstrap, Claude's start, as in the cold start)`,
+  );
   console.log('\nthe agent’s status from its hooks');
   for (const line of attention) console.log(line);
 } finally {

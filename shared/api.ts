@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CONTROL_CHARS } from './text';
 import { AgentState, OnExit, PipelineEvent, Problem, SessionId, SessionSummary } from './session';
-import { FieldError, Settings, SettingsPatch } from './settings';
+import { FieldError, PoolSettings, Settings, SettingsPatch } from './settings';
 
 export const AppInfo = z.object({
   name: z.literal('Clave'),
@@ -197,6 +197,22 @@ export const ProvisionResult = z.object({
   seconds: z.number(),
 });
 
+/** The warm-start pool: standby sessions prepared ahead for the most recently started projects. */
+export const PoolStatus = z.object({
+  /** pool.size: how many projects get a standby (0: off). */
+  size: z.number().int(),
+  /** pool.maxVms: the VM budget standbys stay within (sessions included). */
+  maxVms: z.number().int(),
+  ready: z.number().int(),
+  booting: z.number().int(),
+  /** VMs this host holds now: sessions and standbys. */
+  vms: z.number().int(),
+  standbys: z.array(z.object({ projectDir: z.string(), state: z.enum(['booting', 'ready']) })),
+  /** Why the last standby could not be made, if it could not. */
+  problem: Problem.nullable(),
+});
+export type PoolStatus = z.infer<typeof PoolStatus>;
+
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'sessions.list': { params: NoParams, result: z.array(SessionSummary) },
@@ -315,6 +331,17 @@ export const methods = {
       })
       .strict(),
     result: SettingsUpdateResult,
+  },
+  'pool.get': { params: NoParams, result: PoolStatus },
+  /** Sets pool.size / pool.maxVms in settings.json (as settings.update does) and refills. */
+  'pool.set': {
+    params: z
+      .object({
+        size: PoolSettings.shape.size.unwrap().optional(),
+        maxVms: PoolSettings.shape.maxVms.unwrap().optional(),
+      })
+      .strict(),
+    result: PoolStatus,
   },
   /** Builds (or with force, rebuilds; with update, upgrades) the base VM; progress as events. */
   'provision.start': {

@@ -118,5 +118,7 @@ export const SessionSummary = z.object({
   diskBytes: z.number().nullable(),
   /** Size of the saved conversation (kept sessions), when one was saved. */
   transcriptBytes: z.number().nullable(),
+  /** The session began as a standby prepared ahead (warm start), not from a cold VM. */
+  warm: z.boolean(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;

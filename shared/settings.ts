@@ -59,6 +59,20 @@ export const Timeouts = z.object({
 });
 export type Timeouts = z.output<typeof Timeouts>;
 
+/** Warm start: standby sessions prepared ahead (session/pool/), within a VM budget. */
+export const PoolSettings = z.object({
+  size: z.number().int().min(0).max(8).default(1).meta({
+    title: 'Standby sessions',
+    description:
+      'Projects (the most recently started) that get a session prepared ahead, so a start takes it at once. 0 turns it off.',
+  }),
+  maxVms: z.number().int().min(1).max(64).default(4).meta({
+    title: 'VM budget',
+    description:
+      'Most VMs Clave runs at once, standbys included: a standby is only made below it, and a session start removes standbys to stay within it.',
+  }),
+});
+
 export const Settings = z
   .object({
     baseVm: z
@@ -171,6 +185,7 @@ export const Settings = z
       .strict()
       .default({ needsInput: true, idle: true, error: true, exited: false })
       .meta({ title: 'Notifications' }),
+    pool: PoolSettings.default({ size: 1, maxVms: 4 }).meta({ title: 'Warm start' }),
     editor: z.string().min(1).optional().meta({
       title: 'Editor',
       description: 'An app name on macOS (e.g. Visual Studio Code) or a command (optional).',

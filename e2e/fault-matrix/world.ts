@@ -33,6 +33,8 @@ export const FAST = {
   // Generous for a loaded CI machine; the rows that wait for what never comes use faults that fail
   // at once (run-start-fail) or a short mount deadline.
   timeouts: { ipSeconds: 30, sshSeconds: 30, mountSeconds: 3, commandSeconds: 60 },
+  // No standby VMs (session/pool/): every row counts exactly what its sessions leave.
+  pool: { size: 0 },
 };
 
 /** A piece of the agent's work a row planted: it must survive in the copy, its branch, or main. */

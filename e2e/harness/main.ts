@@ -1,6 +1,6 @@
 // `npm run demo` (and Playwright's webServer): start the web harness and print where it is.
 //   node --import tsx e2e/harness/main.ts [--port N] [--profile mac|fast] [--boot-delay-ms N]
-//                                         [--no-services] [--herd-ports HTTP,HTTPS]
+//                                         [--no-services] [--herd-ports HTTP,HTTPS] [--pool-size N]
 // The demo shows the happy path on a Mac's timings: the Mac-like profile (e2e/sim/profile.ts),
 // and MySQL/Redis on the VMs' gateway as a Herd set up for VMs serves them. `--profile fast`
 // (tests) uses --boot-delay-ms instead; `--no-services` shows the sessions' warnings.
@@ -56,6 +56,18 @@ function profileArg(argv: string[]): ProfileName {
   return raw as ProfileName;
 }
 
+/** `--pool-size N`: standby sessions (the demo's default: the setting's; tests: 0, one VM each). */
+function poolSizeArg(argv: string[]): number | undefined {
+  const i = argv.indexOf('--pool-size');
+  if (i < 0) return undefined;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0 || n > 8) {
+    process.stderr.write('--pool-size takes a whole number from 0 to 8\n');
+    process.exit(64);
+  }
+  return n;
+}
+
 // Playwright starts the harness and must know the token; anyone else gets a random one. It is
 // taken out of the environment, so no child process (tart, git, the VMs) inherits it.
 const givenToken = process.env.CLAVE_DEMO_TOKEN;
@@ -68,6 +80,7 @@ const herdPorts = herdPortsArg(argv);
 const bootDelay = bootDelayArg(argv);
 const profile = profileArg(argv);
 const hostServices = !argv.includes('--no-services');
+const poolSize = poolSizeArg(argv);
 
 // Signals are handled from the start, so Ctrl-C while the sim is being set up still cleans up.
 let harness: Harness | undefined;
@@ -100,6 +113,7 @@ try {
     sim: { profile, bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
     hostServices,
     ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
+    ...(poolSize === undefined ? {} : { poolSize }),
   });
 } catch (e) {
   process.stderr.write(`Could not start the demo: ${e instanceof Error ? e.message : String(e)}\n`);

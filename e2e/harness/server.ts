@@ -63,6 +63,8 @@ export interface HarnessOptions {
    * every session warns that MySQL and Redis are unreachable).
    */
   hostServices?: boolean;
+  /** pool.size (default: the setting's, 1: a project's second session starts warm). */
+  poolSize?: number;
   /** Name of the demo project created to drop (default `demo-app`). */
   demoProjectName?: string;
   /** The WebSocket's access token (default: a new random one for this start). */
@@ -135,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               },
             }
           : {}),
+        ...(options.poolSize === undefined ? {} : { pool: { size: options.poolSize } }),
       }),
     );
 

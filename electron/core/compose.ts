@@ -132,14 +132,19 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   host.on('session.agentExited', (p) => clients.send('session.agentExited', p));
   host.on('session.attention', (p) => clients.send('session.attention', p));
   settings.onChange(() => clients.send('settings.changed', settings.view()));
+  // A new pool size, budget or session setting: standbys made or discarded to match.
+  settings.onChange(() => host.pool.refill());
 
-  const provisions = new ProvisionRuns(async (request, signal) =>
-    provision(provisionOptionsFrom(o.paths, settings.current(), request), {
+  const provisions = new ProvisionRuns(async (request, signal) => {
+    const result = await provision(provisionOptionsFrom(o.paths, settings.current(), request), {
       onProgress: (e) => clients.send('provision.progress', e),
       signal,
       deps: hostDeps({ tart, ledger: deps.ledger }),
-    }),
-  );
+    });
+    // A new base: standbys made from the old one are stale (a claim would refuse them anyway).
+    host.pool.refill();
+    return result;
+  });
   const version = o.version ?? packageVersion();
   const serve = createDispatcher(
     createApiHandlers({

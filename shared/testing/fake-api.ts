@@ -80,6 +80,7 @@ export function summary(patch: Partial<SessionSummary> = {}, project = 'my-app')
     mcpTunnels: [],
     diskBytes: null,
     transcriptBytes: null,
+    warm: false,
     ...patch,
   };
 }

@@ -72,6 +72,7 @@ async function host(): Promise<HostRuntime> {
     settings: Settings.parse({
       vm: { cpus: 1, memoryMb: 1024 },
       timeouts: { ipSeconds: 30, sshSeconds: 30, mountSeconds: 10, commandSeconds: 60 },
+      pool: { size: 0 }, // no standby VMs besides the sessions a test starts
     }),
     face: 'cli',
     env: world.env,

@@ -5,6 +5,7 @@ import type { OnExit } from '../../../shared/session';
 import { loadProjectConfig, ProjectConfig } from '../config/project-config';
 import type { Settings } from '../config/settings';
 import type { SessionRecord } from '../store/sessions-repository';
+import type { StandbyFacts } from '../store/standby-facts';
 import { recordingDeps } from './cleanup/recording';
 import type { SessionContext } from './context';
 import type { SessionDeps } from './deps';
@@ -24,6 +25,8 @@ export interface ContextInput {
   resumed?: boolean;
   /** Tells the faces the record changed. */
   publish(id: string): void;
+  /** Made ahead as a hidden standby of the pool (saved so from its first record on). */
+  standby?: StandbyFacts;
 }
 
 export function createContext(hostDeps: SessionDeps, input: ContextInput): SessionContext {
@@ -44,6 +47,8 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
         ...NO_VM,
         warnings: [],
         error: null,
+        standby: input.standby ?? null,
+        warm: false,
       };
   const ctx: SessionContext = {
     id,

@@ -28,6 +28,7 @@ beforeAll(async () => {
       vm: { cpus: 1, memoryMb: 1024 },
       timeouts: { ipSeconds: 60, sshSeconds: 60, mountSeconds: 30, commandSeconds: 60 },
       herd: { secure: true },
+      pool: { size: 0 }, // no standby VMs besides the sessions a test starts
     }),
     face: 'cli',
     env: world.env,

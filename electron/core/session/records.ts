@@ -49,7 +49,7 @@ export class SessionRecords {
   summaryOf(ctx: SessionContext): SessionSummary {
     const r = this.deps.sessions.get(ctx.id);
     if (r) return toSummary(r);
-    const { onExit: _o, baseCommit: _b, vmPid: _p, ...s } = ctx.state;
+    const { onExit: _o, baseCommit: _b, vmPid: _p, standby: _y, ...s } = ctx.state;
     const { spoolOffset: _s, ...none } = NO_AGENT;
     return {
       ...s,

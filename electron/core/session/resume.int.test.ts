@@ -33,6 +33,7 @@ const clients: Client[] = [];
 const fast = {
   vm: { cpus: 1, memoryMb: 1024 },
   timeouts: { ipSeconds: 10, sshSeconds: 10, mountSeconds: 5, commandSeconds: 60 },
+  pool: { size: 0 }, // no standby VMs besides the sessions a test starts
 };
 
 async function host(settings: object = {}) {

@@ -22,6 +22,7 @@ const fast = {
   // A range of this file's own: "the port is free again" cannot be spoilt by a session of
   // another test file (they run at once) taking the freed port, as the default range allows.
   ports: { from: 8400, to: 8449 },
+  pool: { size: 0 }, // no standby VMs besides the sessions a test starts
 };
 
 async function host(settings: object = {}, env: NodeJS.ProcessEnv = world.env) {

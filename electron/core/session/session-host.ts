@@ -35,6 +35,9 @@ import { ConnectionKeeper } from './reconnect';
 import { NO_AGENT, SessionRecords } from './records';
 import { connectToVm } from './steps/connect-ssh';
 import { Conversations } from './conversations';
+import { bringToHead } from './pool/bring-to-head';
+import { StandbyPool } from './pool/standby-pool';
+import type { StandbyFacts } from '../store/standby-facts';
 import { teardown } from './teardown';
 import { Terminals } from './terminals';
 
@@ -74,6 +77,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
   /** Live watches of session copies, for the faces that asked (changes.watch). */
   readonly changeWatchers: ChangesWatchers;
   private readonly conversations: Conversations;
+  /** Warm start: standby sessions prepared ahead, claimed by `start`. */
+  readonly pool: StandbyPool;
+  /** Standbys: live sessions no face hears of until one is claimed. */
+  private readonly hidden = new Set<string>();
 
   constructor(
     private readonly deps: SessionDeps,
@@ -82,6 +89,17 @@ export class SessionHost extends EventEmitter<HostEvents> {
   ) {
     super();
     this.records = new SessionRecords(deps, (s) => this.emit('session.updated', s));
+    this.pool = new StandbyPool(
+      {
+        prepareStandby: (root, facts) => this.prepareStandby(root, facts),
+        discardStandby: (id) => this.discardStandby(id),
+        vmCount: () => this.live.size,
+      },
+      deps.git,
+      deps.auth,
+      deps.paths.root,
+      settings,
+    );
     this.conversations = new Conversations(deps, (id) => this.records.publish(id));
     this.changes = new SessionChanges(deps.git, (id) => this.changeTarget(id));
     this.changeWatchers = new ChangesWatchers((id) => {
@@ -95,6 +113,14 @@ export class SessionHost extends EventEmitter<HostEvents> {
     });
   }
 
+  /** Events of a standby stay in the host: faces hear of it once it is claimed. */
+  override emit<K extends keyof HostEvents>(event: K, ...args: HostEvents[K]): boolean {
+    const p = args[0] as { id?: string; sessionId?: string };
+    if (this.hidden.has(p.sessionId ?? p.id ?? '')) return false;
+    const emit = super.emit as (e: K, ...a: HostEvents[K]) => boolean;
+    return emit.call(this, event, ...args);
+  }
+
   private changeTarget(id: string): ChangeTarget {
     const r = this.deps.sessions.get(id);
     if (!r) throw new UnknownSessionError(id);
@@ -103,15 +129,19 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   /** Saved sessions, and those still in preflight (not saved yet). */
   list(): SessionSummary[] {
-    const saved = this.deps.sessions.list().map(toSummary);
+    const saved = this.deps.sessions
+      .list()
+      .filter((r) => !r.standby && !this.hidden.has(r.id))
+      .map(toSummary);
     const ids = new Set(saved.map((s) => s.id));
     const unsaved = [...this.live.values()]
-      .filter((l) => !ids.has(l.ctx.id) && !l.failedTeardown)
+      .filter((l) => !ids.has(l.ctx.id) && !l.failedTeardown && !this.hidden.has(l.ctx.id))
       .map((l) => this.records.summaryOf(l.ctx));
     return [...saved, ...unsaved];
   }
 
   get(id: string): SessionSummary {
+    if (this.hidden.has(id)) throw new UnknownSessionError(id); // a standby, until claimed
     const r = this.deps.sessions.get(id);
     if (r) return toSummary(r);
     const live = this.live.get(id);
@@ -119,21 +149,86 @@ export class SessionHost extends EventEmitter<HostEvents> {
     throw new UnknownSessionError(id);
   }
 
-  /** Starts a session; with `wait`, resolves once it runs (or rejects with the failing step). */
+  /**
+   * Starts a session — the project's standby when one is ready (warm), else a new one (cold);
+   * with `wait`, resolves once it runs (or rejects with the failing step).
+   */
   async start(input: {
     projectDir: string;
     onExit?: OnExit;
     wait?: boolean;
   }): Promise<SessionSummary> {
+    const warm = await this.claimStandby(input.projectDir, input.onExit ?? null);
+    if (warm) return warm;
+    await this.pool.makeRoom();
     const id = newSessionId();
     const live = this.track(id, input.projectDir, input.onExit ?? null);
     live.started = this.runPipelines(live);
+    // Once it runs, the pool prepares this project's next session.
+    live.started.then(() => this.pool.started(live.ctx.projectDir)).catch(() => {});
     if (input.wait) {
       await live.started;
       return this.get(id);
     }
     live.started.catch(() => {});
     return this.records.summaryOf(live.ctx);
+  }
+
+  /**
+   * The project's standby made the person's session: brought to the project's HEAD, shown, and
+   * the pool refilled. Null when there is none to serve (or it could not be brought to HEAD:
+   * it is discarded and the caller starts cold).
+   */
+  private async claimStandby(projectDir: string, onExit: OnExit | null) {
+    const id = await this.pool.claim(projectDir);
+    const live = id ? this.live.get(id) : undefined;
+    if (!id || !live) return null;
+    const { ctx } = live;
+    const r = this.deps.sessions.get(id);
+    const usable = r?.state === 'running' && r.agent?.state !== 'exited' && !live.stopping;
+    const brought = usable
+      ? await bringToHead(ctx, (steps) =>
+          runPipeline('claim', steps, ctx, this.progressOf(ctx), ctx.signal),
+        ).catch((e: unknown) => toProblem(e))
+      : { what: `The standby ${id} no longer runs` };
+    if (typeof brought !== 'string') {
+      console.warn(`clave: standby ${id} not served: ${brought.what}`);
+      await this.discardStandby(id);
+      return null;
+    }
+    const record = this.deps.sessions.claimStandby(id, onExit);
+    Object.assign(ctx.state, { standby: null, warm: true, onExit });
+    ctx.onExit = onExit;
+    this.hidden.delete(id);
+    this.records.publish(id);
+    this.pool.started(ctx.projectDir);
+    return toSummary(record);
+  }
+
+  /** A hidden session made ahead for the pool; `ready` settles once it runs. */
+  private prepareStandby(projectRoot: string, facts: StandbyFacts) {
+    const id = newSessionId();
+    this.hidden.add(id);
+    const live = this.track(id, projectRoot, null, undefined, false, facts);
+    live.started = this.runPipelines(live);
+    return { id, ready: live.started };
+  }
+
+  /** A standby goes with its copy (pristine: nothing to keep); a stop in flight is joined. */
+  private async discardStandby(id: string): Promise<void> {
+    try {
+      if (this.live.has(id) || this.deps.sessions.get(id)) await this.stop(id, 'discard');
+    } finally {
+      this.hidden.delete(id);
+    }
+  }
+
+  /** A standby whose copy was not pristine is kept, nothing lost: the person's to see now. */
+  private unhideKept(id: string): void {
+    if (!this.deps.sessions.get(id)?.standby) return;
+    this.deps.sessions.update(id, { standby: null });
+    this.hidden.delete(id);
+    this.records.publish(id);
   }
 
   private async runPipelines(live: Live, resumed = false): Promise<void> {
@@ -187,6 +282,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
    */
   async resume(input: { id: string; wait?: boolean }): Promise<SessionSummary> {
     const { id } = input;
+    // A resume makes a VM too: standbys give way first (before the check, which stays atomic).
+    if (!this.live.has(id)) await this.pool.makeRoom();
     let live = this.live.get(id);
     if (!live) {
       const r = this.deps.sessions.get(id);
@@ -299,6 +396,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
         this.deps.sessions.transition(id, 'ended');
       await this.records.finish(ctx, result, null);
       await this.settleConversation(id);
+      // The room it took is free: the pool may use it (a standby's own end refills nothing).
+      if (!this.hidden.has(id)) this.pool.refill();
+      else this.unhideKept(id);
       return result;
     })();
     return current.stopping;
@@ -412,7 +512,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
     onExit: OnExit | null,
     record?: SessionRecord,
     resumed = false,
+    standby?: StandbyFacts,
   ): Live {
+    if (record?.standby) this.hidden.add(id);
     const abort = new AbortController();
     const ctx = createContext(this.deps, {
       id,
@@ -422,6 +524,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       settings: this.settings(),
       publish: (sid) => this.records.publish(sid),
       ...(record ? { record, resumed } : {}),
+      ...(standby ? { standby } : {}),
     });
     const live: Live = { ctx, abort, started: Promise.resolve(), stopping: null };
     this.live.set(id, live);
@@ -429,6 +532,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
   }
 
   async cleanup(dryRun: boolean): Promise<CleanupReport> {
+    // Standbys are this host's own, so the ledger pass would skip them: they go first.
+    if (!dryRun) await this.pool.drain();
     const report = await cleanup(this.deps, this, dryRun);
     // Saved conversations live in Clave's own data dir (no ledger needed): those of sessions
     // without a record go.
@@ -436,9 +541,16 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return report;
   }
 
-  /** Quit: tear every session down, keeping all work. */
+  /** Quit: tear every session down, keeping all work; standbys go with their pristine copies. */
   async shutdown(): Promise<void> {
     this.changeWatchers.closeAll();
-    await Promise.all([...this.live.keys()].map((id) => this.stop(id, 'keep').catch(() => {})));
+    const standbys = this.pool.close();
+    // A standby the pool no longer holds (one being claimed right now) is still hidden: it goes.
+    await Promise.all(
+      [...this.live.keys()].map((id) =>
+        this.stop(id, this.hidden.has(id) ? 'discard' : 'keep').catch(() => {}),
+      ),
+    );
+    await standbys;
   }
 }

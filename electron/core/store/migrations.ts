@@ -99,4 +99,8 @@ export const migrations: readonly string[] = [
    DROP TABLE ledger;
    ALTER TABLE ledger_v2 RENAME TO ledger;
    CREATE INDEX ledger_kind_name ON ledger(kind, name);`,
+  // Warm start (session/pool/): a standby session is hidden until claimed (its facts as JSON);
+  // a claimed one says it started warm.
+  `ALTER TABLE sessions ADD COLUMN standby TEXT;
+   ALTER TABLE sessions ADD COLUMN warm INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { OnExit, SessionSummary, type SessionState } from '../../../shared/session';
 import type { Db } from './database';
+import { StandbyFacts } from './standby-facts';
 
 const transitions: Record<SessionState, readonly SessionState[]> = {
   starting: ['running', 'stopping', 'failed'],
@@ -38,6 +39,8 @@ export const SessionRecord = SessionSummary.extend({
   vmPid: z.number().nullable(),
   /** Bytes of the VM's hook-event spool already applied: a restart resumes after them. */
   spoolOffset: z.number(),
+  /** Set while the session is a hidden standby of the pool (session/pool/): what it was made from. */
+  standby: StandbyFacts.nullable(),
 });
 export type SessionRecord = z.infer<typeof SessionRecord>;
 type Field = keyof SessionRecord;
@@ -49,8 +52,8 @@ const renamed: Partial<Record<Field, string>> = { hasUnmergedWork: 'unmerged_wor
 const columnOf = (f: Field) => renamed[f] ?? f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const fields = Object.keys(SessionRecord.shape) as Field[];
 // Stored as JSON text; booleans as SQLite's 0/1.
-const jsonFields = new Set<Field>(['warnings', 'error', 'agent', 'mcpTunnels']);
-const booleanFields = new Set<Field>(['hasUnmergedWork', 'unread']);
+const jsonFields = new Set<Field>(['warnings', 'error', 'agent', 'mcpTunnels', 'standby']);
+const booleanFields = new Set<Field>(['hasUnmergedWork', 'unread', 'warm']);
 
 interface Row {
   [column: string]: string | number | null;
@@ -79,7 +82,7 @@ function toColumn(f: Field, v: unknown): string | number | null {
 }
 
 export function toSummary(r: SessionRecord): SessionSummary {
-  const { onExit: _o, baseCommit: _b, vmPid: _p, spoolOffset: _s, ...summary } = r;
+  const { onExit: _o, baseCommit: _b, vmPid: _p, spoolOffset: _s, standby: _y, ...summary } = r;
   return summary;
 }
 
@@ -140,6 +143,17 @@ export class SessionsRepository {
       this.db.prepare('UPDATE sessions SET state = ? WHERE id = ?').run(to, id);
       return this.update(id, { ...ended, ...patch });
     })();
+  }
+
+  /** A standby becomes the person's session: shown, warm, started now. */
+  claimStandby(id: string, onExit: OnExit | null): SessionRecord {
+    const at = this.now().toISOString();
+    this.db
+      .prepare(
+        'UPDATE sessions SET standby = NULL, warm = 1, on_exit = ?, started_at = ?, updated_at = ? WHERE id = ?',
+      )
+      .run(onExit, at, at, id);
+    return this.require(id);
   }
 
   delete(id: string): boolean {

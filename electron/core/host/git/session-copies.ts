@@ -97,6 +97,23 @@ export class GitSessionCopies extends GitCopyDiff {
     }
   }
 
+  /**
+   * Moves a session copy's checked-out branch to `commit` of the main repository, fetching what
+   * the copy lacks: a standby claimed after the project moved on. The caller makes sure the copy
+   * holds no work first (its tracked files are overwritten).
+   */
+  async moveCopyTo(input: { repo: string; copy: string; commit: string }): Promise<void> {
+    const call = { cwd: input.copy, timeoutMs: this.cloneTimeoutMs };
+    await this.git(['fetch', '--quiet', '--no-tags', '--', input.repo, input.commit], {
+      ...call,
+      what: `Could not fetch ${input.commit.slice(0, 12)} into the session copy`,
+    });
+    await this.git(['reset', '--hard', '--quiet', input.commit], {
+      ...call,
+      what: `Could not move the session copy to ${input.commit.slice(0, 12)}`,
+    });
+  }
+
   /** The repo's `.worktreeinclude` patterns, or null when there is no such file. */
   async readIncludeList(repoRoot: string): Promise<string[] | null> {
     let text: string;

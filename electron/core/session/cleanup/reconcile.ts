@@ -29,6 +29,12 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
   const tornDown: string[] = [];
   for (const r of deps.sessions.list(UNFINISHED_STATES)) {
     if (owner.isLive(r.id)) continue;
+    // A standby of the pool is never re-attached: nobody asked for it, and its copy is pristine.
+    if (r.standby) {
+      await owner.stop(r.id, 'discard').catch(() => {});
+      tornDown.push(r.id);
+      continue;
+    }
     if (r.state === 'running' && r.vmName && running.has(r.vmName) && r.vmIp) {
       try {
         await owner.reattach(r);

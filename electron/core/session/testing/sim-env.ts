@@ -40,6 +40,8 @@ export async function createSimWorld(options: SimHostOptions = {}): Promise<SimW
     JSON.stringify({
       vm: { cpus: 1, memoryMb: 1024 },
       timeouts: { ipSeconds: 30, sshSeconds: 30, mountSeconds: 10, commandSeconds: 60 },
+      // No standby VMs (session/pool/) unless a test turns the pool on: one VM per session.
+      pool: { size: 0 },
     }),
   );
   const tool = async (r: ReturnType<SimHost['tart']>) => {
