@@ -25,6 +25,7 @@ beforeAll(async () => {
     settings: Settings.parse({
       vm: { cpus: 1, memoryMb: 1024 },
       timeouts: { ipSeconds: 10, sshSeconds: 10, mountSeconds: 5, commandSeconds: 60 },
+      pool: { size: 0 }, // no standby VMs besides the sessions a test starts
     }),
     face: 'cli',
     env: world.env,
