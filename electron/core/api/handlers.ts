@@ -4,7 +4,6 @@ import type { SettingsStore } from '../config/settings-store';
 import type { ProvisionRuns } from '../provision/runs';
 import type { SessionHost } from '../session/session-host';
 import type { ApiHandlers } from './dispatch';
-import { StepAbort } from '../problem';
 
 export interface AuthService {
   status(): Promise<AuthStatus>;
@@ -51,21 +50,7 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     'provision.start': (p) => s.provisions.start(p),
     'provision.cancel': () => ({ cancelled: s.provisions.cancel() }),
     'pool.get': () => s.sessions.pool.status(),
-    'pool.set': async (p) => {
-      const before = s.sessions.pool.status().size;
-      const result = s.settings.update({ pool: p });
-      if (!result.ok) {
-        throw new StepAbort({
-          what: 'The pool setting was not changed',
-          why: result.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-          fix: result.errors[0]?.fix ?? 'Check settings.json.',
-        });
-      }
-      // The settings change refilled the pool; a smaller pool is smaller once this answers (a
-      // larger one fills in the background: `clave pool` shows it booting).
-      if (p.size !== undefined && p.size < before) await s.sessions.pool.settled();
-      return s.sessions.pool.status();
-    },
+    'pool.set': (p) => s.sessions.pool.resize(p, s.settings),
     'changes.get': ({ id }) => s.sessions.changes.get(id),
     'changes.diff': ({ id, path }) => s.sessions.changes.diff(id, path),
     'changes.stat': ({ id, paths, width }) => s.sessions.changes.stat(id, paths ?? [], width ?? 80),

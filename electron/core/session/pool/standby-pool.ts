@@ -7,9 +7,10 @@
 import type { PoolStatus } from '../../../../shared/api';
 import type { Problem } from '../../../../shared/session';
 import type { Settings } from '../../config/settings';
+import type { SettingsStore } from '../../config/settings-store';
 import type { Git } from '../../host/git';
 import type { StandbyFacts } from '../../store/standby-facts';
-import { toProblem } from '../problem';
+import { StepAbort, toProblem } from '../problem';
 import type { AuthSource } from '../deps';
 import { baseStamp, credentialStamp } from './stamp';
 
@@ -130,6 +131,27 @@ export class StandbyPool {
   }
 
   /** Resolves when the refills asked for so far are done. */
+  /**
+   * `clave pool --size/--max-vms`: saved as settings (whose change refills the pool). A smaller
+   * pool is smaller once this resolves; a larger one fills in the background.
+   */
+  async resize(
+    change: { size?: number; maxVms?: number },
+    settings: Pick<SettingsStore, 'update'>,
+  ): Promise<PoolStatus> {
+    const before = this.status().size;
+    const result = settings.update({ pool: change });
+    if (!result.ok) {
+      throw new StepAbort({
+        what: 'The pool setting was not changed',
+        why: result.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        fix: result.errors[0]?.fix ?? 'Check settings.json.',
+      });
+    }
+    if (change.size !== undefined && change.size < before) await this.settled();
+    return this.status();
+  }
+
   settled(): Promise<void> {
     return this.work;
   }
