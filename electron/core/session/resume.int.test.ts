@@ -115,6 +115,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await runtime?.shutdown();
   runtime = null;
+  // A host process left serving the data dir would answer the next test's CLI calls.
+  await hosts?.stopAll();
+  hosts = undefined;
 });
 
 afterAll(async () => {
