@@ -115,6 +115,7 @@ describe('provision: success', () => {
       'tmux',
       'project',
       'verify',
+      'boot',
       'finalize',
     ]);
     const fractions = events.flatMap((e) => ('fraction' in e ? [e.fraction] : []));
