@@ -1,0 +1,7 @@
+// Every figure, in the order a full run measures them.
+import type { Figure } from '../lib/figure';
+import { echo } from './echo';
+import { flood } from './flood';
+import { terminal } from './terminal';
+
+export const FIGURES: Figure[] = [flood, terminal, echo];
