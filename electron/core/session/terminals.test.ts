@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../api/dispatch';
-import { HIGH_WATER, Terminals } from './terminals';
+import { HIGH_WATER, LOW_WATER, Terminals } from './terminals';
 
 class Channel extends EventEmitter {
   paused = false;
@@ -51,9 +51,9 @@ describe('terminal streams', () => {
     }
     expect(terms.backlog(id)).toBeGreaterThan(HIGH_WATER);
     expect(sent.reduce((n, s) => n + (s.payload.data?.length ?? 0), 0)).toBe(pushed);
-    terms.ack(id, pushed - 200 * 1024);
+    terms.ack(id, pushed - LOW_WATER - 1024);
     expect(ch.paused).toBe(true); // still above the low-water mark
-    terms.ack(id, 100 * 1024);
+    terms.ack(id, 2048);
     expect(ch.paused).toBe(false);
   });
 

@@ -6,8 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { Client } from '../api/dispatch';
 
-export const HIGH_WATER = 512 * 1024;
-export const LOW_WATER = 128 * 1024;
+// The marks are sized for throughput × round trip: the channel resumes while the face still has
+// LOW_WATER characters to draw, so the next output arrives before it runs dry even when an ack's
+// round trip (face → host → channel → face) takes a few hundred ms on a loaded machine. With
+// 512K/128K a busy 2-core machine drew a flood at 0.41× of xterm's own speed, idle a third of the
+// time waiting for acks; with these, 0.86× (npm run bench -- terminal, DOM renderer). The bound
+// per terminal: HIGH_WATER characters on their way to the face, plus ssh2's 2 MiB channel buffer.
+export const HIGH_WATER = 4 * 1024 * 1024;
+export const LOW_WATER = 2 * 1024 * 1024;
 
 /** What a terminal needs of a channel: ssh2's ClientChannel satisfies it. */
 export interface TerminalChannel {
