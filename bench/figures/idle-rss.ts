@@ -3,24 +3,47 @@
 // sampled for a while. The baseline is the same process with no session: what the sessions add.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Figure } from '../lib/figure';
 import { startHarnessProcess } from '../lib/harness-process';
 import { REPO_DIR } from '../lib/repo';
-import { rssMb, sampleRss } from '../lib/rss';
+import { sampleRss } from '../lib/rss';
 import { median } from '../lib/stats';
 
 const SESSIONS = 8;
 const SETTLE_MS = 5_000;
 const SAMPLE_MS = 5_000;
 
-/** RSS of Node with tsx's loader and nothing else: what running from source costs by itself. */
-function bareTsxMb(): number {
+/** RSS of Node doing nothing, with or without tsx's loader (the harness runs from source). */
+function bareNodeMb(tsx: boolean): number {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '-e', 'console.log(process.memoryUsage().rss)'],
+    [...(tsx ? ['--import', 'tsx'] : []), '-e', 'console.log(process.memoryUsage().rss)'],
     { cwd: REPO_DIR, encoding: 'utf8' },
   );
   return Number(r.stdout.trim()) / 1024 / 1024;
+}
+
+/** The JS heap of `pid` (used / committed, MB), from a diagnostic report it writes on SIGUSR2. */
+async function jsHeap(pid: number, dir: string): Promise<{ used: number; total: number }> {
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (file) {
+      await sleep(200); // written in one go, but let it finish
+      const heap = (
+        JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+          javascriptHeap: { totalMemory: number; usedMemory: number };
+        }
+      ).javascriptHeap;
+      rmSync(path.join(dir, file));
+      return { used: heap.usedMemory / 1024 / 1024, total: heap.totalMemory / 1024 / 1024 };
+    }
+    await sleep(100);
+  }
+  throw new Error('the harness wrote no diagnostic report');
 }
 
 export const idleRss: Figure = {
@@ -28,7 +51,12 @@ export const idleRss: Figure = {
   summary: `host RSS with ${SESSIONS} idle sessions`,
   budgetMs: 10 * 60_000,
   async run(ctx) {
-    const harness = await startHarnessProcess({ bootDelayMs: 150, log: ctx.log });
+    const reports = mkdtempSync(path.join(os.tmpdir(), 'clave-bench-report-'));
+    const harness = await startHarnessProcess({
+      bootDelayMs: 150,
+      log: ctx.log,
+      nodeArgs: ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`],
+    });
     try {
       await sleep(SETTLE_MS);
       const empty = sampleRss(harness.pid);
@@ -51,9 +79,10 @@ export const idleRss: Figure = {
       const idle = sampleRss(harness.pid);
       await sleep(SAMPLE_MS);
       const { peak, samples } = idle.stop();
-      const heap = rssMb(harness.pid);
+      const heap = await jsHeap(harness.pid, reports);
+      const why = `JS heap ${heap.used.toFixed(0)} MB live of ${heap.total.toFixed(0)} MB committed; Node alone ${bareNodeMb(false).toFixed(0)} MB, with tsx's loader ${bareNodeMb(true).toFixed(0)} MB`;
       ctx.log(
-        `host RSS: ${none.toFixed(0)} MB with no session, ${median(samples).toFixed(0)} MB with ${SESSIONS} (peak ${peak.toFixed(0)}, now ${heap.toFixed(0)})`,
+        `host RSS: ${none.toFixed(0)} MB with no session, ${median(samples).toFixed(0)} MB with ${SESSIONS}; ${why}`,
       );
       return [
         {
@@ -62,12 +91,13 @@ export const idleRss: Figure = {
           baseline: { label: 'no session', value: none },
           ours: median(samples),
           target: { on: 'value', op: '<=', limit: 150 },
-          note: `peak ${peak.toFixed(0)} MB; Node + tsx's loader alone (running from source) ${bareTsxMb().toFixed(0)} MB`,
+          note: `peak ${peak.toFixed(0)} MB; ${why}`,
           samples: { none: [none], idle: samples },
         },
       ];
     } finally {
       await harness.stop();
+      rmSync(reports, { recursive: true, force: true });
     }
   },
 };

@@ -35,12 +35,15 @@ async function freePort(): Promise<number> {
 export async function startHarnessProcess(options: {
   bootDelayMs: number;
   log: (line: string) => void;
+  /** Node flags for the harness process (e.g. diagnostics). */
+  nodeArgs?: string[];
 }): Promise<HarnessProcess> {
   const port = await freePort();
   const token = randomBytes(32).toString('base64url');
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       '--import',
       'tsx',
       path.join(REPO_DIR, 'e2e/harness/main.ts'),
