@@ -14,6 +14,7 @@ import { connectSsh } from '../../electron/core/host/ssh';
 import type { Tart } from '../../electron/core/host/tart';
 import { PROJECT_DIR, PROJECT_MOUNT_TAG } from '../../electron/core/vm/guest';
 import type { SimWorld } from '../../electron/core/session/testing/sim-env';
+import type { PipelineEvent } from '../../shared/session';
 import type { Figure, Row } from '../lib/figure';
 import { withSimRuntime } from '../lib/sim-runtime';
 import { whenReady } from '../lib/start-probe';
@@ -138,6 +139,19 @@ export const start: Figure = {
   run: (ctx) =>
     withSimRuntime(async ({ world, runtime, tart }) => {
       const project = laravelProject(world);
+      // Where a cold start's time goes: each step's duration, from the pipeline's own events.
+      const steps = new Map<string, number[]>();
+      let recording = false;
+      runtime.clients.add({
+        id: 'bench-progress',
+        send: (event, payload) => {
+          const e =
+            event === 'session.progress' ? (payload as { event: PipelineEvent }).event : null;
+          if (recording && e?.type === 'step-finished')
+            steps.set(e.step, [...(steps.get(e.step) ?? []), e.ms]);
+        },
+        onClose: () => {},
+      });
       const cache = path.join(world.sim.root, 'composer-cache');
       mkdirSync(cache, { recursive: true });
       ctx.log('warming the composer cache (untimed bare start)');
@@ -152,7 +166,9 @@ export const start: Figure = {
         bare.start.push(b.start);
         for (const c of START_CASES) {
           await c.prepare?.(runtime, project);
+          recording = c.name === 'cold';
           ours[c.name]!.push(await claveStart(runtime, project));
+          recording = false;
         }
         ctx.log(
           `round ${i + 1}: bare boot ${b.boot.toFixed(0)} ms, bare start ${b.start.toFixed(0)} ms, ${START_CASES.map((c) => `${c.name} ${ours[c.name]!.at(-1)!.toFixed(0)} ms`).join(', ')}`,
@@ -171,6 +187,10 @@ export const start: Figure = {
         );
       }
       const baseline = { 'bare start': bare.start, 'bare boot': bare.boot };
+      const stepsNote = [...steps.entries()]
+        .map(([step, ms]) => `${step} ${median(ms).toFixed(0)}`)
+        .join(', ');
+      ctx.log(`cold start, median ms per step: ${stepsNote}`);
       const s = (x: number) => x / 1000;
       const rows: Row[] = START_CASES.map((c) => ({
         figure: `start to prompt, ${c.name}`,
@@ -178,7 +198,7 @@ export const start: Figure = {
         baseline: { label: c.against, value: s(median(baseline[c.against])) },
         ours: s(median(ours[c.name]!)),
         ...(c.target ? { target: c.target } : {}),
-        note: `ms ${spread(ours[c.name]!)}; bare start ${spread(bare.start)}, bare boot (clone+run+IP+ssh) ${spread(bare.boot)}`,
+        note: `ms ${spread(ours[c.name]!)}; bare start ${spread(bare.start)}, bare boot (clone+run+IP+ssh) ${spread(bare.boot)}${c.name === 'cold' ? `; steps (median ms): ${stepsNote}` : ''}`,
         samples: { ours: ours[c.name]!, ...bare },
       }));
       rows.push({

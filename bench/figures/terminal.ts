@@ -14,6 +14,7 @@ import type { Figure, Row } from '../lib/figure';
 import { profilePage } from '../lib/cpu-profile';
 import { cpuMs, sampleRss } from '../lib/rss';
 import { median, spread } from '../lib/stats';
+import { saveWebSocketTrace } from '../lib/ws-trace';
 
 const MB = 1024 * 1024;
 const FLOOD_MB = Number(process.env.BENCH_TERMINAL_MB ?? 50);
@@ -66,7 +67,11 @@ export const terminal: Figure = {
       const hostCpu: number[] = [];
       try {
         for (let i = 0; i < ctx.rounds; i++) {
-          times.xterm.push(await bare.evaluate(() => window.bench.write()));
+          times.xterm.push(
+            await profilePage(bare, `terminal-xterm-${i + 1}`, ctx.log, () =>
+              bare.evaluate(() => window.bench.write()),
+            ),
+          );
 
           const t0 = performance.now();
           let n = 0;
@@ -92,15 +97,10 @@ export const terminal: Figure = {
             ),
           );
           hostCpu.push(cpuMs(harness.pid) - cpu0);
-          if (process.env.BENCH_TRACE_WS) {
-            const log = await shell.page.evaluate(() =>
-              (window as unknown as { __wslog: [number, string, number][] }).__wslog.splice(0),
-            );
-            writeFileSync(`${process.env.BENCH_TRACE_WS}-${i}.json`, JSON.stringify(log));
-          }
           const peak = during.stop().peak;
           growth.push(peak - atRest);
           ctx.log(`host RSS ${atRest.toFixed(0)} MB at rest, peak ${peak.toFixed(0)} MB`);
+          await saveWebSocketTrace(shell.page, `terminal-${i + 1}`);
           ctx.log(
             `round ${i + 1}: xterm ${times.xterm.at(-1)!.toFixed(0)} ms, clave ${times.clave.at(-1)!.toFixed(0)} ms (host CPU ${hostCpu.at(-1)!.toFixed(0)} ms), ssh cat ${times.ssh.at(-1)!.toFixed(0)} ms`,
           );

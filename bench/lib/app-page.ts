@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { SessionSummary } from '../../shared/session';
 import type { HarnessProcess } from './harness-process';
+import { traceWebSocket } from './ws-trace';
 
 export interface AppShell {
   page: Page;
@@ -19,28 +20,7 @@ const VIEWPORT = { width: 1200, height: 760 };
 
 export async function openAppShell(browser: Browser, harness: HarnessProcess): Promise<AppShell> {
   const page = await browser.newPage({ viewport: VIEWPORT });
-  if (process.env.BENCH_TRACE_WS)
-    await page.addInitScript(() => {
-      const log: [number, string, number][] = [];
-      (window as unknown as { __wslog: typeof log }).__wslog = log;
-      const send = WebSocket.prototype.send;
-      WebSocket.prototype.send = function (d: string) {
-        log.push([performance.now(), 'out', d.length]);
-        return send.call(this, d);
-      };
-      const orig = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
-      Object.defineProperty(WebSocket.prototype, 'onmessage', {
-        set(fn: (e: MessageEvent) => void) {
-          orig.set!.call(this, (e: MessageEvent) => {
-            log.push([performance.now(), 'in', (e.data as string).length]);
-            fn(e);
-          });
-        },
-        get() {
-          return orig.get!.call(this);
-        },
-      });
-    });
+  await traceWebSocket(page);
   await page.goto(harness.url);
   await page.getByLabel('Project folder').fill(harness.demoProject);
   await page.getByRole('button', { name: 'Start' }).click();
