@@ -51,6 +51,9 @@ export interface PageServer {
 
 export async function serveXtermPage(): Promise<PageServer> {
   const out = mkdtempSync(path.join(os.tmpdir(), 'clave-bench-page-'));
+  // Also when the bench is cut short (Ctrl-C, a figure over its budget).
+  const removeOut = () => rmSync(out, { recursive: true, force: true });
+  process.once('exit', removeOut);
   await build({
     entryPoints: {
       'xterm-page': path.join(REPO_DIR, 'bench/page/xterm-page.ts'),
@@ -93,7 +96,8 @@ export async function serveXtermPage(): Promise<PageServer> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      rmSync(out, { recursive: true, force: true });
+      removeOut();
+      process.off('exit', removeOut);
     },
   };
 }
