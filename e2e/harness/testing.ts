@@ -27,9 +27,14 @@ export function appPath(route?: string): string {
   return `/#${route ? `${route}&` : ''}token=${token()}`;
 }
 
-export async function connectHost(baseURL: string): Promise<{ api: ClaveApi; close(): void }> {
+export async function connectHost(
+  baseURL: string,
+  accessToken = token(),
+): Promise<{ api: ClaveApi; close(): void }> {
   const origin = new URL(baseURL).origin;
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api?token=${token()}`, { origin });
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api?token=${accessToken}`, {
+    origin,
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { HIGH_WATER } from '../../../electron/core/session/terminals';
 import type { Work } from '../world';
 import { agentWork, readSafe, recordingFace, startCollecting, type Row } from './helpers';
 
@@ -88,7 +89,7 @@ export const loadRows: Row[] = [
       const rss = process.memoryUsage().rss;
       await new Promise((r) => setTimeout(r, 3000));
       expect(client.received).toBeGreaterThan(256 * 1024);
-      expect(client.received).toBeLessThan(8 * 1024 * 1024);
+      expect(client.received).toBeLessThan(2 * HIGH_WATER);
       expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024);
       // Meanwhile the host answers, and a command in the same VM runs.
       expect(m.runtime.host.get(s.id).state).toBe('running');

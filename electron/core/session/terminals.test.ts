@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../api/dispatch';
-import { HIGH_WATER, Terminals } from './terminals';
+import { HIGH_WATER, LOW_WATER, MESSAGE_CHARS, Terminals } from './terminals';
 
 class Channel extends EventEmitter {
   paused = false;
@@ -51,20 +51,45 @@ describe('terminal streams', () => {
     }
     expect(terms.backlog(id)).toBeGreaterThan(HIGH_WATER);
     expect(sent.reduce((n, s) => n + (s.payload.data?.length ?? 0), 0)).toBe(pushed);
-    terms.ack(id, pushed - 200 * 1024);
+    terms.ack(id, pushed - LOW_WATER - 1024);
     expect(ch.paused).toBe(true); // still above the low-water mark
-    terms.ack(id, 100 * 1024);
+    terms.ack(id, 2048);
     expect(ch.paused).toBe(false);
   });
 
-  it('never splits a UTF-8 character across messages', () => {
+  it('never splits a UTF-8 character across messages', async () => {
     const terms = new Terminals();
     const ch = new Channel();
     const { c, sent } = client();
     terms.attach('s1', c, ch as never);
     const bytes = Buffer.from('╭─ ü 日本', 'utf8');
-    for (const b of bytes) ch.emit('data', Buffer.from([b]));
+    for (const b of bytes) {
+      ch.emit('data', Buffer.from([b]));
+      await new Promise(setImmediate);
+    }
     expect(sent.map((s) => s.payload.data).join('')).toBe('╭─ ü 日本');
+  });
+
+  it('sends what arrives in one turn as one message, in order, notices after it', async () => {
+    const terms = new Terminals();
+    const ch = new Channel();
+    const { c, sent } = client();
+    terms.attach('s1', c, ch as never);
+    for (let i = 0; i < 10; i++) ch.emit('data', Buffer.from(`line ${i}\r\n`));
+    expect(sent).toEqual([]); // not yet: the turn has not ended
+    await new Promise(setImmediate);
+    expect(sent.map((s) => s.payload.data)).toEqual([
+      Array.from({ length: 10 }, (_, i) => `line ${i}\r\n`).join(''),
+    ]);
+    ch.emit('data', Buffer.from('before the notice'));
+    terms.notice('s1', 'reconnecting');
+    expect(sent.slice(1).map((s) => s.payload.data)).toEqual([
+      'before the notice',
+      '\r\n[Clave] reconnecting\r\n',
+    ]);
+    // A flood leaves in messages of at most MESSAGE_CHARS, without waiting for the turn's end.
+    ch.emit('data', Buffer.alloc(MESSAGE_CHARS + 10, 'y'));
+    expect(sent.at(-1)!.payload.data).toHaveLength(MESSAGE_CHARS + 10);
   });
 
   it('forwards input and resize, and closes with the face', async () => {
@@ -98,6 +123,7 @@ describe('terminal streams', () => {
     first.emit('close');
     await new Promise((r) => setTimeout(r, 10));
     second.emit('data', Buffer.from('pane again'));
+    await new Promise(setImmediate);
     terms.write(id, 'typed');
     expect(second.written).toEqual(['typed']);
     expect(sent.map((m) => m.event)).toEqual(['terminal.data', 'terminal.data']);

@@ -5,7 +5,6 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
-import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
@@ -15,6 +14,7 @@ import type { ConnectionStatus } from '../api/connection';
 import { problemOf } from '../store/problem';
 import type { TabView } from '../store/sessions';
 import { createAckBatcher } from '../terminal/ack';
+import { loadRenderer, TERMINAL_OPTIONS } from '../terminal/options';
 import { registerTerminal } from '../terminal/registry';
 import { screenAboveStatusLine, watchScreen } from '../terminal/screen-watch';
 import { isShortcut } from '../keyboard';
@@ -56,14 +56,7 @@ export function TerminalView({
   useEffect(() => {
     const el = container.current;
     if (!el) return;
-    const t = new Terminal({
-      allowProposedApi: true,
-      cursorBlink: true,
-      fontFamily: "Menlo, 'DejaVu Sans Mono', 'Liberation Mono', monospace",
-      fontSize: 13,
-      scrollback: 5000,
-      theme: THEME,
-    });
+    const t = new Terminal(TERMINAL_OPTIONS);
     const fit = new FitAddon();
     const search = new SearchAddon();
     t.loadAddon(fit);
@@ -77,18 +70,7 @@ export function TerminalView({
     // Our shortcuts are the app's, not the shell's (see keyboard.ts).
     t.attachCustomKeyEventHandler((e) => !isShortcut(e, true));
     t.open(el);
-    let renderer: 'webgl' | 'dom' = 'dom';
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => {
-        webgl.dispose();
-        renderer = 'dom';
-      });
-      t.loadAddon(webgl);
-      renderer = 'webgl';
-    } catch {
-      // No WebGL (headless, blocked GPU): xterm's DOM renderer draws instead.
-    }
+    const renderer = loadRenderer(t);
     const unregister = registerTerminal({
       key: tab.key,
       sessionId: tab.sessionId,
@@ -97,7 +79,7 @@ export function TerminalView({
       term: t,
       search,
       terminalId: () => attached.current,
-      renderer: () => renderer,
+      renderer,
     });
     setTerm({ term: t, fit });
     return () => {

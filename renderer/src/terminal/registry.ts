@@ -27,6 +27,12 @@ export interface TerminalProbe {
     rows: number;
     text: string;
   }[];
+  /**
+   * The last `lines` rows of a terminal's buffer, from the last non-blank one, each without
+   * trailing spaces (null: no such tab): cheap enough to poll every frame, which the benchmark
+   * does to see when output or an echo is drawn.
+   */
+  tail(key: string, lines: number): string | null;
 }
 
 const handles = new Map<string, TerminalHandle>();
@@ -53,6 +59,17 @@ export function bufferText(term: Terminal): string {
   return lines.join('\n');
 }
 
+function tailText(term: Terminal, count: number): string {
+  const buffer = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = buffer.length - 1; i >= 0 && lines.length < count; i--) {
+    // Spaces a program wrote (a prompt's `$ `) are cells like any other: trim them too.
+    const line = (buffer.getLine(i)?.translateToString(true) ?? '').trimEnd();
+    if (line !== '' || lines.length > 0) lines.unshift(line);
+  }
+  return lines.join('\n');
+}
+
 export function installTerminalProbe(win: Window): void {
   win.__clave = {
     terminals: () =>
@@ -67,5 +84,9 @@ export function installTerminalProbe(win: Window): void {
         rows: h.term.rows,
         text: bufferText(h.term),
       })),
+    tail: (key, lines) => {
+      const h = handles.get(key);
+      return h ? tailText(h.term, lines) : null;
+    },
   };
 }

@@ -4,16 +4,16 @@
 //   - size: changes.get and changes.diff on a generated repository of BENCH_FILES files (50k)
 //     with one file rewritten to 5 MB and 20 edited, vs `git status` + `git diff --numstat
 //     <base>` and `git diff <base> -- <file>` (whole, where Clave cuts it at 512 KiB).
-// Alone: `node --import tsx scripts/bench-changes.ts`.
+// Run as `npm run bench -- changes`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '../electron/core/api/dispatch';
-import { Git } from '../electron/core/host/git';
-import { SessionChanges } from '../electron/core/session/changes/session-changes';
-import { ChangesWatchers } from '../electron/core/session/changes/watchers';
+import type { Client } from '../../electron/core/api/dispatch';
+import { Git } from '../../electron/core/host/git';
+import { SessionChanges } from '../../electron/core/session/changes/session-changes';
+import { ChangesWatchers } from '../../electron/core/session/changes/watchers';
 
 export type Row = readonly [what: string, baseline: number, clave: number];
 

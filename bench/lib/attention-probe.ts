@@ -3,11 +3,12 @@
 //      the sim's VMs share the host's clock), p50/p99;
 //   b. what one hook call costs inside the VM;
 //   c. the host's memory while it follows a 100k-line spool, and how long it takes.
-import type { Client } from '../electron/core/api/dispatch';
-import type { HostRuntime } from '../electron/core/compose';
-import { connectSsh } from '../electron/core/host/ssh';
-import { HOOK_SCRIPT, SPOOL_FILE } from '../electron/core/session/attention/hook-script';
-import type { SessionSummary } from '../shared/session';
+import type { Client } from '../../electron/core/api/dispatch';
+import type { HostRuntime } from '../../electron/core/compose';
+import { connectSsh } from '../../electron/core/host/ssh';
+import { HOOK_SCRIPT, SPOOL_FILE } from '../../electron/core/session/attention/hook-script';
+import type { SessionSummary } from '../../shared/session';
+import type { Row } from './figure';
 
 const TURNS = 30; // two state changes each: 60 events
 const HOOK_CALLS = 100;
@@ -16,9 +17,9 @@ const SPOOL_LINES = 100_000;
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
-export async function benchAttention(runtime: HostRuntime, s: SessionSummary): Promise<string[]> {
+export async function benchAttention(runtime: HostRuntime, s: SessionSummary): Promise<Row[]> {
   const ssh = await connectSsh({ host: s.vmIp!, password: 'admin', deadlineMs: 30_000 });
-  const lines: string[] = [];
+  const rows: Row[] = [];
   try {
     // a. Latency: each hook call below is a change of state (working ↔ idle).
     const latencies: number[] = [];
@@ -43,9 +44,14 @@ export async function benchAttention(runtime: HostRuntime, s: SessionSummary): P
     for (let i = 0; i < 50 && latencies.length < TURNS * 2; i++)
       await new Promise((r) => setTimeout(r, 100));
     off();
-    lines.push(
-      `hook → session.updated at a face: ${latencies.length} events, p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms (target p99 ≤ 300 ms)`,
-    );
+    rows.push({
+      figure: 'attention: hook → face, p99',
+      unit: 'ms',
+      ours: pct(latencies, 99),
+      target: { on: 'value', op: '<=', limit: 300 },
+      note: `${latencies.length} events, p50 ${pct(latencies, 50)} ms`,
+      samples: { latencies },
+    });
 
     // b. One hook call, with a 2 KiB PostToolUse payload, as Claude runs it (through sh).
     const payload = JSON.stringify({
@@ -59,9 +65,13 @@ export async function benchAttention(runtime: HostRuntime, s: SessionSummary): P
       'time the hook',
       { timeoutMs: 120_000 },
     );
-    lines.push(
-      `one hook call in the VM: ${(Number(r.stdout.trim()) / 1000).toFixed(1)} ms (target ≤ 20 ms)`,
-    );
+    rows.push({
+      figure: 'attention: one hook call in the VM',
+      unit: 'ms',
+      ours: Number(r.stdout.trim()) / 1000,
+      target: { on: 'value', op: '<=', limit: 20 },
+      note: `mean of ${HOOK_CALLS} calls through sh, 2 KiB PostToolUse payload`,
+    });
 
     // c. A 100k-line spool appended at once; the host follows it to the end.
     const before = runtime.host.spoolCounters(s.id)!.events;
@@ -85,12 +95,16 @@ export async function benchAttention(runtime: HostRuntime, s: SessionSummary): P
     clearInterval(sampler);
     const followed = runtime.host.spoolCounters(s.id)!.events - before;
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
-    lines.push(
-      `following a ${SPOOL_LINES / 1000}k-line spool: ${followed} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
-        `host RSS ${mb(baseRss)} → peak ${mb(peakRss)} (+${mb(peakRss - baseRss)}), heap peak ${mb(peakHeap)}`,
-    );
+    rows.push({
+      figure: `attention: ${SPOOL_LINES / 1000}k-line spool, host RSS growth`,
+      unit: 'MiB',
+      ours: (peakRss - baseRss) / 1024 / 1024,
+      note:
+        `${followed} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; RSS ${mb(baseRss)} → ` +
+        `peak ${mb(peakRss)}, heap peak ${mb(peakHeap)}`,
+    });
   } finally {
     await ssh.close();
   }
-  return lines;
+  return rows;
 }

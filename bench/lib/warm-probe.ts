@@ -3,13 +3,13 @@
 // the same run. Also what a cold start spends in the steps design (b) of issue 15 — a warm VM
 // without the project — would still run at the claim: the copy, the bootstrap and Claude's start.
 import { performance } from 'node:perf_hooks';
-import type { Client } from '../electron/core/api/dispatch';
-import { createHostRuntime, type HostRuntime } from '../electron/core/compose';
-import { dataPaths } from '../electron/core/config/paths';
-import { Settings } from '../electron/core/config/settings';
-import type { SimWorld } from '../electron/core/session/testing/sim-env';
+import type { Client } from '../../electron/core/api/dispatch';
+import { createHostRuntime, type HostRuntime } from '../../electron/core/compose';
+import { dataPaths } from '../../electron/core/config/paths';
+import { Settings } from '../../electron/core/config/settings';
+import type { SimWorld } from '../../electron/core/session/testing/sim-env';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { median } from './stats';
 /** The steps a project-agnostic warm VM would still run when claimed. */
 const AT_CLAIM_IN_B = ['clone-repo', 'bootstrap-laravel', 'carry-claude-setup', 'run-claude-code'];
 

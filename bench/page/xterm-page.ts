@@ -1,0 +1,48 @@
+// The rendering limit: an xterm made exactly as the app makes its terminals (same options, same
+// renderer choice), fed bytes straight from memory with xterm's own flow control. No network,
+// no host, no React: what drawing alone costs in this browser.
+import { Terminal } from '@xterm/xterm';
+import { loadRenderer, TERMINAL_OPTIONS } from '../../renderer/src/terminal/options';
+
+const CHUNK = 64 * 1024;
+/** xterm drops data past 50 MB pending; stay far below, as its docs ask. */
+const MAX_PENDING = 4 * 1024 * 1024;
+
+const term = new Terminal(TERMINAL_OPTIONS);
+term.open(document.getElementById('term')!);
+const renderer = loadRenderer(term);
+let data = '';
+
+const bench = {
+  renderer: () => renderer(),
+  resize: (cols: number, rows: number) => term.resize(cols, rows),
+  /** Fetches the flood as a terminal receives it from a PTY (LF → CRLF); returns its length. */
+  async load(url: string): Promise<number> {
+    data = (await (await fetch(url)).text()).replace(/\n/g, '\r\n');
+    term.reset();
+    return data.length;
+  },
+  /** Writes all of it; resolves with the ms until xterm has processed the last chunk. */
+  write(): Promise<number> {
+    const t0 = performance.now();
+    return new Promise((resolve) => {
+      let next = 0;
+      let pending = 0;
+      const pump = () => {
+        while (next < data.length && pending < MAX_PENDING) {
+          const chunk = data.slice(next, next + CHUNK);
+          next += chunk.length;
+          pending += chunk.length;
+          const last = next >= data.length;
+          term.write(chunk, () => {
+            pending -= chunk.length;
+            if (last) requestAnimationFrame(() => resolve(performance.now() - t0));
+            else pump();
+          });
+        }
+      };
+      pump();
+    });
+  },
+};
+(window as unknown as { bench: typeof bench }).bench = bench;
