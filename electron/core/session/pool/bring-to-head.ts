@@ -6,6 +6,7 @@ import type { Problem } from '../../../../shared/session';
 import type { SessionContext } from '../context';
 import type { Step } from '../pipeline';
 import { bootstrapLaravel } from '../steps/bootstrap-laravel';
+import { installDependencies } from '../steps/install-dependencies';
 import { hasUnmergedWork } from '../unmerged-work';
 import { lockStamp } from './stamp';
 
@@ -36,6 +37,7 @@ export async function bringToHead(
   await git.moveCopyTo({ repo: ctx.projectDir, copy, commit: head.commit });
   ctx.update({ baseBranch, baseCommit: head.commit });
   if ((await lockStamp(copy)) === locks) return 'moved';
-  await runSteps([bootstrapLaravel]);
+  // The new lock files' dependencies (from their snapshot, or installed), then the app again.
+  await runSteps([installDependencies, bootstrapLaravel]);
   return 'moved-and-bootstrapped';
 }
