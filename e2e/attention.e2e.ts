@@ -2,27 +2,18 @@
 // simulated VM host, whose simulated Claude runs the hooks Clave writes): one agent asks a
 // question while you look at another → its row is marked, the page says so, the title counts it;
 // answering it sets it working and then idle; `/exit` → exited and the exit dialog.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { SessionSummary } from '../shared/session';
-import { appPath, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
+import {
+  appPath,
+  screenshot,
+  startSession,
+  terminalText,
+  typeInTerminal,
+  useHarness,
+} from './harness/testing';
 
 const harness = useHarness('attention');
-
-async function startSession(page: Page, project: string, name: string) {
-  await page.getByLabel('Project folder').fill(project);
-  await page.getByRole('button', { name: 'Start' }).click();
-  const detail = page.getByRole('article', { name: `Session ${name}` });
-  await expect(detail.getByText('Running', { exact: true })).toBeVisible({ timeout: 45_000 });
-  const s = await sessionFor(harness.api, project);
-  await expect.poll(() => terminalText(page, s.id)).toMatch(/^> ?$/m);
-  return { s, detail };
-}
-
-async function typeInTerminal(page: Page, text: string) {
-  await page.locator('.terminal-host:visible .xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 /** Types into a session's agent from outside the page (as `clave attach` in another terminal). */
 async function typeFromElsewhere(s: SessionSummary, text: string) {
@@ -44,8 +35,8 @@ const agentState = async (id: string) =>
 
 test('the agent that needs you is marked, counted and one click away', async ({ page }) => {
   await page.goto(appPath());
-  const alpha = await startSession(page, harness.folders.laravel('alpha'), 'alpha');
-  const beta = await startSession(page, harness.folders.laravel('beta'), 'beta');
+  const alpha = await startSession(page, harness.api, harness.folders.laravel('alpha'), 'alpha');
+  const beta = await startSession(page, harness.api, harness.folders.laravel('beta'), 'beta');
   const row = (name: string) =>
     page
       .getByRole('navigation', { name: 'Sessions' })

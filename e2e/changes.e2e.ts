@@ -4,16 +4,18 @@
 // message given.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { appPath, git, screenshot, sessionFor, terminalText, useHarness } from './harness/testing';
+import { expect, test } from '@playwright/test';
+import {
+  appPath,
+  git,
+  screenshot,
+  sessionFor,
+  terminalText,
+  typeInTerminal,
+  useHarness,
+} from './harness/testing';
 
 const harness = useHarness('changes');
-
-async function typeInTerminal(page: Page, text: string) {
-  await page.locator('.terminal-host:visible .xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 test('the changes view follows the agent, and a squash merge leaves one commit', async ({
   page,

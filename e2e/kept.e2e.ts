@@ -3,23 +3,18 @@
 // Claude shows the earlier exchange, the copy's work intact.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   appPath,
   screenshot,
   sessionFor,
-  terminalText,
   terminals,
+  terminalText,
+  typeInTerminal,
   useHarness,
 } from './harness/testing';
 
 const harness = useHarness('kept');
-
-async function typeInTerminal(page: Page, text: string) {
-  await page.locator('.terminal-host:visible .xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 test('a kept session lists its facts and resumes with its conversation', async ({ page }) => {
   const project = harness.folders.laravel('keeper');

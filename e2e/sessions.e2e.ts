@@ -2,41 +2,26 @@
 // shells next to the agent, the keyboard, and an agent that quits by itself.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   appPath,
   git,
   screenshot,
-  sessionFor,
-  terminalText,
+  startSession,
   terminals,
+  terminalText,
+  typeInTerminal,
   useHarness,
 } from './harness/testing';
 
 const harness = useHarness('sessions');
 
-async function startSession(page: Page, project: string, name: string) {
-  await page.getByLabel('Project folder').fill(project);
-  await page.getByRole('button', { name: 'Start' }).click();
-  const detail = page.getByRole('article', { name: `Session ${name}` });
-  await expect(detail.getByText('Running', { exact: true })).toBeVisible({ timeout: 45_000 });
-  const s = await sessionFor(harness.api, project);
-  await expect.poll(() => terminalText(page, s.id)).toMatch(/^> ?$/m);
-  return { s, detail };
-}
-
-async function typeInTerminal(page: Page, text: string) {
-  await page.locator('.terminal-host:visible .xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
-
 test('two sessions side by side, each with its own agent and copy', async ({ page }) => {
   const alpha = harness.folders.laravel('alpha');
   const beta = harness.folders.laravel('beta');
   await page.goto(appPath());
-  const a = await startSession(page, alpha, 'alpha');
-  const b = await startSession(page, beta, 'beta');
+  const a = await startSession(page, harness.api, alpha, 'alpha');
+  const b = await startSession(page, harness.api, beta, 'beta');
   expect(a.s.tunnelPort).not.toBe(b.s.tunnelPort);
   expect(a.s.vmName).not.toBe(b.s.vmName);
 
@@ -88,7 +73,7 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
 }) => {
   const project = harness.folders.laravel('reattach');
   await page.goto(appPath());
-  const { s, detail } = await startSession(page, project, 'reattach');
+  const { s, detail } = await startSession(page, harness.api, project, 'reattach');
   await typeInTerminal(page, 'create before.txt with written before the reload');
   await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to before.txt');
 
@@ -171,7 +156,7 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
 test('an agent that quits by itself asks keep / merge / discard', async ({ page }) => {
   const project = harness.folders.laravel('quitter');
   await page.goto(appPath());
-  const { s } = await startSession(page, project, 'quitter');
+  const { s } = await startSession(page, harness.api, project, 'quitter');
   await typeInTerminal(page, 'create notes.md with remember this');
   await expect.poll(() => terminalText(page, s.id)).toContain('Wrote 1 lines to notes.md');
   await typeInTerminal(page, '/exit');

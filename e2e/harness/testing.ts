@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { ClaveApi } from '../../shared/api';
 import { createRpcClient } from '../../shared/protocol';
@@ -144,4 +144,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+}
+
+/** Types a line into the terminal on screen (the selected session's active tab). */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('.terminal-host:visible .xterm').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Starts a session from the window and waits for Claude's prompt in its terminal. */
+export async function startSession(page: Page, api: ClaveApi, project: string, name: string) {
+  await page.getByLabel('Project folder').fill(project);
+  await page.getByRole('button', { name: 'Start' }).click();
+  const detail = page.getByRole('article', { name: `Session ${name}` });
+  await expect(detail.getByText('Running', { exact: true })).toBeVisible({ timeout: 45_000 });
+  const s = await sessionFor(api, project);
+  await expect.poll(() => terminalText(page, s.id)).toMatch(/^> ?$/m);
+  return { s, detail };
 }
