@@ -62,7 +62,8 @@ describe('eight VMs at once', () => {
           expect(await run('cat /etc/marker')).toBe(`disk-${i}`);
           expect(await run('mount | grep -c " /srv/project "')).toBe('1');
           // Only the guest's own processes are visible (its own PID namespace).
-          expect(Number(await run('ps -e --no-headers | wc -l'))).toBeLessThan(20);
+          // (The host has hundreds; a guest a dozen or two, more while its ssh sessions wind down.)
+          expect(Number(await run('ps -e --no-headers | wc -l'))).toBeLessThan(50);
           // The other VMs answer on the shared network, like on vmnet.
           const other = vms[(i + 1) % vms.length]!;
           expect(await run(`curl -s -o /dev/null -w '%{http_code}' http://${other.ip}/`)).toBe(
