@@ -37,6 +37,8 @@ test('the agent that needs you is marked, counted and one click away', async ({ 
   await page.goto(appPath());
   const alpha = await startSession(page, harness.api, harness.folders.laravel('alpha'), 'alpha');
   const beta = await startSession(page, harness.api, harness.folders.laravel('beta'), 'beta');
+  // The page's notices (other status regions, e.g. a copy's path, may name a project too).
+  const notices = page.locator('.notices').getByRole('status');
   const row = (name: string) =>
     page
       .getByRole('navigation', { name: 'Sessions' })
@@ -46,7 +48,7 @@ test('the agent that needs you is marked, counted and one click away', async ({ 
   await typeInTerminal(page, 'say hello from beta');
   await expect.poll(() => agentState(beta.s.id), { timeout: 20_000 }).toBe('idle');
   await expect(beta.detail.locator('[data-agent-state="idle"]')).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'beta' })).toHaveCount(0);
+  await expect(notices.filter({ hasText: 'beta' })).toHaveCount(0);
 
   // alpha (not on screen) asks a question: marked, counted, and the page says so.
   await typeFromElsewhere(alpha.s, 'ask Which database should the orders table use?');
@@ -54,7 +56,7 @@ test('the agent that needs you is marked, counted and one click away', async ({ 
     timeout: 20_000,
   });
   await expect(page).toHaveTitle('Clave — 1 needs you');
-  const notice = page.getByRole('status').filter({ hasText: 'alpha needs you' });
+  const notice = notices.filter({ hasText: 'alpha needs you' });
   await expect(notice).toBeVisible();
   await expect(notice).toContainText('Which database should the orders table use?');
   await expect(row('alpha').getByRole('img', { name: 'unread' })).toBeVisible();

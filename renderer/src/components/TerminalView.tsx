@@ -29,13 +29,6 @@ export interface TerminalViewProps {
   onOutput?(): void;
 }
 
-const THEME = {
-  background: '#1b1b1f',
-  foreground: '#e6e6e6',
-  cursor: '#f0a35e',
-  selectionBackground: '#4a4a5a',
-};
-
 export function TerminalView({
   api,
   connection,

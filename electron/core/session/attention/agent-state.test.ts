@@ -110,6 +110,17 @@ describe('the agent state machine', () => {
       started(),
     );
     expect(ask.view.status).toMatchObject({ state: 'needs-input', detail: 'MySQL or SQLite?' });
+    // The question box opening sends PermissionRequest too (2.1.332): the question stays.
+    const opened = run(
+      [
+        ev('PermissionRequest', {
+          tool_name: 'AskUserQuestion',
+          tool_input: { questions: [{ question: 'MySQL or SQLite?' }] },
+        }),
+      ],
+      ask.view,
+    );
+    expect(opened.view.status).toMatchObject({ state: 'needs-input', detail: 'MySQL or SQLite?' });
     const answered = run([ev('PostToolUse', { tool_name: 'AskUserQuestion' })], ask.view);
     expect(answered.view.status).toMatchObject({ state: 'working', detail: null });
   });

@@ -92,6 +92,8 @@ function target(view: AgentView, e: AgentEvent): Target | null {
       if (!d.notification_type || !ASKING.has(d.notification_type)) return null;
       return { state: 'needs-input', detail: d.message ?? d.notification_type };
     case 'PermissionRequest':
+      // The question box opening (2.1.332 sends PermissionRequest for it too): still the question.
+      if (d.tool_name === ASK_TOOL) return { state: 'needs-input', detail: question(d) };
       return { state: 'needs-input', detail: `Permission: ${toolSummary(d) ?? 'a tool'}` };
     case 'Stop':
       return { state: 'idle', detail: firstLine(d.last_assistant_message), turnEnded: true };
