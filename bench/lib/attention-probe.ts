@@ -9,13 +9,11 @@ import { connectSsh } from '../../electron/core/host/ssh';
 import { HOOK_SCRIPT, SPOOL_FILE } from '../../electron/core/session/attention/hook-script';
 import type { SessionSummary } from '../../shared/session';
 import type { Row } from './figure';
+import { percentile } from './stats';
 
 const TURNS = 30; // two state changes each: 60 events
 const HOOK_CALLS = 100;
 const SPOOL_LINES = 100_000;
-
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 export async function benchAttention(runtime: HostRuntime, s: SessionSummary): Promise<Row[]> {
   const ssh = await connectSsh({ host: s.vmIp!, password: 'admin', deadlineMs: 30_000 });
@@ -47,9 +45,9 @@ export async function benchAttention(runtime: HostRuntime, s: SessionSummary): P
     rows.push({
       figure: 'attention: hook → face, p99',
       unit: 'ms',
-      ours: pct(latencies, 99),
+      ours: percentile(latencies, 99),
       target: { on: 'value', op: '<=', limit: 300 },
-      note: `${latencies.length} events, p50 ${pct(latencies, 50)} ms`,
+      note: `${latencies.length} events, p50 ${percentile(latencies, 50)} ms`,
       samples: { latencies },
     });
 

@@ -14,6 +14,7 @@ import type { Client } from '../../electron/core/api/dispatch';
 import { Git } from '../../electron/core/host/git';
 import { SessionChanges } from '../../electron/core/session/changes/session-changes';
 import { ChangesWatchers } from '../../electron/core/session/changes/watchers';
+import { median } from './stats';
 
 export type Row = readonly [what: string, baseline: number, clave: number];
 
@@ -34,7 +35,6 @@ const sh = (cwd: string, ...args: string[]) =>
     maxBuffer: 256 * 1024 * 1024,
     timeout: 300_000,
   });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
   const t0 = performance.now();
