@@ -3,7 +3,15 @@
 // receivers validate with the same schemas, so no face can send the host something malformed.
 import { z } from 'zod';
 import { CONTROL_CHARS } from './text';
-import { AgentState, OnExit, PipelineEvent, Problem, SessionId, SessionSummary } from './session';
+import {
+  AgentState,
+  OnExit,
+  PipelineEvent,
+  Problem,
+  SessionBackend,
+  SessionId,
+  SessionSummary,
+} from './session';
 import { FieldError, PoolSettings, Settings, SettingsPatch } from './settings';
 
 export const AppInfo = z.object({
@@ -213,6 +221,21 @@ export const PoolStatus = z.object({
 });
 export type PoolStatus = z.infer<typeof PoolStatus>;
 
+/** The Orchard controller sessions may run on (settings `backend.orchard`, or the environment). */
+export const OrchardStatus = z.object({
+  /** A URL, an account and its token are known. */
+  configured: z.boolean(),
+  url: z.string().nullable(),
+  serviceAccount: z.string().nullable(),
+  /** Where they come from: settings.json + the secret store, or $CLAVE_ORCHARD_URL/_ACCOUNT. */
+  source: z.enum(['settings', 'env', 'none']),
+  /** Whether the controller answered with these credentials (null: not asked). */
+  reachable: z.boolean().nullable(),
+  /** Why it cannot be used, when it cannot. */
+  problem: Problem.nullable(),
+});
+export type OrchardStatus = z.infer<typeof OrchardStatus>;
+
 export const methods = {
   'app.info': { params: NoParams, result: AppInfo },
   'sessions.list': { params: NoParams, result: z.array(SessionSummary) },
@@ -228,6 +251,8 @@ export const methods = {
         onExit: OnExit.optional(),
         /** Resolve only when the session runs (or reject with the failing step's problem). */
         wait: z.boolean().optional(),
+        /** Where the VM runs; default: the project's .clave.json, else the setting. */
+        backend: SessionBackend.optional(),
       })
       .strict(),
     result: SessionSummary,
@@ -251,6 +276,14 @@ export const methods = {
   'sessions.resume': {
     params: z.object({ id: SessionId, wait: z.boolean().optional() }).strict(),
     result: SessionSummary,
+  },
+  /**
+   * Brings the VM's work (commits and uncommitted files) into the session copy now. Orchard only:
+   * a shared copy (Tart) is always in sync, and says so with its current time.
+   */
+  'sessions.sync': {
+    params: z.object({ id: SessionId }).strict(),
+    result: z.object({ syncedAt: z.string() }),
   },
   /** A face showed this session to the person: its unread mark goes. */
   'sessions.markSeen': { params: z.object({ id: SessionId }).strict(), result: z.null() },
@@ -333,6 +366,27 @@ export const methods = {
     result: SettingsUpdateResult,
   },
   'pool.get': { params: NoParams, result: PoolStatus },
+  /** Where Orchard sessions would run, and whether the controller answers (`probe`). */
+  'orchard.status': {
+    params: z.object({ probe: z.boolean().optional() }).strict(),
+    result: OrchardStatus,
+  },
+  /**
+   * Checks the controller with these credentials, then saves URL and account in settings.json and
+   * the token in the secret store. Nothing is saved when the controller refuses them.
+   */
+  'orchard.connect': {
+    params: z
+      .object({
+        url: z.string().url().max(2048),
+        serviceAccount: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+        token: z.string().min(1).max(4096),
+      })
+      .strict(),
+    result: OrchardStatus,
+  },
+  /** Forgets the stored token (settings.json keeps URL and account). */
+  'orchard.disconnect': { params: NoParams, result: OrchardStatus },
   /** Sets pool.size / pool.maxVms in settings.json (as settings.update does) and refills. */
   'pool.set': {
     params: z

@@ -86,6 +86,17 @@ export type AgentStatus = z.infer<typeof AgentStatus>;
 export const McpTunnel = z.object({ name: z.string(), port: z.number().int() });
 export type McpTunnel = z.infer<typeof McpTunnel>;
 
+/** Where a session's VM runs (the setting's kinds; shared/settings.ts). */
+export const SessionBackend = z.enum(['tart', 'orchard']);
+export type SessionBackend = z.infer<typeof SessionBackend>;
+
+/**
+ * Where the session's MySQL and Redis are: the Mac's (through the VM's gateway), inside the VM,
+ * or the Mac's through reverse tunnels over ssh (an Orchard worker cannot reach the Mac).
+ */
+export const ServicesMode = z.enum(['host', 'vm', 'tunnel']);
+export type ServicesMode = z.infer<typeof ServicesMode>;
+
 export const SessionSummary = z.object({
   id: z.string(),
   projectDir: z.string(),
@@ -120,5 +131,15 @@ export const SessionSummary = z.object({
   transcriptBytes: z.number().nullable(),
   /** The session began as a standby prepared ahead (warm start), not from a cold VM. */
   warm: z.boolean(),
+  backend: SessionBackend,
+  /** The Orchard worker the VM was scheduled on (null locally, and until it is scheduled). */
+  worker: z.string().nullable(),
+  /**
+   * When the VM's work was last brought back into the session copy (Orchard: code travels by
+   * git, so a lost VM loses what came after). Null for shared copies (Tart) and before the first.
+   */
+  syncedAt: z.string().nullable(),
+  /** Null until the services were set up. */
+  services: ServicesMode.nullable(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;

@@ -14,7 +14,13 @@ describe('the settings schema drives the form', () => {
   it('lists every setting once, titled and described, with its default', () => {
     const fields = settingsFields();
     const withDefaults = leaves(Settings.parse({}));
-    const optional = ['ssh.privateKeyPath', 'editor'];
+    const optional = [
+      'ssh.privateKeyPath',
+      'editor',
+      'backend.url',
+      'backend.serviceAccount',
+      'backend.image',
+    ];
     expect(fields.map((f) => f.path).sort()).toEqual([...withDefaults, ...optional].sort());
     for (const f of fields) {
       expect(f.title, f.path).not.toBe(f.path);
@@ -36,6 +42,8 @@ describe('the settings schema drives the form', () => {
       options: ['host', 'vm'],
     });
     expect(fields.find((f) => f.path === 'herd.secure')?.kind).toBe('boolean');
+    // Maps have no form control (settings.json only).
+    expect(fields.find((f) => f.path === 'backend.labels')).toBeUndefined();
     expect(fields.find((f) => f.path === 'ssh.password')?.secret).toBe(true);
     expect(fields.find((f) => f.path === 'baseVm')?.group).toBe('General');
     expect(

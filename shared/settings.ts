@@ -73,6 +73,53 @@ export const PoolSettings = z.object({
   }),
 });
 
+/** Where session VMs run: this Mac's Tart, or the workers of an Orchard controller. */
+export const BackendKind = z.enum(['tart', 'orchard']);
+export type BackendKind = z.infer<typeof BackendKind>;
+
+/**
+ * Where session VMs run, and the Orchard controller (contracts/orchard.md) when it is Orchard.
+ * The service account's token is a secret: it lives in the secret store (or
+ * $CLAVE_ORCHARD_ACCOUNT), never here.
+ */
+export const BackendSettings = z
+  .object({
+    kind: BackendKind.default('tart').meta({
+      title: 'Run sessions on',
+      description:
+        'tart: VMs on this Mac; orchard: VMs on an Orchard cluster (code travels by git). A project’s .clave.json and `clave start --backend` choose too.',
+    }),
+    url: z.string().url().max(2048).optional().meta({
+      title: 'Orchard controller',
+      description: 'Its API, e.g. http://127.0.0.1:6120/v1 for `orchard dev`.',
+    }),
+    serviceAccount: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, 'letters, digits, dot, dash and underscore only')
+      .optional()
+      .meta({
+        title: 'Orchard service account',
+        description: 'Needs the roles compute:write and compute:connect.',
+      }),
+    image: z.string().min(1).max(512).optional().meta({
+      title: 'Orchard image',
+      description:
+        'What the workers clone (default: the base VM’s name, which `orchard dev` on this Mac finds; for other Macs, the OCI image you pushed it to).',
+    }),
+    labels: z.record(z.string().max(128), z.string().max(256)).optional().meta({
+      title: 'Worker labels',
+      description: 'Labels a worker must have to run a session VM (settings.json only).',
+    }),
+    resources: z.record(z.string().max(128), z.number().int().min(0)).optional().meta({
+      title: 'Worker resources',
+      description:
+        'Resources a session VM takes on its worker, e.g. org.cirruslabs.memory-mib (settings.json only).',
+    }),
+  })
+  // Strict: a misspelt key (serviceaccount) would otherwise be dropped without a word.
+  .strict();
+export type BackendSettings = z.infer<typeof BackendSettings>;
+
 export const Settings = z
   .object({
     baseVm: z
@@ -186,6 +233,7 @@ export const Settings = z
       .default({ needsInput: true, idle: true, error: true, exited: false })
       .meta({ title: 'Notifications' }),
     pool: PoolSettings.default({ size: 1, maxVms: 4 }).meta({ title: 'Warm start' }),
+    backend: BackendSettings.prefault({}).meta({ title: 'Where sessions run' }),
     editor: z.string().min(1).optional().meta({
       title: 'Editor',
       description: 'An app name on macOS (e.g. Visual Studio Code) or a command (optional).',
@@ -319,7 +367,8 @@ export function settingsFields(): SettingsField[] {
   for (const [key, s] of Object.entries(root.properties ?? {})) {
     if (s.properties) {
       for (const [sub, f] of Object.entries(s.properties))
-        out.push(field(`${key}.${sub}`, s.title ?? key, f, s));
+        // Maps (worker labels, resources) have no form control: settings.json only.
+        if (f.type !== 'object') out.push(field(`${key}.${sub}`, s.title ?? key, f, s));
     } else out.push(field(key, 'General', s, root));
   }
   return out;

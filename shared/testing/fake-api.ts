@@ -81,6 +81,10 @@ export function summary(patch: Partial<SessionSummary> = {}, project = 'my-app')
     diskBytes: null,
     transcriptBytes: null,
     warm: false,
+    backend: 'tart',
+    worker: null,
+    syncedAt: null,
+    services: 'host',
     ...patch,
   };
 }

@@ -59,5 +59,15 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
       return null;
     },
     'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
+    // CONTRACT PLACEHOLDER (issue 16): replaced by the session wiring and the Orchard service.
+    'sessions.sync': () => notBuilt('sessions.sync'),
+    'orchard.status': () => notBuilt('orchard.status'),
+    'orchard.connect': () => notBuilt('orchard.connect'),
+    'orchard.disconnect': () => notBuilt('orchard.disconnect'),
   };
+}
+
+/** CONTRACT PLACEHOLDER: a method of the contract whose service is being built (issue 16). */
+function notBuilt(method: string): never {
+  throw new Error(`${method} is not built yet`);
 }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { BackendKind } from '../../../shared/settings';
 import { ConfigError } from './config-error';
 
 export const ProjectConfig = z
@@ -15,6 +16,13 @@ export const ProjectConfig = z
       })
       .strict()
       .optional(),
+    /** Where this project's sessions run (default: the setting `backend.kind`). */
+    backend: BackendKind.optional(),
+    /**
+     * `host`: the Mac's MySQL/Redis even on Orchard (through reverse tunnels over ssh); `vm`:
+     * inside the VM. Default: the setting `services.mode` on Tart, `vm` on Orchard.
+     */
+    services: z.enum(['host', 'vm']).optional(),
     bootstrap: z
       .object({
         composer: z.boolean().default(true),

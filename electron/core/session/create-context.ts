@@ -1,7 +1,7 @@
 // A session's context: new (its names come once ValidateProject found the git root), or adopted
 // from a record a previous host left (teardown and re-attach work from that alone). Everything
 // the session makes goes on the ledger first (cleanup trusts nothing else).
-import type { OnExit } from '../../../shared/session';
+import type { OnExit, SessionBackend } from '../../../shared/session';
 import { loadProjectConfig, ProjectConfig } from '../config/project-config';
 import type { Settings } from '../config/settings';
 import type { SessionRecord } from '../store/sessions-repository';
@@ -25,6 +25,8 @@ export interface ContextInput {
   resumed?: boolean;
   /** Tells the faces the record changed. */
   publish(id: string): void;
+  /** Where the VM runs (chosen by the host from the request, .clave.json and settings). */
+  backend?: SessionBackend;
   /** Made ahead as a hidden standby of the pool (saved so from its first record on). */
   standby?: StandbyFacts;
 }
@@ -49,6 +51,10 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
         error: null,
         standby: input.standby ?? null,
         warm: false,
+        backend: input.backend ?? 'tart',
+        worker: null,
+        syncedAt: null,
+        services: null,
       };
   const ctx: SessionContext = {
     id,

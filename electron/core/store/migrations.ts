@@ -103,4 +103,10 @@ export const migrations: readonly string[] = [
   // a claimed one says it started warm.
   `ALTER TABLE sessions ADD COLUMN standby TEXT;
    ALTER TABLE sessions ADD COLUMN warm INTEGER NOT NULL DEFAULT 0;`,
+  // Sessions past this Mac (issue 16): where the VM runs (Orchard worker), when its work was last
+  // brought back into the copy, and where its MySQL/Redis are.
+  `ALTER TABLE sessions ADD COLUMN backend TEXT NOT NULL DEFAULT 'tart' CHECK (backend IN ('tart','orchard'));
+   ALTER TABLE sessions ADD COLUMN worker TEXT;
+   ALTER TABLE sessions ADD COLUMN synced_at TEXT;
+   ALTER TABLE sessions ADD COLUMN services TEXT;`,
 ];

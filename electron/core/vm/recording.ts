@@ -29,6 +29,8 @@ export function recordingRuntime(
   detail: LedgerDetail = {},
 ): VmRuntime {
   return {
+    kind: vms.kind,
+    sharesFolders: vms.sharesFolders,
     list: () => vms.list(),
     exists: async (name) => {
       const exists = await vms.exists(name);

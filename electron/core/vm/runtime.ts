@@ -1,6 +1,6 @@
 // The VM seam: everything sessions and provisioning need from "a place that runs VMs". Tart on
-// this Mac today (local-tart/); an Orchard worker on another Mac is meant to be a second class
-// behind this interface, not a fork of the pipelines (contracts/orchard.md §5).
+// this Mac (local-tart/); a worker of an Orchard controller on another Mac (orchard/) — a second
+// implementation behind this interface, not a fork of the pipelines (contracts/orchard.md §5).
 //
 // Keep this interface minimal: only what differs between runtimes lives here. Logic every runtime
 // shares (wait for an address unless the VM died, attach a folder until a deadline) is written
@@ -50,6 +50,11 @@ export interface VmInstance {
   readonly logFile: string;
   /** Settles when the VM stops. Never rejects. */
   readonly exited: Promise<VmExit>;
+  /**
+   * Where the VM runs when that is not this Mac (an Orchard worker's name), once known; null
+   * locally and while it is still being scheduled.
+   */
+  readonly worker: string | null;
   /** Ends the VM at once, even while it is still booting. */
   stop(): void;
   /** Asks the guest OS to shut down cleanly; false when the runtime cannot. */
@@ -75,6 +80,8 @@ export interface GuestShell {
     options: {
       timeoutMs: number;
       signal?: AbortSignal;
+      /** Sent to the command's stdin, then EOF (e.g. a git bundle: never in a command line). */
+      stdin?: Buffer | string;
       onStdout?: (chunk: Buffer) => void;
       onStderr?: (chunk: Buffer) => void;
     },
@@ -88,6 +95,13 @@ export interface TunnelCarrier {
 }
 
 export interface VmRuntime {
+  readonly kind: 'tart' | 'orchard';
+  /**
+   * Host folders reach the guest as live shares (VirtioFS): the session copy IS the guest's
+   * folder. False: they are copied in at attach and brought back by `collect` (git on Orchard),
+   * so what needs a live share (dependency snapshots, the warm pool) is not offered.
+   */
+  readonly sharesFolders: boolean;
   list(): Promise<VmSummary[]>;
   exists(name: string): Promise<boolean>;
   /** Refresh a cached image (a clone of a cached tag never contacts the registry). */

@@ -17,6 +17,7 @@ function instance(exited: Promise<VmExit>): VmInstance {
   return {
     name: 'clave-x',
     pid: 1,
+    worker: null,
     logFile: '/logs/clave-x.log',
     exited,
     stop: () => {},

@@ -89,6 +89,8 @@ export class FakeHost {
 
   deps(): ProvisionDeps {
     const vms: VmRuntime = {
+      kind: 'tart',
+      sharesFolders: true,
       list: async () => {
         await this.enter('list', []);
         return [...this.vms].map(([name, vm]): VmSummary => ({ name, running: vm.running }));
@@ -127,6 +129,7 @@ export class FakeHost {
         const handle: VmInstance = {
           name,
           pid: undefined,
+          worker: null,
           exited,
           logFile: `/fake/logs/${name}.log`,
           stop: () => this.powerOff(name, null),

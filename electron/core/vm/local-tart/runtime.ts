@@ -7,6 +7,8 @@ import type { VmInstance, VmRuntime } from '../runtime';
 
 export function localTartRuntime(tart: Tart): VmRuntime {
   return {
+    kind: 'tart',
+    sharesFolders: true,
     list: async () => (await tart.list()).map((v) => ({ name: v.name, running: v.running })),
     exists: (name) => tart.exists(name),
     pull: (ref, o = {}) =>
@@ -71,6 +73,7 @@ export function toVmInstance(handle: RunHandle): VmInstance {
     name: handle.name,
     pid: handle.pid,
     logFile: handle.logPath,
+    worker: null,
     exited: handle.exited.then(
       (exit) => ({ code: exit.code, error: exit.error }),
       () => ({ code: null, error: null }),
