@@ -2,10 +2,9 @@
 // start, changed through the API. A change is validated by the same schema as the file and written
 // only when valid; sessions started afterwards use it, running ones keep the settings they began
 // with (each session takes a snapshot when it starts).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { SettingsView, SettingsUpdateResult } from '../../../shared/api';
 import { fieldErrors, mergeSettings, Settings, type SettingsPatch } from '../../../shared/settings';
+import { writePrivateFileSync } from '../host/private-file';
 import { activeOverrides, ConfigError, envOverrides, loadSettings, readJson } from './settings';
 
 export class SettingsStore {
@@ -47,7 +46,7 @@ export class SettingsStore {
     if (!checked.success) return { ok: false, errors: fieldErrors(checked.error) };
     const effective = Settings.safeParse(mergeSettings(candidate, envOverrides(this.env)));
     if (!effective.success) return { ok: false, errors: fieldErrors(effective.error) };
-    writeAtomically(this.file, JSON.stringify(candidate, null, 2) + '\n');
+    writePrivateFileSync(this.file, JSON.stringify(candidate, null, 2) + '\n');
     this.settings = effective.data;
     for (const l of this.listeners) l(this.settings);
     return { ok: true, view: this.view() };
@@ -59,12 +58,4 @@ export class SettingsStore {
       throw ConfigError.notObject(this.file);
     return raw as Record<string, unknown>;
   }
-}
-
-/** A reader never sees half a file: write beside it, then rename over it. Owner-only. */
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode: 0o600 });
-  renameSync(temp, file);
 }

@@ -1,8 +1,7 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { HostError } from './errors';
+import { writePrivateFile } from './private-file';
 
 /**
  * Where Clave keeps secrets (the Claude OAuth token). The Electron shell implements this with
@@ -86,23 +85,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   private async write(secrets: Record<string, string>): Promise<void> {
-    const dir = path.dirname(this.file);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(
-      dir,
-      `.${path.basename(this.file)}.${randomBytes(6).toString('hex')}.tmp`,
-    );
-    try {
-      await writeFile(temp, `${JSON.stringify({ version: 1, secrets }, null, 2)}\n`, {
-        mode: 0o600,
-        flag: 'wx',
-      });
-      await chmod(temp, 0o600);
-      await rename(temp, this.file);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writePrivateFile(this.file, `${JSON.stringify({ version: 1, secrets }, null, 2)}\n`);
   }
 }
 

@@ -1,9 +1,10 @@
 // What the host remembers about each base VM it provisioned: when, from which image and with which
 // spec. The stamp inside the image says the same, but reading it means booting the VM; the doctor
 // wants the answer in milliseconds.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writePrivateFile } from '../host/private-file';
 
 const BaseRecord = z.object({
   image: z.string(),
@@ -35,8 +36,5 @@ export async function writeBaseRecord(
   record: BaseRecord,
 ): Promise<void> {
   const all = { ...(await readAll(dataDir)), [baseVm]: record };
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const temp = `${fileOf(dataDir)}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
-  await rename(temp, fileOf(dataDir));
+  await writePrivateFile(fileOf(dataDir), JSON.stringify(all, null, 2) + '\n');
 }
