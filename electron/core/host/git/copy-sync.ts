@@ -12,8 +12,10 @@ export const SYNCED_REF = 'refs/worktree/clave/synced';
 export const GUEST_REF = 'refs/worktree/clave/guest';
 /** The name a state travels under in a bundle sent to the VM (exists only while bundling). */
 export const OUTGOING_REF = 'refs/worktree/clave/outgoing';
-/** Where the VM's checkout keeps its state commit (what it bundles back). */
+/** The name the VM's state travels under in the bundle it sends back. */
 export const GUEST_STATE_REF = 'refs/clave/state';
+/** Where the VM's checkout fetches a bundle from this Mac (deleted once checked out). */
+export const GUEST_INCOMING_REF = 'refs/clave/incoming';
 
 /**
  * How a state commit is made, the same here and in the VM: the working tree as a tree, HEAD as its

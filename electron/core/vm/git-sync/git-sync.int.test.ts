@@ -162,16 +162,37 @@ describe('push', () => {
     const copy = await sessionCopy('push2');
     const dir = '/srv/fresh project';
     expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    const again = await sync.push(ssh, copy, dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/\(0\.0 MB\)/);
     write(copy, 'more.txt', 'more\n');
     git(copy, 'add', 'more.txt');
     git(copy, 'commit', '-q', '-m', 'More');
-    // Something of the guest's own that the copy lacks: a push brings the guest to the copy.
-    await guest(`echo stray > ${quote(`${dir}/stray.txt`)}`);
-    const again = await sync.push(ssh, copy, dir);
-    expect(again.code, again.stderr).toBe(0);
+    const more = await sync.push(ssh, copy, dir);
+    expect(more.code, more.stderr).toBe(0);
     await expectGuestMatches(copy, dir);
-    expect(await guest(`test -e ${quote(`${dir}/stray.txt`)} && echo yes || echo no`)).toBe('no\n');
     expect(await guest(`stat -c %U ${quote(dir)}`)).toBe('admin\n');
+  });
+
+  it("never overwrites the guest's work that was not collected: it refuses until a collect", async () => {
+    const copy = await sessionCopy('push3');
+    const dir = '/home/admin/push3';
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await guest(`echo agent > ${quote(`${dir}/agent.txt`)}`);
+    write(copy, 'mac.txt', 'mac\n');
+    const refused = await sync.push(ssh, copy, dir);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/not brought back .* collect it first/);
+    expect(await guest(`cat ${quote(`${dir}/agent.txt`)}`)).toBe('agent\n');
+    rmSync(path.join(copy, 'mac.txt'));
+    await sync.collect(ssh, copy, dir);
+    write(copy, 'mac.txt', 'mac\n');
+    const pushed = await sync.push(ssh, copy, dir);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    await expectGuestMatches(copy, dir);
+    expect(await guest(`cat ${quote(`${dir}/agent.txt`)} ${quote(`${dir}/mac.txt`)}`)).toBe(
+      'agent\nmac\n',
+    );
   });
 });
 

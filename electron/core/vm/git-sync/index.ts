@@ -67,11 +67,14 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
             git.bundleState(copyDir, now.state, guestHas, file).then(() => readFile(file)),
           );
       if (bundle.length > maxBytes) throw tooLarge('The session copy', bundle.length, maxBytes);
-      const checkout = await shell.exec(pushCommand({ dir: guestPath, ...now }), {
-        timeoutMs: transferMs,
-        stdin: bundle,
-        ...at,
-      });
+      const checkout = await shell.exec(
+        pushCommand({ dir: guestPath, ...now, synced: synced?.state ?? null }),
+        {
+          timeoutMs: transferMs,
+          stdin: bundle,
+          ...at,
+        },
+      );
       if (checkout.code !== 0) return checkout;
       const carried = await carriedFiles(git, copyDir, include);
       let carry: GuestExecResult = { code: 0, stdout: '', stderr: '' };
