@@ -286,6 +286,22 @@ describe('collect', () => {
     expect(readFileSync(path.join(copy, 'agent.txt'), 'utf8')).toBe('agent\n');
   });
 
+  it('finishes a collect cut short by a stale index.lock once the lock is gone', async () => {
+    const copy = await sessionCopy('collect5');
+    const dir = '/home/admin/collect5';
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await guest(`cd ${quote(dir)} && echo agent > agent.txt && rm README.md`);
+    const lock = path.join(copy, '.git/index.lock');
+    writeFileSync(lock, '');
+    await expect(sync.collect(ssh, copy, dir)).rejects.toMatchObject({ code: 'git.failed' });
+    rmSync(lock);
+    await sync.collect(ssh, copy, dir);
+    await expectGuestMatches(copy, dir);
+    expect(git(copy, 'reflog', '--format=%gs', SYNCED_REF).split('\n')[0]).toBe(
+      'clave: finished an interrupted collect',
+    );
+  });
+
   it('refuses a bundle over the limit, changing nothing', async () => {
     const copy = await sessionCopy('collect3');
     const dir = '/home/admin/collect3';

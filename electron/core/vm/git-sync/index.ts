@@ -97,8 +97,8 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
     },
 
     async collect(shell, copyDir, guestPath) {
-      const synced = await git.syncedState(copyDir);
-      if (synced === null) {
+      const recorded = await git.syncedState(copyDir);
+      if (recorded === null) {
         throw new HostError({
           code: 'sync.never-pushed',
           what: "Cannot bring the VM's work back",
@@ -107,7 +107,7 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
         });
       }
       // Refuse before anything crosses the wire: the Mac's edits would be overwritten.
-      await git.assertUnchangedSince(copyDir, synced);
+      const synced = await git.assertUnchangedSince(copyDir, recorded);
       await withTemp(async (file) => {
         const got = await receiveBundle(shell, guestPath, synced.state, file, {
           maxBytes,
