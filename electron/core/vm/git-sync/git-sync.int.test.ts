@@ -171,6 +171,10 @@ describe('push', () => {
     const more = await sync.push(ssh, copy, dir);
     expect(more.code, more.stderr).toBe(0);
     await expectGuestMatches(copy, dir);
+    // A push cut short right after its checkout (HEAD still detached at the state) is redone.
+    await guestGit(dir, 'checkout', '-q', '-f', '--detach', git(copy, 'rev-parse', SYNCED_REF));
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await expectGuestMatches(copy, dir);
     expect(await guest(`stat -c %U ${quote(dir)}`)).toBe('admin\n');
   });
 

@@ -66,7 +66,8 @@ if [ -e .git ] && git rev-parse -q --verify "HEAD^{commit}" >/dev/null; then
   # Work done here since the last sync is never overwritten: it is collected first.
   current=$(state_commit)
   if [ "$current" = "$state" ]; then exit 0; fi
-  if [ "$current" != "$synced" ]; then
+  # (HEAD detached at the state itself: this push, cut short after its checkout.)
+  if [ "$current" != "$synced" ] && [ "$(git rev-parse HEAD)" != "$state" ]; then
     echo "$dir in the VM has work that was not brought back to this Mac yet; collect it first" >&2
     exit 4
   fi
