@@ -80,15 +80,17 @@ async function sessionCopy(id: string): Promise<string> {
   const project = path.join(temp.make('clave-gitsync-'), 'project');
   write(project, 'README.md', 'hello\n');
   write(project, 'app/Models/User.php', '<?php // user\n');
-  write(project, '.gitignore', '.env\n/vendor/\nstorage/*.key\n');
+  write(project, '.gitignore', '.env\n/vendor/\nstorage/*.key\n/secrets/\n');
   write(project, '.worktreeinclude', 'storage/*.key\n');
+  write(project, '.clave.json', JSON.stringify({ include: ['secrets/'] }));
+  write(project, 'secrets/token.txt', 'token\n');
   write(project, '.env', 'APP_KEY=base64:secret\n');
   write(project, 'storage/oauth.key', 'key\n');
   write(project, 'vendor/autoload.php', '<?php // vendor\n');
   git(project, 'init', '-q', '-b', 'main');
   git(project, 'add', '-A');
   git(project, 'commit', '-q', '-m', 'initial');
-  const copy = (await gitApi.createSessionCopy({ repo: project, id })).path;
+  const copy = (await gitApi.createSessionCopy({ repo: project, id, include: ['secrets/'] })).path;
   write(copy, 'vendor/autoload.php', '<?php // vendor in the copy\n');
   write(copy, 'app/Http/Controller.php', '<?php // controller\n');
   git(copy, 'add', '-A');
@@ -146,11 +148,12 @@ describe('push', () => {
     expect(Buffer.from(await guest('base64 -w0 /srv/project/logo.bin'), 'base64')).toEqual(BINARY);
     expect(await guest('test -x /srv/project/bin/run.sh && echo x')).toBe('x\n');
     // Carried, ignored in the guest too; vendor/ (ignored, not carried) stays on this Mac.
-    expect(await guest('cat /srv/project/.env /srv/project/storage/oauth.key')).toBe(
-      'APP_KEY=base64:secret\nkey\n',
+    const carried = ['.env', 'storage/oauth.key', 'secrets/token.txt'];
+    expect(await guest(`cd /srv/project && cat ${carried.join(' ')}`)).toBe(
+      'APP_KEY=base64:secret\nkey\ntoken\n',
     );
-    expect(await guestGit('/srv/project', 'check-ignore', '.env', 'storage/oauth.key')).toBe(
-      '.env\nstorage/oauth.key\n',
+    expect(await guestGit('/srv/project', 'check-ignore', ...carried)).toBe(
+      `${carried.join('\n')}\n`,
     );
     expect(await guest('test -e /srv/project/vendor && echo yes || echo no')).toBe('no\n');
     // The copy's own index is untouched; what was pushed is recorded.
