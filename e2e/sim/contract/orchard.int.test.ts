@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { createWebSocketStream } from 'ws';
+import { createSimHost } from '../harness';
 import { leftovers } from '../leaks';
 import { startSimOrchard, type SimOrchard } from '../orchard/testing';
 
@@ -178,6 +179,7 @@ describe('orchard controller contract', () => {
       ctx = { url: REAL_URL.replace(/\/$/, ''), account: { name, token }, sim: undefined };
     } else {
       const sim = await startSimOrchard({
+        sim: await createSimHost(),
         workerOfflineTimeoutMs: 1500,
         extraAccounts: [{ name: 'reader', token: 'reader-token', roles: ['compute:read'] }],
       });
@@ -190,7 +192,10 @@ describe('orchard controller contract', () => {
     for (const vm of list)
       if (vm.name.startsWith(prefix)) await api(`/vms/${vm.name}`, { method: 'DELETE' });
     if (ctx.sim) {
+      // Stopping the controller removes every tart VM its workers made; nothing else is left.
       await ctx.sim.stop();
+      const tl = await ctx.sim.sim.tart(['list', '--source', 'local', '--quiet']);
+      expect(tl.stdout.trim()).toBe('');
       expect(leftovers(ctx.sim.sim.tartHome)).toEqual([]);
       await ctx.sim.sim.cleanup();
     }

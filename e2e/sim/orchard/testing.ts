@@ -62,7 +62,14 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
     opts.serviceAccount === false
       ? undefined
       : (opts.serviceAccount ?? { name: 'clave', token: randomBytes(16).toString('hex') });
-  const args = ['orchard', '--port', '0', '--workers', String(opts.workers ?? 2)];
+  const args = [
+    'orchard',
+    '--port',
+    '0',
+    '--workers',
+    String(opts.workers ?? 2),
+    '--stdin-lifeline',
+  ];
   if (opts.workerOfflineTimeoutMs !== undefined) {
     args.push('--worker-offline-timeout', `${opts.workerOfflineTimeoutMs}ms`);
   }
@@ -71,7 +78,8 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
   }
   const child: ChildProcess = spawn(join(SIM_BIN, 'tart-sim'), args, {
     env: sim.processEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin is the lifeline: when this process dies, the controller stops and removes its VMs.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
