@@ -351,6 +351,25 @@ describe('orchard controller contract', () => {
   }, 60_000);
 
   describe.skipIf(Boolean(REAL_URL))('faults (simulated controller)', () => {
+    it("a clone that fails on the worker: failed with the worker's wording, nothing left in tart", async () => {
+      const name = `${prefix}-clone`;
+      ctx.sim!.sim.setFaults(`clone-disk-full@orchard-${name}-*`);
+      try {
+        const w = watch(ctx, name);
+        expect((await create(name)).status).toBe(200);
+        const failed = await w.next((e) => e.object.status === 'failed');
+        expect(failed.object.status_message).toMatch(
+          /^failed to clone the VM: tart command failed: ".*No space left on device.*"$/,
+        );
+        await w.close();
+      } finally {
+        ctx.sim!.sim.clearFaults();
+      }
+      const tl = await ctx.sim!.sim.tart(['list', '--source', 'local', '--quiet']);
+      expect(tl.stdout.split('\n').filter((l) => l.includes(name))).toEqual([]);
+      expect((await api(`/vms/${name}`, { method: 'DELETE' })).status).toBe(200);
+    }, 60_000);
+
     it('a VM failed on its worker: watch sees failed with the message, port-forward is 417', async () => {
       const name = `${prefix}-fail`;
       const w = watch(ctx, name);

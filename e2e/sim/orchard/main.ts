@@ -4,6 +4,8 @@
 //                    [--worker-offline-timeout DURATION]   (e.g. 3s, 500ms, 3m; default 3s)
 //                    [--stdin-lifeline]   (also stop when stdin closes: a test's controller
 //                                          never outlives the test process)
+// TART_SIM_ORCHARD_ACCOUNTS: more accounts, same syntax, separated by whitespace (keeps the
+// tokens out of argv, where every process on the host can read them).
 import { parseServiceAccount, type ServiceAccount } from './auth';
 import { OrchardServer } from './server';
 
@@ -18,7 +20,10 @@ export async function orchardMain(args: string[]): Promise<number> {
   let workers = 2;
   let offlineMs: number | undefined;
   let lifeline = false;
-  const accounts: ServiceAccount[] = [];
+  const accounts: ServiceAccount[] = (process.env.TART_SIM_ORCHARD_ACCOUNTS ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(parseServiceAccount);
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const value = () => {

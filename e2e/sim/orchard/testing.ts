@@ -73,11 +73,10 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
   if (opts.workerOfflineTimeoutMs !== undefined) {
     args.push('--worker-offline-timeout', `${opts.workerOfflineTimeoutMs}ms`);
   }
-  for (const a of [...(account ? [account] : []), ...(opts.extraAccounts ?? [])]) {
-    args.push('--service-account', accountArg(a));
-  }
+  // Through the environment, not argv: /proc/<pid>/cmdline is readable by everyone.
+  const accounts = [...(account ? [account] : []), ...(opts.extraAccounts ?? [])];
   const child: ChildProcess = spawn(join(SIM_BIN, 'tart-sim'), args, {
-    env: sim.processEnv(),
+    env: { ...sim.processEnv(), TART_SIM_ORCHARD_ACCOUNTS: accounts.map(accountArg).join(' ') },
     // stdin is the lifeline: when this process dies, the controller stops and removes its VMs.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
