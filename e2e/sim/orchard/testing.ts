@@ -47,6 +47,8 @@ export interface SimOrchard {
     workers: Array<{ name: string; online: boolean; disks: string[] }>;
     portForwards: number;
   }>;
+  /** The controller's last 64 KiB of stderr: an access log (method, path, status) and errors. */
+  log(): string;
   /** SIGTERM: the controller deletes its VMs (tart stop + delete) and exits. Idempotent. */
   stop(): Promise<void>;
 }
@@ -81,7 +83,9 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
+  child.stderr
+    ?.setEncoding('utf8')
+    .on('data', (d: string) => (stderr = (stderr + d).slice(-65536)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -113,6 +117,7 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
     sim,
     authorization,
     fault: (f) => sim_('fault', f),
+    log: () => stderr,
     state: () => sim_('state') as ReturnType<SimOrchard['state']>,
     stop() {
       stopped ??= (async () => {
