@@ -275,6 +275,19 @@ describe('orchard controller contract', () => {
     expect(web.first).toMatch(/^HTTP\/1\.[01] \d{3} /);
     web.ws.close();
 
+    // A client that sends no User-Agent gets the bytes as TEXT messages (the controller's
+    // compatibility with old Go clients) — ws sends none unless told, so Clave must set one.
+    const legacy = new WebSocket(
+      `${ctx.url.replace(/^http/, 'ws')}/vms/${name}/port-forward?port=22&wait=30`,
+      { headers: { authorization: basic(ctx.account) } },
+    );
+    const frame = await new Promise<{ isBinary: boolean; text: string }>((resolve, reject) => {
+      legacy.once('message', (d: Buffer, isBinary) => resolve({ isBinary, text: d.toString() }));
+      legacy.once('error', reject);
+    });
+    expect(frame).toMatchObject({ isBinary: false, text: expect.stringMatching(/^SSH-2\.0-/) });
+    legacy.close();
+
     const del = await api(`/vms/${name}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
     const deleted = await w.next((e) => e.type === 'DELETED');
@@ -287,7 +300,7 @@ describe('orchard controller contract', () => {
     }
   }, 180_000);
 
-  it('errors: 400 malformed JSON, 412 no name / no image / bad policy, 404 unknown VM, port-forward 400/404', async () => {
+  it('errors: 400 malformed JSON, 412 no name / no image / bad policy, 404 unknown VM, port-forward 400/404/408', async () => {
     const bad = await api('/vms', { method: 'POST', body: '{"name": ' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ message: 'invalid JSON was provided' });
@@ -311,6 +324,24 @@ describe('orchard controller contract', () => {
     });
     expect(policy.status).toBe(412);
     expect(await policy.json()).toEqual({ message: 'unsupported restart policy: "Sometimes"' });
+
+    // A VM no worker can take stays pending (no worker); port-forward gives up after `wait`.
+    const nowhere = `${prefix}-nowhere`;
+    const pending = await api('/vms', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: nowhere,
+        image: IMAGE,
+        os: 'linux',
+        labels: { 'clave-contract': 'none' },
+      }),
+    });
+    expect(pending.status).toBe(200);
+    const pf408 = await refusal(portForward(ctx, nowhere, 22, { wait: 1 }));
+    expect(pf408.status).toBe(408);
+    expect(JSON.parse(pf408.body)).toEqual({ message: "VM is not running on '' worker" });
+    expect(await (await api(`/vms/${nowhere}`)).json()).toMatchObject({ status: 'pending' });
+    expect((await api(`/vms/${nowhere}`, { method: 'DELETE' })).status).toBe(200);
 
     const missing = `${prefix}-missing`;
     expect((await api(`/vms/${missing}`)).status).toBe(404);
