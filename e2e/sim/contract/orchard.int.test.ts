@@ -295,8 +295,15 @@ describe('orchard controller contract', () => {
     await w.close();
     expect((await api(`/vms/${name}`)).status).toBe(404);
     if (ctx.sim) {
-      const tl = await ctx.sim.sim.tart(['list', '--source', 'local', '--quiet']);
-      expect(tl.stdout.split('\n').filter((l) => l.startsWith('orchard-'))).toEqual([]);
+      // The worker removes the tart VM soon after the resource goes (not before DELETE returns).
+      const orchardVMs = async () =>
+        (await ctx.sim!.sim.tart(['list', '--source', 'local', '--quiet'])).stdout
+          .split('\n')
+          .filter((l) => l.startsWith('orchard-'));
+      for (let i = 0; i < 100 && (await orchardVMs()).length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(await orchardVMs()).toEqual([]);
     }
   }, 180_000);
 

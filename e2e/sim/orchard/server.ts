@@ -106,7 +106,7 @@ export class OrchardServer {
     for (const w of this.watches) w.destroy();
     this.http.closeAllConnections();
     await new Promise<void>((r) => this.http.close(() => r()));
-    for (const vm of this.controller.store.list()) await this.controller.delete(vm.name);
+    for (const vm of this.controller.store.list()) this.controller.delete(vm.name);
     await this.controller.shutdown();
   }
 
@@ -243,7 +243,7 @@ export class OrchardServer {
       }
       if (method === 'DELETE') {
         need('all', 'compute:write');
-        if (!(await c.delete(name))) throw new ApiError(404);
+        if (!c.delete(name)) throw new ApiError(404);
         return send(res, 200);
       }
     }
