@@ -165,6 +165,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           tart,
           herd,
           auth: authSource,
+          orchard,
           gateway: TART_GATEWAY,
           vmAddresses: async () =>
             host.list().flatMap((s) => (s.state === 'running' && s.vmIp ? [s.vmIp] : [])),
