@@ -13,7 +13,7 @@ import { OrchardClient, type OrchardClientOptions, type OrchardCredentials } fro
 import { OrchardError } from './errors';
 import { OrchardInstance } from './instance';
 import { ForwardingServer } from './port-forward';
-import { CLAVE_LABEL, CLAVE_LABEL_VALUE, type Vm, type VmSpec } from './schema';
+import type { VmSpec } from './schema';
 
 export interface OrchardRuntimeOptions {
   /** Where each VM's status log is written. */
@@ -52,8 +52,6 @@ export function orchardRuntime(
   /** `name:port` → its local listener, made once. */
   const listeners = new Map<string, Promise<ForwardingServer>>();
   const pollMs = options.pollMs ?? 1000;
-
-  const isClaves = (vm: Vm) => vm.labels?.[CLAVE_LABEL] === CLAVE_LABEL_VALUE;
 
   async function closeListeners(name: string): Promise<void> {
     for (const [key, listener] of listeners) {
@@ -131,17 +129,21 @@ export function orchardRuntime(
   return {
     kind: 'orchard',
     sharesFolders: false,
+    // Every VM the account sees, as `tart list` locally: which are Clave's is the ledger's to say
+    // (a VM's labels cannot mark it: they are what a worker must have to take it).
     async list(): Promise<VmSummary[]> {
-      const remote = (await (await connect()).listVms())
-        .filter(isClaves)
-        .map((vm) => ({ name: vm.name, running: vm.status === 'running' }));
+      const remote = (await (await connect()).listVms()).map((vm) => ({
+        name: vm.name,
+        running: vm.status === 'running',
+      }));
       const made = [...pending.keys()].map((name) => ({ name, running: false }));
       return [...remote, ...made];
     },
     async exists(name) {
       if (pending.has(name)) return true;
       try {
-        return isClaves(await (await connect()).getVm(name));
+        await (await connect()).getVm(name);
+        return true;
       } catch (error) {
         if (error instanceof OrchardError && error.code === 'orchard.not-found') return false;
         throw error;
@@ -190,7 +192,7 @@ export function orchardRuntime(
         username: s.ssh.user,
         password: s.ssh.password,
         restart_policy: 'Never',
-        labels: { ...s.backend.labels, [CLAVE_LABEL]: CLAVE_LABEL_VALUE },
+        ...(s.backend.labels ? { labels: s.backend.labels } : {}),
         ...(s.backend.resources ? { resources: s.backend.resources } : {}),
       };
       const client = await connect();
