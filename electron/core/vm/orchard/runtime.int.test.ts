@@ -140,6 +140,12 @@ describe('the Orchard runtime', () => {
       sshVia(failing, a).then((s) => s.close()),
       sshVia(lost, b).then((s) => s.close()),
     ]);
+    // The controller goes away for a while (its watch streams cut): following resumes after.
+    await orchard.fault({ kind: 'unavailable', on: true });
+    await until('the cut watch to be noticed', async () =>
+      /watch: /.test(readFileSync(a.logFile, 'utf8')) ? true : undefined,
+    );
+    await orchard.fault({ kind: 'unavailable', on: false });
     await orchard.fault({ kind: 'vm-failed', vm: failing, message: 'the guest kernel panicked' });
     const failed = await a.exited;
     expect(failed.error).toMatchObject({ code: 'orchard.vm-failed' });
