@@ -30,7 +30,13 @@ let n = 0;
 const vmName = () => `clave-t-${process.pid}-${++n}`;
 
 beforeAll(async () => {
-  orchard = await startSimOrchard({ workerOfflineTimeoutMs: 1000 });
+  orchard = await startSimOrchard({
+    workerOfflineTimeoutMs: 1000,
+    // As the README's minimal account would be: no compute:read, which reading VMs needs.
+    extraAccounts: [
+      { name: 'writer', token: 'writer-tok', roles: ['compute:write', 'compute:connect'] },
+    ],
+  });
   logDir = mkdtempSync(path.join(os.tmpdir(), 'clave-orchard-'));
   credentials = {
     url: orchard.url,
@@ -173,6 +179,15 @@ describe('the Orchard runtime', () => {
     const refused = await wrong.list().catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'orchard.unauthorized' });
     expect(JSON.stringify(refused) + String(refused)).not.toContain('not-the-token');
+    const writer = orchardRuntime(
+      settings,
+      { url: orchard.url, serviceAccount: 'writer', token: 'writer-tok' },
+      { logDir, codeSync: noCodeSync },
+    );
+    const unread = await writer.list().catch((e: unknown) => e);
+    expect(unread).toMatchObject({ code: 'orchard.unauthorized' });
+    // The controller's own sentence names the missing role.
+    expect((unread as Error).message).toContain('compute:read');
 
     const name = vmName();
     const vm = await boot(name);
