@@ -134,9 +134,9 @@ export function orchardRuntime(
   return {
     kind: 'orchard',
     sharesFolders: false,
-    // Every VM the account sees, as `tart list` locally: which are Clave's is the ledger's to say
-    // (a VM's labels cannot mark it: they are what a worker must have to take it).
     async list(): Promise<VmSummary[]> {
+      // Every VM the account sees, as `tart list` lists every local one: what is Clave's is
+      // decided by the ledger alone (a label would be a scheduling constraint: see start).
       const remote = (await (await connect()).listVms()).map((vm) => ({
         name: vm.name,
         running: vm.status === 'running',
@@ -197,7 +197,8 @@ export function orchardRuntime(
         username: s.ssh.user,
         password: s.ssh.password,
         restart_policy: 'Never',
-        ...(s.backend.labels ? { labels: s.backend.labels } : {}),
+        // VM labels are the scheduler's hard selector (a worker must have them all), never tags.
+        labels: { ...s.backend.labels },
         ...(s.backend.resources ? { resources: s.backend.resources } : {}),
       };
       const client = await connect();
