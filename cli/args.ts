@@ -23,6 +23,13 @@ export type Command =
   | { name: 'cleanup'; dryRun: boolean }
   | { name: 'pool'; size?: number; maxVms?: number; json: boolean }
   | { name: 'auth'; mode: 'setup' | 'status' | 'clear' }
+  | {
+      name: 'orchard';
+      action: 'status' | 'connect' | 'disconnect';
+      url?: string;
+      account?: string;
+      json: boolean;
+    }
   | { name: 'doctor' }
   | { name: 'provision'; force: boolean; update: boolean; image?: string }
   | { name: 'serve' }
@@ -78,6 +85,10 @@ const count = (flag: string, setting: z.ZodNumber) =>
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(setting.optional());
 
+const OrchardAction = z.enum(['status', 'connect', 'disconnect'], {
+  error: (iss) => `clave orchard takes status, connect or disconnect (got "${String(iss.input)}")`,
+});
+
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
 
@@ -104,6 +115,8 @@ interface Flags {
   timeout?: string;
   size?: string;
   maxVms?: string;
+  url?: string;
+  account?: string;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -130,6 +143,8 @@ const FLAGS = {
   timeout: ['--timeout <seconds>', 'give up after this long (exit 124)'],
   size: ['--size <n>', 'how many projects get a standby session (0: off)'],
   maxVms: ['--max-vms <n>', 'the most VMs Clave runs at once, standbys included'],
+  url: ['--url <url>', "the Orchard controller's API, e.g. http://127.0.0.1:6120/v1"],
+  account: ['--account <name>', 'the service account (its token is asked for, or read from stdin)'],
 } as const;
 
 /**
@@ -315,6 +330,21 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
       done({ name: 'auth', mode: v.status ? 'status' : v.clear ? 'clear' : 'setup' });
     },
   );
+  add('orchard', 'show, set up (connect) or forget (disconnect) the Orchard controller', [
+    'url',
+    'account',
+    'json',
+  ])
+    .argument('[action]', 'status (default), connect or disconnect')
+    .action((action: string | undefined, f: Flags) =>
+      done({
+        name: 'orchard',
+        action: valid(OrchardAction, action ?? 'status'),
+        json: f.json ?? false,
+        ...opt('url', f.url),
+        ...opt('account', f.account),
+      }),
+    );
   add('doctor', 'check that this Mac can run sessions').action(() => done({ name: 'doctor' }));
   add('provision', 'build the base VM', ['force', 'update', 'image']).action((f: Flags) => {
     valid(
