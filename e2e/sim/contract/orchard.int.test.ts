@@ -188,17 +188,15 @@ describe('orchard controller contract', () => {
   }, 120_000);
   afterAll(async () => {
     if (!ctx) return;
+    if (ctx.sim) {
+      await ctx.sim.stop();
+      expect(leftovers(ctx.sim.sim.tartHome)).toEqual([]);
+      await ctx.sim.sim.cleanup();
+      return;
+    }
     const list = (await (await api('/vms')).json()) as Array<{ name: string }>;
     for (const vm of list)
       if (vm.name.startsWith(prefix)) await api(`/vms/${vm.name}`, { method: 'DELETE' });
-    if (ctx.sim) {
-      // Stopping the controller removes every tart VM its workers made; nothing else is left.
-      await ctx.sim.stop();
-      const tl = await ctx.sim.sim.tart(['list', '--source', 'local', '--quiet']);
-      expect(tl.stdout.trim()).toBe('');
-      expect(leftovers(ctx.sim.sim.tartHome)).toEqual([]);
-      await ctx.sim.sim.cleanup();
-    }
   }, 120_000);
 
   it('a VM: created pending, watched to running, reached over port-forward (ssh banner, ssh2, HTTP), deleted', async () => {
@@ -442,6 +440,22 @@ describe('orchard controller contract', () => {
       await ctx.sim!.fault({ kind: 'unavailable', on: false });
       expect((await api(`/vms/${name}`, { method: 'DELETE' })).status).toBe(200);
       await ctx.sim!.fault({ kind: 'worker-back', worker: String(running.object.worker) });
+    }, 120_000);
+
+    it('stopping the controller (SIGTERM) stops and deletes the VMs it runs: nothing left', async () => {
+      const name = `${prefix}-last`;
+      const w = watch(ctx, name);
+      expect((await create(name)).status).toBe(200);
+      await w.next((e) => e.object.status === 'running');
+      await w.close();
+      // "running" comes as `tart run` is launched; wait until the guest is really up.
+      await tunnelTo(ctx, name, 22, { until: /\r?\n/ }).then((t) => t.ws.close());
+      expect(ctx.sim!.sim.runningVMs()).toHaveLength(1);
+      await ctx.sim!.stop();
+      const tl = await ctx.sim!.sim.tart(['list', '--source', 'local', '--quiet']);
+      expect(tl.stdout.trim()).toBe('');
+      expect(ctx.sim!.sim.runningVMs()).toEqual([]);
+      expect(leftovers(ctx.sim!.sim.tartHome)).toEqual([]);
     }, 120_000);
   });
 });
