@@ -180,7 +180,7 @@ describe('orchard controller contract', () => {
     } else {
       const sim = await startSimOrchard({
         sim: await createSimHost(),
-        workerOfflineTimeoutMs: 1500,
+        workerOfflineTimeoutMs: 3000,
         extraAccounts: [{ name: 'reader', token: 'reader-token', roles: ['compute:read'] }],
       });
       ctx = { url: sim.url, account: sim.account!, sim };
@@ -421,12 +421,14 @@ describe('orchard controller contract', () => {
       await w.close();
     }, 120_000);
 
-    it('a lost worker: its VM dies, turns failed after the offline timeout; 503 while the controller is down', async () => {
+    it('a lost worker: its VM dies, port-forward 503, then failed after the offline timeout; 503 while the controller is down', async () => {
       const name = `${prefix}-lost`;
       const w = watch(ctx, name);
       expect((await create(name)).status).toBe(200);
       const running = await w.next((e) => e.object.status === 'running');
       await ctx.sim!.fault({ kind: 'worker-lost', worker: String(running.object.worker) });
+      // Until the offline timeout the VM still reads "running", but its worker cannot be asked.
+      expect((await refusal(portForward(ctx, name, 22, { wait: 1 }))).status).toBe(503);
       const failed = await w.next((e) => e.object.status === 'failed', 30_000);
       expect(failed.object.status_message).toBe(
         'VM is assigned to a worker that lost connection with the controller',
