@@ -180,7 +180,7 @@ describe('orchard controller contract', () => {
     } else {
       const sim = await startSimOrchard({
         sim: await createSimHost(),
-        workerOfflineTimeoutMs: 1500,
+        workerOfflineTimeoutMs: 3000,
         extraAccounts: [{ name: 'reader', token: 'reader-token', roles: ['compute:read'] }],
       });
       ctx = { url: sim.url, account: sim.account!, sim };
@@ -188,20 +188,18 @@ describe('orchard controller contract', () => {
   }, 120_000);
   afterAll(async () => {
     if (!ctx) return;
+    if (ctx.sim) {
+      await ctx.sim.stop();
+      expect(leftovers(ctx.sim.sim.tartHome)).toEqual([]);
+      await ctx.sim.sim.cleanup();
+      return;
+    }
     const list = (await (await api('/vms')).json()) as Array<{ name: string }>;
     for (const vm of list)
       if (vm.name.startsWith(prefix)) await api(`/vms/${vm.name}`, { method: 'DELETE' });
-    if (ctx.sim) {
-      // Stopping the controller removes every tart VM its workers made; nothing else is left.
-      await ctx.sim.stop();
-      const tl = await ctx.sim.sim.tart(['list', '--source', 'local', '--quiet']);
-      expect(tl.stdout.trim()).toBe('');
-      expect(leftovers(ctx.sim.sim.tartHome)).toEqual([]);
-      await ctx.sim.sim.cleanup();
-    }
   }, 120_000);
 
-  it('a VM: created pending, watched to running, reached over port-forward (ssh banner, ssh2, HTTP), deleted', async () => {
+  it('a VM: created pending, watched to running, reached over port-forward (ssh banner, ssh2, HTTP), powered off, deleted', async () => {
     const name = `${prefix}-life`;
     const w = watch(ctx, name);
     const r = await create(name);
@@ -287,6 +285,18 @@ describe('orchard controller contract', () => {
     });
     expect(frame).toMatchObject({ isBinary: false, text: expect.stringMatching(/^SSH-2\.0-/) });
     legacy.close();
+
+    // PUT takes the whole VM: os/arch/runtime fixed (412), a new powerState is a new generation
+    // that the worker acts on (stops the VM) and reports as observedGeneration.
+    const cur = (await (await api(`/vms/${name}`)).json()) as Record<string, unknown>;
+    const put = (body: Record<string, unknown>) =>
+      api(`/vms/${name}`, { method: 'PUT', body: JSON.stringify(body) });
+    expect((await put({ ...cur, os: 'darwin' })).status).toBe(412);
+    const stopped = await put({ ...cur, powerState: 'stopped' });
+    expect(stopped.status).toBe(200);
+    expect(await stopped.json()).toMatchObject({ generation: 1, powerState: 'stopped' });
+    await w.next((e) => e.object.observedGeneration === 1);
+    if (ctx.sim) expect(ctx.sim.sim.runningVMs()).not.toContain(vm.localName);
 
     const del = await api(`/vms/${name}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
@@ -423,12 +433,14 @@ describe('orchard controller contract', () => {
       await w.close();
     }, 120_000);
 
-    it('a lost worker: its VM dies, turns failed after the offline timeout; 503 while the controller is down', async () => {
+    it('a lost worker: its VM dies, port-forward 503, then failed after the offline timeout; 503 while the controller is down', async () => {
       const name = `${prefix}-lost`;
       const w = watch(ctx, name);
       expect((await create(name)).status).toBe(200);
       const running = await w.next((e) => e.object.status === 'running');
       await ctx.sim!.fault({ kind: 'worker-lost', worker: String(running.object.worker) });
+      // Until the offline timeout the VM still reads "running", but its worker cannot be asked.
+      expect((await refusal(portForward(ctx, name, 22, { wait: 1 }))).status).toBe(503);
       const failed = await w.next((e) => e.object.status === 'failed', 30_000);
       expect(failed.object.status_message).toBe(
         'VM is assigned to a worker that lost connection with the controller',
@@ -442,6 +454,22 @@ describe('orchard controller contract', () => {
       await ctx.sim!.fault({ kind: 'unavailable', on: false });
       expect((await api(`/vms/${name}`, { method: 'DELETE' })).status).toBe(200);
       await ctx.sim!.fault({ kind: 'worker-back', worker: String(running.object.worker) });
+    }, 120_000);
+
+    it('stopping the controller (SIGTERM) stops and deletes the VMs it runs: nothing left', async () => {
+      const name = `${prefix}-last`;
+      const w = watch(ctx, name);
+      expect((await create(name)).status).toBe(200);
+      await w.next((e) => e.object.status === 'running');
+      await w.close();
+      // "running" comes as `tart run` is launched; wait until the guest is really up.
+      await tunnelTo(ctx, name, 22, { until: /\r?\n/ }).then((t) => t.ws.close());
+      expect(ctx.sim!.sim.runningVMs()).toHaveLength(1);
+      await ctx.sim!.stop();
+      const tl = await ctx.sim!.sim.tart(['list', '--source', 'local', '--quiet']);
+      expect(tl.stdout.trim()).toBe('');
+      expect(ctx.sim!.sim.runningVMs()).toEqual([]);
+      expect(leftovers(ctx.sim!.sim.tartHome)).toEqual([]);
     }, 120_000);
   });
 });

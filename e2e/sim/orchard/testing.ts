@@ -87,11 +87,18 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
     ?.setEncoding('utf8')
     .on('data', (d: string) => (stderr = (stderr + d).slice(-65536)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (l) => resolve(l.trim()));
-    void exited.then(() => reject(new Error(`tart-sim orchard exited: ${stderr}`)));
-  });
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      lines.once('line', (l) => resolve(l.trim()));
+      void exited.then(() => reject(new Error(`tart-sim orchard exited: ${stderr}`)));
+    });
+  } catch (e) {
+    // A failed start leaves nothing behind either.
+    if (ownSim) await sim.cleanup();
+    throw e;
+  }
   const origin = new URL(url).origin;
   const authorization = (a = account) =>
     a ? `Basic ${Buffer.from(`${a.name}:${a.token}`).toString('base64')}` : '';
