@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { connectSsh } from '../../electron/core/host/ssh';
 import { markNextEnter, msUntilDrawn, openAppShell } from '../lib/app-page';
 import { serveXtermPage } from '../lib/browser';
+import { servePlainSocket, type PlainSocket } from '../lib/plain-socket';
 import type { Figure, Row } from '../lib/figure';
 import { profilePage } from '../lib/cpu-profile';
 import { cpuMs, sampleRss } from '../lib/rss';
@@ -37,10 +38,14 @@ export const terminal: Figure = {
     const shell = await openAppShell(browser, harness);
     const xterm = await serveXtermPage();
     const floodFile = path.join(shell.session.worktreeDir!, '.bench-flood.txt');
+    let plain: PlainSocket | undefined;
     try {
       const text = floodText();
       writeFileSync(floodFile, text);
       const mb = Buffer.byteLength(text) / MB;
+      // What a PTY in the VM hands on (LF → CRLF), for the plain WebSocket.
+      const crlf = text.replace(/\n/g, '\r\n');
+      plain = await servePlainSocket(crlf);
 
       const bare = await browser.newPage({ viewport: shell.page.viewportSize()! });
       await bare.goto(xterm.url);
@@ -62,7 +67,13 @@ export const terminal: Figure = {
         password: 'admin',
         deadlineMs: 30_000,
       });
-      const times = { xterm: [] as number[], clave: [] as number[], ssh: [] as number[] };
+      const times = {
+        xterm: [] as number[],
+        clave: [] as number[],
+        ssh: [] as number[],
+        sshPty: [] as number[],
+        socket: [] as number[],
+      };
       const growth: number[] = [];
       const hostCpu: number[] = [];
       try {
@@ -83,6 +94,23 @@ export const terminal: Figure = {
           times.ssh.push(performance.now() - t0);
           if (n !== Buffer.byteLength(text)) throw new Error(`ssh cat gave ${n} bytes`);
 
+          const t1 = performance.now();
+          const pty = await ssh.openPty({
+            command: 'cat /srv/project/.bench-flood.txt',
+            cols: shell.cols,
+            rows: shell.rows,
+          });
+          pty.onData(() => {});
+          await pty.exited;
+          times.sshPty.push(performance.now() - t1);
+
+          times.socket.push(
+            await bare.evaluate(({ url, total }) => window.bench.socket(url, total), {
+              url: plain!.url,
+              total: crlf.length,
+            }),
+          );
+
           // The marker is computed in the VM, so the typed command line never shows it.
           await shell.page.keyboard.type(`clear; cat .bench-flood.txt; echo DONE-${i}-$((6*7))`);
           await markNextEnter(shell.page);
@@ -102,7 +130,7 @@ export const terminal: Figure = {
           ctx.log(`host RSS ${atRest.toFixed(0)} MB at rest, peak ${peak.toFixed(0)} MB`);
           await saveWebSocketTrace(shell.page, `terminal-${i + 1}`);
           ctx.log(
-            `round ${i + 1}: xterm ${times.xterm.at(-1)!.toFixed(0)} ms, clave ${times.clave.at(-1)!.toFixed(0)} ms (host CPU ${hostCpu.at(-1)!.toFixed(0)} ms), ssh cat ${times.ssh.at(-1)!.toFixed(0)} ms`,
+            `round ${i + 1}: xterm ${times.xterm.at(-1)!.toFixed(0)} ms, clave ${times.clave.at(-1)!.toFixed(0)} ms (host CPU ${hostCpu.at(-1)!.toFixed(0)} ms), plain WebSocket ${times.socket.at(-1)!.toFixed(0)} ms, ssh cat ${times.ssh.at(-1)!.toFixed(0)} ms, through a PTY ${times.sshPty.at(-1)!.toFixed(0)} ms`,
           );
         }
       } finally {
@@ -120,6 +148,22 @@ export const terminal: Figure = {
           target: { on: 'ratio', op: '>=', limit: 0.8 },
           note: `ms: clave ${spread(times.clave)}, xterm ${spread(times.xterm)}`,
           samples: times,
+        },
+        {
+          figure: `xterm over a plain WebSocket (no Clave host)`,
+          unit: 'MB/s',
+          baseline: { label: 'xterm alone', value: rate(median(times.xterm)) },
+          ours: rate(median(times.socket)),
+          note: `ms ${spread(times.socket)}; the browser's delivery and acks, ${renderer} renderer`,
+          samples: { socket: times.socket },
+        },
+        {
+          figure: 'ssh -t … cat > /dev/null (transport through a PTY)',
+          unit: 'MB/s',
+          baseline: { label: 'xterm alone', value: rate(median(times.xterm)) },
+          ours: rate(median(times.sshPty)),
+          note: `ms ${spread(times.sshPty)}; the simulated VM's PTY shares this machine's cores with the browser`,
+          samples: { sshPty: times.sshPty },
         },
         {
           figure: 'ssh … cat > /dev/null (transport alone)',
@@ -140,6 +184,7 @@ export const terminal: Figure = {
       ];
     } finally {
       rmSync(floodFile, { force: true });
+      await plain?.close();
       await xterm.close();
       await shell.close();
       await harness.endSessions();

@@ -9,6 +9,7 @@ declare global {
       resize(cols: number, rows: number): void;
       load(url: string): Promise<number>;
       write(): Promise<number>;
+      socket(url: string, total: number): Promise<number>;
     };
   }
 }

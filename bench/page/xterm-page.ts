@@ -1,7 +1,9 @@
 // The rendering limit: an xterm made exactly as the app makes its terminals (same options, same
 // renderer choice), fed bytes straight from memory with xterm's own flow control. No network,
-// no host, no React: what drawing alone costs in this browser.
+// no host, no React: what drawing alone costs in this browser. Also the same bytes over a plain
+// WebSocket (no Clave host), acknowledged as the app does: what the browser's delivery adds.
 import { Terminal } from '@xterm/xterm';
+import { createAckBatcher } from '../../renderer/src/terminal/ack';
 import { loadRenderer, TERMINAL_OPTIONS } from '../../renderer/src/terminal/options';
 
 const CHUNK = 64 * 1024;
@@ -42,6 +44,32 @@ const bench = {
         }
       };
       pump();
+    });
+  },
+  /**
+   * Receives `total` characters from a WebSocket (text frames), writes each frame to xterm and
+   * acknowledges what xterm processed as the app does (bench/lib/plain-socket.ts waits for the
+   * acks); resolves with the ms from opening to the frame after the last one was processed.
+   */
+  socket(url: string, total: number): Promise<number> {
+    term.reset();
+    const t0 = performance.now();
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const ack = createAckBatcher((n) => ws.send(String(n)));
+      let done = 0;
+      ws.onerror = () => reject(new Error(`WebSocket ${url} failed`));
+      ws.onmessage = (e) => {
+        const chunk = e.data as string;
+        term.write(chunk, () => {
+          ack.rendered(chunk.length);
+          done += chunk.length;
+          if (done < total) return;
+          ack.dispose();
+          ws.close();
+          requestAnimationFrame(() => resolve(performance.now() - t0));
+        });
+      };
     });
   },
 };

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../api/dispatch';
-import { HIGH_WATER, LOW_WATER, MESSAGE_CHARS, Terminals } from './terminals';
+import { COALESCE_MS, HIGH_WATER, LOW_WATER, MESSAGE_CHARS, Terminals } from './terminals';
 
 class Channel extends EventEmitter {
   paused = false;
@@ -37,7 +37,7 @@ function client() {
 }
 
 describe('terminal streams', () => {
-  it('pauses the channel when the face falls behind and resumes as it acknowledges', () => {
+  it('pauses the channel when the face falls behind and resumes as it acknowledges', async () => {
     const terms = new Terminals();
     const ch = new Channel();
     const { c, sent } = client();
@@ -50,6 +50,7 @@ describe('terminal streams', () => {
       expect(pushed).toBeLessThan(10 * HIGH_WATER);
     }
     expect(terms.backlog(id)).toBeGreaterThan(HIGH_WATER);
+    await new Promise((r) => setTimeout(r, COALESCE_MS + 5));
     expect(sent.reduce((n, s) => n + (s.payload.data?.length ?? 0), 0)).toBe(pushed);
     terms.ack(id, pushed - LOW_WATER - 1024);
     expect(ch.paused).toBe(true); // still above the low-water mark
@@ -90,6 +91,27 @@ describe('terminal streams', () => {
     // A flood leaves in messages of at most MESSAGE_CHARS, without waiting for the turn's end.
     ch.emit('data', Buffer.alloc(MESSAGE_CHARS + 10, 'y'));
     expect(sent.at(-1)!.payload.data).toHaveLength(MESSAGE_CHARS + 10);
+  });
+
+  it('while the face is behind, holds small output back to join the next message', async () => {
+    const terms = new Terminals();
+    const ch = new Channel();
+    const { c, sent } = client();
+    const id = terms.attach('s1', c, ch as never);
+    ch.emit('data', Buffer.alloc(MESSAGE_CHARS, 'a')); // sent at once, not drawn yet
+    expect(sent).toHaveLength(1);
+    for (let i = 0; i < 3; i++) {
+      ch.emit('data', Buffer.alloc(32 * 1024, 'b'));
+      await new Promise(setImmediate); // a turn ends: still held, the face has plenty to draw
+    }
+    expect(sent).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, COALESCE_MS + 5));
+    expect(sent.map((s) => s.payload.data!.length)).toEqual([MESSAGE_CHARS, 96 * 1024]);
+    // Drawn and acknowledged: a keystroke's echo leaves when the turn ends.
+    terms.ack(id, MESSAGE_CHARS + 96 * 1024);
+    ch.emit('data', Buffer.from('x'));
+    await new Promise(setImmediate);
+    expect(sent.at(-1)!.payload.data).toBe('x');
   });
 
   it('forwards input and resize, and closes with the face', async () => {

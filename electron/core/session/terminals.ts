@@ -15,12 +15,18 @@ import type { Client } from '../api/dispatch';
 export const HIGH_WATER = 4 * 1024 * 1024;
 export const LOW_WATER = 2 * 1024 * 1024;
 /**
- * Output that arrives in one turn of the event loop goes to the face as one message, up to this
- * many characters: a PTY hands sshd ~4 KB at a time, and a browser pays per message (an IPC hop,
- * a task, a parse), so a flood in 4 KB messages drew at a fraction of xterm's speed. A lone
- * keystroke's echo still leaves at once (the turn ends).
+ * Output goes to the face in messages of up to about this many characters: a PTY hands sshd ~4 KB
+ * at a time and ssh2 emits a channel packet (≤ 32 KB) at a time, and a face pays per message (a
+ * WebSocket or IPC hop, a task, a parse, an xterm write), so a flood in small messages drew at a
+ * fraction of xterm's speed.
  */
-export const MESSAGE_CHARS = 64 * 1024;
+export const MESSAGE_CHARS = 256 * 1024;
+/**
+ * While the face still has MESSAGE_CHARS or more sent and not drawn, new output waits this long
+ * to join the next message (it could not be drawn sooner anyway). Otherwise output leaves when
+ * the event loop's turn ends, so a keystroke's echo is never held back.
+ */
+export const COALESCE_MS = 8;
 
 /** What a terminal needs of a channel: ssh2's ClientChannel satisfies it. */
 export interface TerminalChannel {
@@ -87,6 +93,7 @@ export class Terminals {
       pending: '',
       flush: () => {
         scheduled = false;
+        clearTimeout(timer);
         if (!t.pending) return;
         const data = t.pending;
         t.pending = '';
@@ -94,6 +101,13 @@ export class Terminals {
       },
     };
     let scheduled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const flushSoon = () => {
+      if (scheduled) return;
+      scheduled = true;
+      if (t.unacked - t.pending.length >= MESSAGE_CHARS) timer = setTimeout(t.flush, COALESCE_MS);
+      else setImmediate(t.flush);
+    };
     this.open.set(t.id, t);
     const decoder = new StringDecoder('utf8');
     const wire = (ch: TerminalChannel) => {
@@ -103,10 +117,7 @@ export class Terminals {
         t.unacked += data.length;
         t.pending += data;
         if (t.pending.length >= MESSAGE_CHARS) t.flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(t.flush);
-        }
+        else flushSoon();
         if (!t.paused && t.unacked > HIGH_WATER) {
           t.paused = true;
           ch.pause();

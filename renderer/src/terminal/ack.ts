@@ -10,11 +10,19 @@ export interface AckBatcher {
   dispose(): void;
 }
 
+/**
+ * Characters acknowledged at once during a flood. Each ack is a message each way (the call and its
+ * reply) on the same main thread that draws, so per 32 KB they cost a flood a tenth of its speed;
+ * 256 KB (one of the host's biggest messages) is still far inside the host's 2 MiB between its
+ * pause and resume marks, so output keeps flowing.
+ */
+export const ACK_THRESHOLD = 256 * 1024;
+
 export function createAckBatcher(
   send: (chars: number) => void,
   options: { threshold?: number; delayMs?: number } = {},
 ): AckBatcher {
-  const threshold = options.threshold ?? 32 * 1024;
+  const threshold = options.threshold ?? ACK_THRESHOLD;
   const delayMs = options.delayMs ?? 25;
   let pending = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;

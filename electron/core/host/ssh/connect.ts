@@ -87,6 +87,9 @@ export function attemptConnect(
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
       if (error === null) {
+        // Keystrokes are tiny writes: Nagle would hold one back while the last is unacknowledged,
+        // and the VM's delayed ACK makes that up to 40 ms (OpenSSH's client turns it off too).
+        client.setNoDelay(true);
         resolve(client);
       } else {
         client.removeAllListeners('ready');
