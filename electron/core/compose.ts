@@ -25,6 +25,7 @@ import { provision, provisionOptionsFrom } from './provision';
 import { hostDeps } from './provision/host-binding';
 import { ProvisionRuns } from './provision/runs';
 import { openDatabase } from './store/database';
+import { createBackends } from './vm/backend-set';
 import { localTartRuntime } from './vm/local-tart/runtime';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
@@ -115,6 +116,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   const deps: SessionDeps = {
     git: new Git({ env }),
     vms,
+    backends: createBackends(vms, null),
     proxies: herdProxyHost(herd),
     auth: authSource,
     ports,
@@ -164,7 +166,11 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           auth: authSource,
           gateway: TART_GATEWAY,
           vmAddresses: async () =>
-            host.list().flatMap((s) => (s.state === 'running' && s.vmIp ? [s.vmIp] : [])),
+            host
+              .list()
+              .flatMap((s) =>
+                s.state === 'running' && s.backend === 'tart' && s.vmIp ? [s.vmIp] : [],
+              ),
           reachableFromVm: (h, port) => host.reachableFromVm(h, port),
           macFiles: MAC_DHCP_FILES,
           now: () => Date.now(),

@@ -59,8 +59,8 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
       return null;
     },
     'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
-    // CONTRACT PLACEHOLDER (issue 16): replaced by the session wiring and the Orchard service.
-    'sessions.sync': () => notBuilt('sessions.sync'),
+    'sessions.sync': ({ id }) => s.sessions.syncNow(id),
+    // CONTRACT PLACEHOLDER (issue 16): replaced by the Orchard service.
     'orchard.status': () => notBuilt('orchard.status'),
     'orchard.connect': () => notBuilt('orchard.connect'),
     'orchard.disconnect': () => notBuilt('orchard.disconnect'),

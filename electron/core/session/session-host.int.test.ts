@@ -145,14 +145,14 @@ describe('SessionHost on the simulated host', () => {
     folder?: string;
   }[] = [
     ...[
-      ['a line break', 'new\nline'],
-      ['a colon', 'co:lon'],
-      ['a comma', 'com,ma'],
-      ['an escape character', 'esc\u001bape'],
-      ['a tab', 'tab\there'],
-    ].map(([name, folder]) => ({
+      ['a line break', 'new\nline', 'validate-project'],
+      ['a colon', 'co:lon', 'choose-backend'],
+      ['a comma', 'com,ma', 'choose-backend'],
+      ['an escape character', 'esc\u001bape', 'validate-project'],
+      ['a tab', 'tab\there', 'validate-project'],
+    ].map(([name, folder, step]) => ({
       name: `${name} in the path`,
-      step: 'validate-project',
+      step: step!,
       what: /Tart cannot share this project folder/,
       folder: folder!,
     })),

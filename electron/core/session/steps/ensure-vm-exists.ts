@@ -1,14 +1,29 @@
-// Preflight 3: sessions clone the provisioned base VM; without it nothing can start.
+// Preflight: sessions clone the provisioned base VM; without it nothing can start. On a remote
+// backend (Orchard) the workers clone the image themselves (setting backend.image, default the
+// base VM's name): nothing is needed on this Mac, but the controller must answer.
 import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
 
+/** What a session's VM is cloned from on its backend. */
+export function sessionImage(ctx: SessionContext): string {
+  const { baseVm, backend } = ctx.settings;
+  return ctx.deps.vms.kind === 'tart' ? baseVm : (backend.image ?? baseVm);
+}
+
 export const ensureVmExists: Step<SessionContext> = {
   name: 'ensure-vm-exists',
   label: 'Find the base VM',
-  async run(ctx) {
+  async run(ctx, progress) {
+    const { vms } = ctx.deps;
+    if (vms.kind !== 'tart') {
+      // Throws what / why / fix when the controller does not answer or refuses the account.
+      await vms.list();
+      progress.hint(`the workers clone ${sessionImage(ctx)}`);
+      return;
+    }
     const base = ctx.settings.baseVm;
-    if (!(await ctx.deps.vms.exists(base))) {
+    if (!(await vms.exists(base))) {
       throw new StepAbort({
         what: `The base VM ${base} does not exist yet`,
         why: 'Sessions are cloned from a provisioned base image (PHP, nginx, Node, Claude Code).',
