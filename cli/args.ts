@@ -31,6 +31,13 @@ export type Command =
   | { name: 'cleanup'; dryRun: boolean }
   | { name: 'pool'; size?: number; maxVms?: number; json: boolean }
   | { name: 'auth'; mode: 'setup' | 'status' | 'clear' }
+  | {
+      name: 'orchard';
+      action: 'status' | 'connect' | 'disconnect';
+      url?: string;
+      account?: string;
+      json: boolean;
+    }
   | { name: 'doctor' }
   | { name: 'provision'; force: boolean; update: boolean; image?: string }
   | { name: 'serve' }
@@ -94,6 +101,10 @@ const count = (flag: string, setting: z.ZodNumber) =>
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(setting.optional());
 
+const OrchardAction = z.enum(['status', 'connect', 'disconnect'], {
+  error: (iss) => `clave orchard takes status, connect or disconnect (got "${String(iss.input)}")`,
+});
+
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
 
@@ -121,6 +132,8 @@ interface Flags {
   size?: string;
   maxVms?: string;
   backend?: string;
+  url?: string;
+  account?: string;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -151,6 +164,8 @@ const FLAGS = {
     '--backend <kind>',
     'where the VM runs: tart (this Mac) or orchard (default: .clave.json, else the setting)',
   ],
+  url: ['--url <url>', "the Orchard controller's API, e.g. http://127.0.0.1:6120/v1"],
+  account: ['--account <name>', 'the service account (its token is asked for, or read from stdin)'],
 } as const;
 
 /**
@@ -350,6 +365,21 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
       done({ name: 'auth', mode: v.status ? 'status' : v.clear ? 'clear' : 'setup' });
     },
   );
+  add('orchard', 'show, set up (connect) or forget (disconnect) the Orchard controller', [
+    'url',
+    'account',
+    'json',
+  ])
+    .argument('[action]', 'status (default), connect or disconnect')
+    .action((action: string | undefined, f: Flags) =>
+      done({
+        name: 'orchard',
+        action: valid(OrchardAction, action ?? 'status'),
+        json: f.json ?? false,
+        ...opt('url', f.url),
+        ...opt('account', f.account),
+      }),
+    );
   add('doctor', 'check that this Mac can run sessions').action(() => done({ name: 'doctor' }));
   add('provision', 'build the base VM', ['force', 'update', 'image']).action((f: Flags) => {
     valid(

@@ -214,6 +214,10 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       const { provisionCommand } = await import('./provision');
       return provisionCommand(api, cmd);
     }
+    case 'orchard': {
+      const { orchardCommand } = await import('./orchard');
+      return orchardCommand(api, cmd);
+    }
     case 'doctor': {
       const checks = await api.call('doctor.run', {});
       const mark = { ok: '✓', warn: '!', fail: '✗', skip: '–' } as const;

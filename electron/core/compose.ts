@@ -27,6 +27,7 @@ import { ProvisionRuns } from './provision/runs';
 import { openDatabase } from './store/database';
 import { createBackends } from './vm/backend-set';
 import { localTartRuntime } from './vm/local-tart/runtime';
+import { OrchardService } from './vm/orchard/credentials';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
@@ -105,8 +106,10 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   const db = openDatabase(o.paths.database);
   const tart = new Tart({ logDir: o.paths.vmLogs, env });
   const herd = new Herd({ env, home: env.HOME });
+  const secrets = o.secrets ?? new FileSecretStore(o.paths.secrets);
+  const orchard = new OrchardService({ settings, secrets, env });
   const auth = new ClaudeAuth({
-    store: o.secrets ?? new FileSecretStore(o.paths.secrets),
+    store: secrets,
     env,
     home: env.HOME,
   });
@@ -164,6 +167,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           tart,
           herd,
           auth: authSource,
+          orchard,
           gateway: TART_GATEWAY,
           vmAddresses: async () =>
             host
@@ -177,6 +181,7 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
         }),
       settings,
       provisions,
+      orchard,
     }),
   );
   const reconciled = host.reconcile();

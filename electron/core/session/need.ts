@@ -1,7 +1,7 @@
 // need(): what one step made and a later step uses, typed and checked. A pipeline listing its steps
 // in the wrong order is a bug, and it says so (which step must come first) instead of crashing
 // on a null deep inside a step.
-import type { SshConnection, Tunnel } from '../host/ssh';
+import type { PortTunnel, SshConnection } from '../host/ssh';
 import type { SessionContext } from './context';
 import type { ClaudeAuth } from './guest/claude-config';
 import type { ServiceConfig } from './guest/laravel-env';
@@ -26,7 +26,7 @@ interface Made {
   vmIp: string;
   vmName: string;
   ssh: SshConnection;
-  tunnel: Tunnel;
+  tunnel: PortTunnel;
   url: string;
 }
 
