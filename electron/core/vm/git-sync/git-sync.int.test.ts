@@ -255,6 +255,16 @@ describe('collect', () => {
     expect(readFileSync(path.join(copy, 'agent.txt'), 'utf8')).toBe('agent\n');
   });
 
+  it('runs two collects of one copy one after the other, without a false refusal', async () => {
+    const copy = await sessionCopy('collect4');
+    const dir = '/home/admin/collect4';
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await guest(`cd ${quote(dir)} && echo agent > agent.txt`);
+    const [a, b] = await Promise.all([sync.collect(ssh, copy, dir), sync.collect(ssh, copy, dir)]);
+    expect(b.getTime()).toBeGreaterThanOrEqual(a.getTime());
+    expect(readFileSync(path.join(copy, 'agent.txt'), 'utf8')).toBe('agent\n');
+  });
+
   it('refuses a bundle over the limit, changing nothing', async () => {
     const copy = await sessionCopy('collect3');
     const dir = '/home/admin/collect3';

@@ -33,7 +33,24 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
   const transferMs = deps.transferTimeoutMs ?? 10 * 60_000;
   const maxBytes = deps.maxBytes ?? 1024 * 1024 * 1024;
 
-  return {
+  // One sync of a copy at a time (a turn's sync may meet one asked for by hand): a collect that
+  // started from the same synced state as another would take the other's result for the Mac's edit.
+  const busy = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(copyDir: string, fn: () => Promise<T>): Promise<T> {
+    const key = path.resolve(copyDir);
+    const run = (busy.get(key) ?? Promise.resolve()).then(fn);
+    const settled = run.then(
+      () => {},
+      () => {},
+    );
+    busy.set(key, settled);
+    void settled.then(() => {
+      if (busy.get(key) === settled) busy.delete(key);
+    });
+    return run;
+  }
+
+  const sync: CodeSync = {
     async push(shell, copyDir, guestPath, signal) {
       const at = signal ? { signal } : {};
       const now = await git.copyState(copyDir);
@@ -102,6 +119,12 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
       });
       return new Date();
     },
+  };
+  return {
+    push: (shell, copyDir, guestPath, signal) =>
+      oneAtATime(copyDir, () => sync.push(shell, copyDir, guestPath, signal)),
+    collect: (shell, copyDir, guestPath) =>
+      oneAtATime(copyDir, () => sync.collect(shell, copyDir, guestPath)),
   };
 }
 
