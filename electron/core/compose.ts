@@ -27,7 +27,9 @@ import { ProvisionRuns } from './provision/runs';
 import { openDatabase } from './store/database';
 import { createBackends } from './vm/backend-set';
 import { localTartRuntime } from './vm/local-tart/runtime';
-import { OrchardService } from './vm/orchard/credentials';
+import { gitCodeSync } from './vm/git-sync';
+import { orchardNamed, OrchardService } from './vm/orchard/credentials';
+import { orchardRuntime } from './vm/orchard/runtime';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
@@ -116,10 +118,20 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   const authSource = claudeAuthSource(auth);
   const vms = localTartRuntime(tart);
   const ports = new PortAllocator({ range: o.settings.ports });
+  const git = new Git({ env });
+  // One Orchard runtime for the host's life: it reads settings and credentials at each call.
+  const orchardVms = orchardRuntime(
+    () => settings.current(),
+    () => orchard.credentials(),
+    { logDir: o.paths.vmLogs, codeSync: gitCodeSync({ git }) },
+  );
   const deps: SessionDeps = {
-    git: new Git({ env }),
+    git,
     vms,
-    backends: createBackends(vms, null),
+    backends: createBackends(vms, {
+      configured: () => orchardNamed(settings.current(), env),
+      runtime: () => orchardVms,
+    }),
     proxies: herdProxyHost(herd),
     auth: authSource,
     ports,

@@ -455,7 +455,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
         void this.sync.quietly(ctx.id);
       },
       notice: (text) => this.terminals.notice(ctx.id, text),
-      vmGone: () => vmLost(live, () => void this.stop(ctx.id, 'keep').catch(() => {})),
+      vmGone: (why) => vmLost(live, why, () => void this.stop(ctx.id, 'keep').catch(() => {})),
       isStopping: () => Boolean(live.stopping) || this.live.get(ctx.id) !== live,
     });
   }

@@ -7,21 +7,22 @@ import type { SessionContext } from './context';
 import type { Live } from './live-session';
 
 /** Marks the session lost (once) and has it kept; `keep` stops it with keep. */
-export function vmLost(live: Live, keep: () => void): void {
+export function vmLost(live: Live, why: string | undefined, keep: () => void): void {
   const { ctx } = live;
   if (live.lost || live.stopping || ctx.deps.vms.sharesFolders) return;
-  live.lost = vmLostProblem(ctx);
+  live.lost = vmLostProblem(ctx, why);
   keep();
 }
 
-export function vmLostProblem(ctx: SessionContext): Problem {
+export function vmLostProblem(ctx: SessionContext, why?: string): Problem {
   const { vmName, worker, syncedAt } = ctx.state;
   const where = worker ? ` on worker ${worker}` : '';
+  const how = why ?? 'It stopped answering (its worker gone, or the VM failed or was deleted)';
   return {
     what: `The session's VM ${vmName ?? ''}${where} was lost`.replace('  ', ' '),
     why: syncedAt
-      ? `It stopped answering (its worker gone, or the VM failed or was deleted). Its work up to the last sync (${syncedAt}) is in the session copy; what the agent did after that is lost.`
-      : 'It stopped answering (its worker gone, or the VM failed or was deleted) before its work was ever brought back: the session copy holds what it started from.',
+      ? `${how}. Its work up to the last sync (${syncedAt}) is in the session copy; what the agent did after that is lost.`
+      : `${how}, before its work was ever brought back: the session copy holds what it started from.`,
     fix: `Resume it (clave resume ${ctx.id}) to go on from the copy in a new VM, or merge or discard it.`,
   };
 }

@@ -18,8 +18,8 @@ export interface RunningHooks {
   /** An agent turn ended (Stop / StopFailure): save what a VM lost later would take along. */
   turnEnded(): void;
   notice(text: string): void;
-  /** Its VM is gone and will not answer again (stopped, deleted, its worker lost). */
-  vmGone(): void;
+  /** Its VM is gone and will not answer again (stopped, deleted, its worker lost): why, if known. */
+  vmGone(why?: string): void;
   /** The session is being stopped (or this Live was replaced). */
   isStopping(): boolean;
 }
@@ -68,7 +68,8 @@ export function watchRunning(live: Live, hooks: RunningHooks): void {
     },
   });
   // A runtime that knows its VM ended (Orchard: failed, deleted, its worker lost) says so at once.
-  void ctx.live.vm?.exited.then(() => {
-    if (!hooks.isStopping()) hooks.vmGone();
+  void ctx.live.vm?.exited.then((exit) => {
+    if (!hooks.isStopping())
+      hooks.vmGone(exit.error ? `${exit.error.what}: ${exit.error.why}` : undefined);
   });
 }

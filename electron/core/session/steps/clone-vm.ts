@@ -2,7 +2,6 @@
 import { need } from '../need';
 import type { Step } from '../pipeline';
 import type { SessionContext } from '../context';
-import { sessionImage } from './ensure-vm-exists';
 
 export const cloneVm: Step<SessionContext> = {
   name: 'clone-vm',
@@ -12,7 +11,8 @@ export const cloneVm: Step<SessionContext> = {
     // Recorded before cloning: if the clone half-happens, teardown still knows what to delete.
     ctx.update({ vmName: name });
     // Runs beside CloneRepo: stopped (and undone by teardown) when the copy fails.
-    await ctx.deps.vms.clone(sessionImage(ctx), name, { signal: progress.signal });
+    // A remote runtime may clone its own image instead (Orchard: setting backend.image).
+    await ctx.deps.vms.clone(ctx.settings.baseVm, name, { signal: progress.signal });
     const vm = ctx.settings.vm;
     await ctx.deps.vms.configure(
       name,

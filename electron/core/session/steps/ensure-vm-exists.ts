@@ -5,12 +5,6 @@ import type { Step } from '../pipeline';
 import { StepAbort } from '../problem';
 import type { SessionContext } from '../context';
 
-/** What a session's VM is cloned from on its backend. */
-export function sessionImage(ctx: SessionContext): string {
-  const { baseVm, backend } = ctx.settings;
-  return ctx.deps.vms.kind === 'tart' ? baseVm : (backend.image ?? baseVm);
-}
-
 export const ensureVmExists: Step<SessionContext> = {
   name: 'ensure-vm-exists',
   label: 'Find the base VM',
@@ -19,7 +13,7 @@ export const ensureVmExists: Step<SessionContext> = {
     if (vms.kind !== 'tart') {
       // Throws what / why / fix when the controller does not answer or refuses the account.
       await vms.list();
-      progress.hint(`the workers clone ${sessionImage(ctx)}`);
+      progress.hint('the controller answers');
       return;
     }
     const base = ctx.settings.baseVm;
