@@ -13,7 +13,7 @@ import { OrchardClient, type OrchardClientOptions, type OrchardCredentials } fro
 import { OrchardError } from './errors';
 import { OrchardInstance } from './instance';
 import { ForwardingServer } from './port-forward';
-import { CLAVE_LABEL, CLAVE_LABEL_VALUE, type Vm, type VmSpec } from './schema';
+import type { VmSpec } from './schema';
 
 export interface OrchardRuntimeOptions {
   /** Where each VM's status log is written. */
@@ -52,8 +52,6 @@ export function orchardRuntime(
   /** `name:port` → its local listener, made once. */
   const listeners = new Map<string, Promise<ForwardingServer>>();
   const pollMs = options.pollMs ?? 1000;
-
-  const isClaves = (vm: Vm) => vm.labels?.[CLAVE_LABEL] === CLAVE_LABEL_VALUE;
 
   async function closeListeners(name: string): Promise<void> {
     for (const [key, listener] of listeners) {
@@ -132,16 +130,20 @@ export function orchardRuntime(
     kind: 'orchard',
     sharesFolders: false,
     async list(): Promise<VmSummary[]> {
-      const remote = (await (await connect()).listVms())
-        .filter(isClaves)
-        .map((vm) => ({ name: vm.name, running: vm.status === 'running' }));
+      // Every VM the account sees, as `tart list` lists every local one: what is Clave's is
+      // decided by the ledger alone (a label would be a scheduling constraint: see start).
+      const remote = (await (await connect()).listVms()).map((vm) => ({
+        name: vm.name,
+        running: vm.status === 'running',
+      }));
       const made = [...pending.keys()].map((name) => ({ name, running: false }));
       return [...remote, ...made];
     },
     async exists(name) {
       if (pending.has(name)) return true;
       try {
-        return isClaves(await (await connect()).getVm(name));
+        await (await connect()).getVm(name);
+        return true;
       } catch (error) {
         if (error instanceof OrchardError && error.code === 'orchard.not-found') return false;
         throw error;
@@ -190,7 +192,8 @@ export function orchardRuntime(
         username: s.ssh.user,
         password: s.ssh.password,
         restart_policy: 'Never',
-        labels: { ...s.backend.labels, [CLAVE_LABEL]: CLAVE_LABEL_VALUE },
+        // VM labels are the scheduler's hard selector (a worker must have them all), never tags.
+        labels: { ...s.backend.labels },
         ...(s.backend.resources ? { resources: s.backend.resources } : {}),
       };
       const client = await connect();
