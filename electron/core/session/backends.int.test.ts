@@ -4,7 +4,8 @@
 // nothing left. On Orchard also: a worker lost mid-session keeps the work up to the last sync,
 // and says so. One world and one controller for the file.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,17 @@ const run = promisify(execFile);
 let world: SimWorld;
 let orchard: SimOrchard;
 let env: NodeJS.ProcessEnv;
+/** "This Mac's" MySQL and Redis on 127.0.0.1 (their ports go in the settings). */
+const macServices: { server: net.Server; port: number; connections: number }[] = [];
+
+async function macService(): Promise<(typeof macServices)[number]> {
+  const s = { server: net.createServer(), port: 0, connections: 0 };
+  s.server.on('connection', (c) => (s.connections++, c.end('hello\n')));
+  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
+  s.port = (s.server.address() as net.AddressInfo).port;
+  macServices.push(s);
+  return s;
+}
 
 async function clave(...args: string[]) {
   try {
@@ -71,6 +83,15 @@ const onMain = (project: string) =>
 beforeAll(async () => {
   world = await createSimWorld();
   await provisionBase(world);
+  const [mysql, redis] = [await macService(), await macService()];
+  const settings = path.join(world.claveHome, 'settings.json');
+  writeFileSync(
+    settings,
+    JSON.stringify({
+      ...JSON.parse(readFileSync(settings, 'utf8')),
+      services: { mysqlPort: mysql!.port, redisPort: redis!.port },
+    }),
+  );
   orchard = await startSimOrchard({ sim: world.sim, workerOfflineTimeoutMs: 500 });
   // The controller comes from the environment, as in CI (CLAVE_ORCHARD_URL / _ACCOUNT).
   env = { ...world.env, ...orchard.env };
@@ -81,6 +102,7 @@ afterAll(async () => {
   for (let i = 0; i < 100 && hostPids().length; i++) await new Promise((r) => setTimeout(r, 100));
   await orchard?.stop();
   await world?.cleanup();
+  for (const s of macServices) s.server.close();
 });
 
 function hostPids(): number[] {
@@ -133,18 +155,83 @@ describe.each(['tart', 'orchard'] as const)('a session on %s', (backend) => {
     expect(existsSync(s.worktree)).toBe(false);
     expect(await session(s.id)).toBeUndefined();
     expect(await world.tart('list', '--source', 'local', '--format', 'json')).not.toContain(s.vm);
-    if (backend === 'orchard') {
-      let left: unknown[] = [];
-      await poll(
-        async () => ((left = (await orchard.state()).vms).length === 0 ? true : undefined),
-        30_000,
-        () => `no VMs left on the controller (left: ${JSON.stringify(left)})`,
-      );
-    }
+    if (backend === 'orchard') await nothingOnTheController();
   });
 });
 
+async function nothingOnTheController() {
+  let left: unknown[] = [];
+  await poll(
+    async () => ((left = (await orchard.state()).vms).length === 0 ? true : undefined),
+    30_000,
+    () => `no VMs left on the controller (left: ${JSON.stringify(left)})`,
+  );
+}
+
 describe('on orchard only', () => {
+  it('syncs on demand, and a host restart re-attaches through a new port-forward', async () => {
+    const project = world.project('sync-reattach');
+    const s = await start(project, 'orchard');
+    await clave('exec', s.id, '--', 'sh', '-c', 'echo "by hand" > by-hand.txt');
+    expect(existsSync(path.join(s.worktree, 'by-hand.txt'))).toBe(false);
+    const sync = await clave('sync', s.id);
+    expect(sync.stderr).toBe('');
+    expect(sync.stdout).toMatch(/^Synced: the copy has the VM's work as of /);
+    expect(readFileSync(path.join(s.worktree, 'by-hand.txt'), 'utf8')).toBe('by hand\n');
+
+    // The host dies; the next one re-attaches: its old port-forward died with it.
+    for (const pid of hostPids()) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && hostPids().length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await session(s.id)).toMatchObject({ state: 'running', backend: 'orchard' });
+    const again = await clave('exec', s.id, '--', 'cat', 'by-hand.txt');
+    expect(again.stdout).toBe('by hand\n');
+
+    expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).toBe(0);
+    await nothingOnTheController();
+  });
+
+  it('host services come through ssh tunnels; a copy changed on this Mac is never overwritten', async () => {
+    const project = world.project('host-services');
+    writeFileSync(path.join(project, '.clave.json'), JSON.stringify({ services: 'host' }));
+    const s = await start(project, 'orchard');
+    const r = (await session(s.id))!;
+    expect(r.services).toBe('tunnel');
+    expect(r.warnings.map((w) => w.what)).not.toContainEqual(expect.stringMatching(/MySQL|Redis/));
+    expect(macServices.every((m) => m.connections > 0)).toBe(true);
+    const env = await clave('exec', s.id, '--', 'grep', '-E', '^(DB|REDIS)_(HOST|PORT)=', '.env');
+    expect(env.stdout.split('\n').filter(Boolean).sort()).toEqual(
+      [
+        'DB_HOST=127.0.0.1',
+        `DB_PORT=${macServices[0]!.port}`,
+        'REDIS_HOST=127.0.0.1',
+        `REDIS_PORT=${macServices[1]!.port}`,
+      ].sort(),
+    );
+
+    // The person edits the copy on this Mac while the agent works in the VM.
+    writeFileSync(path.join(s.worktree, 'mine.txt'), 'mine\n');
+    const agent = agentOf(s.id);
+    await agent.waitScreen(/Welcome to Claude Code/, 60_000);
+    await agentRuns(agent, 'echo theirs > theirs.txt');
+    const warned = await poll(
+      async () =>
+        (await session(s.id))?.warnings.find((w) => /changed/i.test(w.what + (w.why ?? ''))),
+      30_000,
+      () => 'a warning that the copy changed on this Mac',
+    );
+    expect(warned.fix).toBeTruthy();
+    expect(readFileSync(path.join(s.worktree, 'mine.txt'), 'utf8')).toBe('mine\n');
+    expect(existsSync(path.join(s.worktree, 'theirs.txt'))).toBe(false);
+
+    // Merge asks for what cannot come back: the copy is kept instead, nothing reaches main.
+    await clave('stop', s.id, '--on-exit=merge');
+    expect(await session(s.id)).toMatchObject({ state: 'kept' });
+    expect(existsSync(path.join(project, 'mine.txt'))).toBe(false);
+    expect(readFileSync(path.join(s.worktree, 'mine.txt'), 'utf8')).toBe('mine\n');
+    await nothingOnTheController();
+    expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).toBe(0);
+  });
+
   it('a worker lost mid-session keeps the work up to the last sync, and says so', async () => {
     const project = world.project('worker-lost');
     const s = await start(project, 'orchard');

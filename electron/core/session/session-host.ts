@@ -88,7 +88,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
       {
         prepareStandby: (root, facts) => this.prepareStandby(root, facts),
         discardStandby: (id) => this.discardStandby(id),
-        vmCount: () => this.live.size,
+        // Only this Mac's VMs count against its budget (Orchard's run on other Macs).
+        vmCount: () => [...this.live.values()].filter((l) => l.ctx.state.backend === 'tart').length,
       },
       deps.git,
       deps.auth,

@@ -17,7 +17,9 @@ export function vmLost(live: Live, why: string | undefined, keep: () => void): v
 export function vmLostProblem(ctx: SessionContext, why?: string): Problem {
   const { vmName, worker, syncedAt } = ctx.state;
   const where = worker ? ` on worker ${worker}` : '';
-  const how = why ?? 'It stopped answering (its worker gone, or the VM failed or was deleted)';
+  const how = (why ?? 'It stopped answering (its worker gone, or the VM failed or was deleted)')
+    .trim()
+    .replace(/\.$/, '');
   return {
     what: `The session's VM ${vmName ?? ''}${where} was lost`.replace('  ', ' '),
     why: syncedAt
