@@ -84,6 +84,9 @@ export class CopySync {
 
   /** After an agent turn and before the exit dialog: a failure is on the session as a warning. */
   quietly(id: string): Promise<void> {
+    // Not connected (still booting, or the VM is gone): nothing to bring back, nothing to warn.
+    const ssh = this.live(id)?.live.ssh;
+    if (!ssh || ssh.closed) return Promise.resolve();
     return this.now(id).then(
       () => {},
       () => {},
