@@ -12,8 +12,10 @@ export const SYNCED_REF = 'refs/worktree/clave/synced';
 export const GUEST_REF = 'refs/worktree/clave/guest';
 /** The name a state travels under in a bundle sent to the VM (exists only while bundling). */
 export const OUTGOING_REF = 'refs/worktree/clave/outgoing';
-/** Where the VM's checkout keeps its state commit (what it bundles back). */
+/** The name the VM's state travels under in the bundle it sends back. */
 export const GUEST_STATE_REF = 'refs/clave/state';
+/** Where the VM's checkout fetches a bundle from this Mac (deleted once checked out). */
+export const GUEST_INCOMING_REF = 'refs/clave/incoming';
 
 /**
  * How a state commit is made, the same here and in the VM: the working tree as a tree, HEAD as its
@@ -49,8 +51,12 @@ export class GitCopySync extends GitSessionCopies {
   }
 
   /** The state of the last push or collect, or null before the first. */
-  async syncedState(dir: string): Promise<Omit<CopyState, 'branch'> | null> {
-    const state = await this.resolve(dir, SYNCED_REF);
+  syncedState(dir: string): Promise<Omit<CopyState, 'branch'> | null> {
+    return this.stateAt(dir, SYNCED_REF);
+  }
+
+  private async stateAt(dir: string, ref: string): Promise<Omit<CopyState, 'branch'> | null> {
+    const state = await this.resolve(dir, ref);
     if (state === null) return null;
     const r = await this.git(['show', '-s', '--format=%T %P', state], { cwd: dir });
     const [tree = '', head = ''] = r.stdout.trim().split(' ');
@@ -115,9 +121,25 @@ export class GitCopySync extends GitSessionCopies {
     return state;
   }
 
-  /** Throws `git.copy-changed` unless the copy is still what was last synced. */
-  async assertUnchangedSince(dir: string, synced: Omit<CopyState, 'branch'>): Promise<void> {
-    await this.withCopyState(dir, async (now) => this.assertSame(dir, synced, now));
+  /**
+   * What the copy was last synced to, checked: throws `git.copy-changed` unless the copy is still
+   * that. A collect cut short after the copy took the VM's files (e.g. by a stale index.lock) is
+   * finished here: the copy is then the VM's last collected state, which becomes the synced one.
+   */
+  async assertUnchangedSince(
+    dir: string,
+    synced: Omit<CopyState, 'branch'>,
+  ): Promise<Omit<CopyState, 'branch'>> {
+    const guest = await this.stateAt(dir, GUEST_REF);
+    return this.withCopyState(dir, async (now) => {
+      if (guest !== null && guest.state !== synced.state && same(guest, now)) {
+        await this.git(['reset', '-q'], { cwd: dir, what: 'Could not reset the index' });
+        await this.markSynced(dir, guest.state, 'clave: finished an interrupted collect');
+        return guest;
+      }
+      await this.assertSame(dir, synced, now);
+      return synced;
+    });
   }
 
   /**
@@ -165,7 +187,7 @@ export class GitCopySync extends GitSessionCopies {
     synced: Omit<CopyState, 'branch'>,
     now: CopyState,
   ): Promise<void> {
-    if (now.tree === synced.tree && now.head === synced.head) return;
+    if (same(synced, now)) return;
     const files =
       now.tree === synced.tree
         ? []
@@ -220,4 +242,8 @@ export class GitCopySync extends GitSessionCopies {
       );
     });
   }
+}
+
+function same(a: Omit<CopyState, 'branch'>, b: Omit<CopyState, 'branch'>): boolean {
+  return a.tree === b.tree && a.head === b.head;
 }

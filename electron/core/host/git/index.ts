@@ -5,6 +5,7 @@ export { FALLBACK_IDENTITY } from './runner';
 export { Git } from './merge';
 export * from './types';
 export {
+  GUEST_INCOMING_REF,
   GUEST_REF,
   GUEST_STATE_REF,
   OUTGOING_REF,

@@ -80,15 +80,17 @@ async function sessionCopy(id: string): Promise<string> {
   const project = path.join(temp.make('clave-gitsync-'), 'project');
   write(project, 'README.md', 'hello\n');
   write(project, 'app/Models/User.php', '<?php // user\n');
-  write(project, '.gitignore', '.env\n/vendor/\nstorage/*.key\n');
+  write(project, '.gitignore', '.env\n/vendor/\nstorage/*.key\n/secrets/\n');
   write(project, '.worktreeinclude', 'storage/*.key\n');
+  write(project, '.clave.json', JSON.stringify({ include: ['secrets/'] }));
+  write(project, 'secrets/token.txt', 'token\n');
   write(project, '.env', 'APP_KEY=base64:secret\n');
   write(project, 'storage/oauth.key', 'key\n');
   write(project, 'vendor/autoload.php', '<?php // vendor\n');
   git(project, 'init', '-q', '-b', 'main');
   git(project, 'add', '-A');
   git(project, 'commit', '-q', '-m', 'initial');
-  const copy = (await gitApi.createSessionCopy({ repo: project, id })).path;
+  const copy = (await gitApi.createSessionCopy({ repo: project, id, include: ['secrets/'] })).path;
   write(copy, 'vendor/autoload.php', '<?php // vendor in the copy\n');
   write(copy, 'app/Http/Controller.php', '<?php // controller\n');
   git(copy, 'add', '-A');
@@ -146,11 +148,12 @@ describe('push', () => {
     expect(Buffer.from(await guest('base64 -w0 /srv/project/logo.bin'), 'base64')).toEqual(BINARY);
     expect(await guest('test -x /srv/project/bin/run.sh && echo x')).toBe('x\n');
     // Carried, ignored in the guest too; vendor/ (ignored, not carried) stays on this Mac.
-    expect(await guest('cat /srv/project/.env /srv/project/storage/oauth.key')).toBe(
-      'APP_KEY=base64:secret\nkey\n',
+    const carried = ['.env', 'storage/oauth.key', 'secrets/token.txt'];
+    expect(await guest(`cd /srv/project && cat ${carried.join(' ')}`)).toBe(
+      'APP_KEY=base64:secret\nkey\ntoken\n',
     );
-    expect(await guestGit('/srv/project', 'check-ignore', '.env', 'storage/oauth.key')).toBe(
-      '.env\nstorage/oauth.key\n',
+    expect(await guestGit('/srv/project', 'check-ignore', ...carried)).toBe(
+      `${carried.join('\n')}\n`,
     );
     expect(await guest('test -e /srv/project/vendor && echo yes || echo no')).toBe('no\n');
     // The copy's own index is untouched; what was pushed is recorded.
@@ -162,16 +165,41 @@ describe('push', () => {
     const copy = await sessionCopy('push2');
     const dir = '/srv/fresh project';
     expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    const again = await sync.push(ssh, copy, dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/\(0\.0 MB\)/);
     write(copy, 'more.txt', 'more\n');
     git(copy, 'add', 'more.txt');
     git(copy, 'commit', '-q', '-m', 'More');
-    // Something of the guest's own that the copy lacks: a push brings the guest to the copy.
-    await guest(`echo stray > ${quote(`${dir}/stray.txt`)}`);
-    const again = await sync.push(ssh, copy, dir);
-    expect(again.code, again.stderr).toBe(0);
+    const more = await sync.push(ssh, copy, dir);
+    expect(more.code, more.stderr).toBe(0);
     await expectGuestMatches(copy, dir);
-    expect(await guest(`test -e ${quote(`${dir}/stray.txt`)} && echo yes || echo no`)).toBe('no\n');
+    // A push cut short right after its checkout (HEAD still detached at the state) is redone.
+    await guestGit(dir, 'checkout', '-q', '-f', '--detach', git(copy, 'rev-parse', SYNCED_REF));
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await expectGuestMatches(copy, dir);
     expect(await guest(`stat -c %U ${quote(dir)}`)).toBe('admin\n');
+  });
+
+  it("never overwrites the guest's work that was not collected: it refuses until a collect", async () => {
+    const copy = await sessionCopy('push3');
+    const dir = '/home/admin/push3';
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await guest(`echo agent > ${quote(`${dir}/agent.txt`)}`);
+    write(copy, 'mac.txt', 'mac\n');
+    const refused = await sync.push(ssh, copy, dir);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/not brought back .* collect it first/);
+    expect(await guest(`cat ${quote(`${dir}/agent.txt`)}`)).toBe('agent\n');
+    rmSync(path.join(copy, 'mac.txt'));
+    await sync.collect(ssh, copy, dir);
+    write(copy, 'mac.txt', 'mac\n');
+    const pushed = await sync.push(ssh, copy, dir);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    await expectGuestMatches(copy, dir);
+    expect(await guest(`cat ${quote(`${dir}/agent.txt`)} ${quote(`${dir}/mac.txt`)}`)).toBe(
+      'agent\nmac\n',
+    );
   });
 });
 
@@ -263,6 +291,22 @@ describe('collect', () => {
     const [a, b] = await Promise.all([sync.collect(ssh, copy, dir), sync.collect(ssh, copy, dir)]);
     expect(b.getTime()).toBeGreaterThanOrEqual(a.getTime());
     expect(readFileSync(path.join(copy, 'agent.txt'), 'utf8')).toBe('agent\n');
+  });
+
+  it('finishes a collect cut short by a stale index.lock once the lock is gone', async () => {
+    const copy = await sessionCopy('collect5');
+    const dir = '/home/admin/collect5';
+    expect((await sync.push(ssh, copy, dir)).code).toBe(0);
+    await guest(`cd ${quote(dir)} && echo agent > agent.txt && rm README.md`);
+    const lock = path.join(copy, '.git/index.lock');
+    writeFileSync(lock, '');
+    await expect(sync.collect(ssh, copy, dir)).rejects.toMatchObject({ code: 'git.failed' });
+    rmSync(lock);
+    await sync.collect(ssh, copy, dir);
+    await expectGuestMatches(copy, dir);
+    expect(git(copy, 'reflog', '--format=%gs', SYNCED_REF).split('\n')[0]).toBe(
+      'clave: finished an interrupted collect',
+    );
   });
 
   it('refuses a bundle over the limit, changing nothing', async () => {

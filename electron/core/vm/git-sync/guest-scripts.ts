@@ -2,7 +2,13 @@
 // ARG…`: every value reaches it as a quoted positional argument, never pasted into the script.
 // The state commit is made exactly as on this Mac (host/git/copy-sync.ts: STATE_*), so the same
 // work is the same commit on both sides.
-import { GUEST_STATE_REF, OUTGOING_REF, STATE_IDENTITY_ENV, STATE_MESSAGE } from '../../host/git';
+import {
+  GUEST_INCOMING_REF,
+  GUEST_STATE_REF,
+  OUTGOING_REF,
+  STATE_IDENTITY_ENV,
+  STATE_MESSAGE,
+} from '../../host/git';
 import { command, withEnv } from '../../host/shell-quote';
 
 /** The first line of what `collect` prints, before the bundle's bytes. */
@@ -15,24 +21,39 @@ function sh(name: string, script: string, args: readonly string[]): string {
 // Git never waits for a person or takes optional locks the agent's git might want.
 const QUIET_GIT = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 
+// The checkout's state commit, made as on the Mac (needs $tmp, and the identity and message in
+// the environment: stateEnv).
+const STATE_FN = `
+state_commit() {
+  rm -f "$tmp/index"
+  cp "$(git rev-parse --git-path index)" "$tmp/index" 2>/dev/null || :
+  GIT_INDEX_FILE="$tmp/index" git add -A &&
+    sc_tree=$(GIT_INDEX_FILE="$tmp/index" git write-tree) &&
+    sc_head=$(git rev-parse --verify "HEAD^{commit}") &&
+    sc_date=$(git show -s --format=%cd --date=raw "$sc_head") &&
+    GIT_AUTHOR_DATE="$sc_date" GIT_COMMITTER_DATE="$sc_date" \\
+      git commit-tree --no-gpg-sign -p "$sc_head" -m "$CLAVE_STATE_MESSAGE" "$sc_tree"
+}
+`;
+
+const stateEnv = { ...QUIET_GIT, ...STATE_IDENTITY_ENV, CLAVE_STATE_MESSAGE: STATE_MESSAGE };
+
 const PROBE = `
 cd "$1" 2>/dev/null && [ -e .git ] || exit 0
 shift
-git rev-parse -q --verify "$1^{commit}" 2>/dev/null || :
 git rev-parse -q --verify "HEAD^{commit}" 2>/dev/null || :
-shift
 for c in "$@"; do git cat-file -e "$c^{commit}" 2>/dev/null && printf '%s\\n' "$c"; done
 exit 0
 `;
 
-/** Prints the commits the checkout at `dir` has: its state, its HEAD, and which of `commits`. */
+/** Prints the commits the checkout at `dir` has: its HEAD, and which of `commits`. */
 export function probeCommand(dir: string, commits: readonly string[]): string {
-  return sh('clave-sync-probe', PROBE, [dir, GUEST_STATE_REF, ...commits]);
+  return sh('clave-sync-probe', PROBE, [dir, ...commits]);
 }
 
 const PUSH = `
 set -eu
-dir=$1 head=$2 state=$3 branch=$4 incoming=$5 stateref=$6
+dir=$1 head=$2 state=$3 synced=$4 branch=$5 incoming=$6 tmpref=$7
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/bundle"
@@ -41,13 +62,22 @@ if [ ! -d "$dir" ] || [ ! -w "$dir" ]; then
   sudo -n install -d -m 755 -o "$(id -u)" -g "$(id -g)" "$dir"
 fi
 cd "$dir"
+if [ -e .git ] && git rev-parse -q --verify "HEAD^{commit}" >/dev/null; then
+  # Work done here since the last sync is never overwritten: it is collected first.
+  current=$(state_commit)
+  if [ "$current" = "$state" ]; then exit 0; fi
+  # (HEAD detached at the state itself: this push, cut short after its checkout.)
+  if [ "$current" != "$synced" ] && [ "$(git rev-parse HEAD)" != "$state" ]; then
+    echo "$dir in the VM has work that was not brought back to this Mac yet; collect it first" >&2
+    exit 4
+  fi
+fi
 [ -e .git ] || git init -q
 if [ -s "$tmp/bundle" ]; then
-  git fetch -q --no-tags "$tmp/bundle" "+$incoming:$stateref"
-else
-  git update-ref "$stateref" "$state"
+  git fetch -q --no-tags "$tmp/bundle" "+$incoming:$tmpref"
+  git update-ref -d "$tmpref"
 fi
-if [ "$(git rev-parse --verify "$stateref^{commit}")" != "$state" ]; then
+if ! git cat-file -e "$state^{commit}" 2>/dev/null; then
   echo "the bundle did not carry the session's state $state" >&2
   exit 1
 fi
@@ -65,25 +95,28 @@ git reset -q
 
 /**
  * Makes `dir` a checkout of `state` (read from a bundle on stdin, or already there when stdin is
- * empty): HEAD = `branch` (detached when empty) at `head`, working tree = the state's tree.
+ * empty): HEAD = `branch` (detached when null) at `head`, working tree = the state's tree.
+ * Refuses (exit 4) when the checkout there holds work that is neither `state` nor `synced`.
  */
 export function pushCommand(input: {
   dir: string;
   head: string;
   state: string;
+  synced: string | null;
   branch: string | null;
 }): string {
-  return withEnv(QUIET_GIT, [
+  return withEnv(stateEnv, [
     'sh',
     '-c',
-    PUSH,
+    STATE_FN + PUSH,
     'clave-sync-push',
     input.dir,
     input.head,
     input.state,
+    input.synced ?? '',
     input.branch ?? '',
     OUTGOING_REF,
-    GUEST_STATE_REF,
+    GUEST_INCOMING_REF,
   ]);
 }
 
@@ -106,7 +139,7 @@ export function carryCommand(dir: string, patterns: readonly string[]): string {
 
 const COLLECT = `
 set -eu
-dir=$1 since=$2 stateref=$3 msg=$4 header=$5
+dir=$1 since=$2 stateref=$3 header=$4
 if [ ! -e "$dir/.git" ]; then
   echo "$dir is not a git checkout: the session copy was never pushed into this VM" >&2
   exit 3
@@ -115,18 +148,12 @@ cd "$dir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The agent's own index is never written: the state is built in a copy of it.
-cp "$(git rev-parse --git-path index)" "$tmp/index" 2>/dev/null || :
-GIT_INDEX_FILE="$tmp/index" git add -A
-tree=$(GIT_INDEX_FILE="$tmp/index" git write-tree)
-head=$(git rev-parse --verify "HEAD^{commit}")
-date=$(git show -s --format=%cd --date=raw "$head")
-state=$(GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" \\
-  git commit-tree --no-gpg-sign -p "$head" -m "$msg" "$tree")
-git update-ref "$stateref" "$state"
+state=$(state_commit)
 if [ "$state" = "$since" ]; then
   printf '%s %s 0\\n' "$header" "$state"
   exit 0
 fi
+git update-ref "$stateref" "$state"
 if git cat-file -e "$since^{commit}" 2>/dev/null; then
   git bundle create "$tmp/bundle" "$stateref" --not "$since"
 else
@@ -141,15 +168,14 @@ cat "$tmp/bundle"
  * commits and uncommitted work) without what `since` has; 0 bytes when the state is `since`.
  */
 export function collectCommand(dir: string, since: string): string {
-  return withEnv({ ...QUIET_GIT, ...STATE_IDENTITY_ENV }, [
+  return withEnv(stateEnv, [
     'sh',
     '-c',
-    COLLECT,
+    STATE_FN + COLLECT,
     'clave-sync-collect',
     dir,
     since,
     GUEST_STATE_REF,
-    STATE_MESSAGE,
     COLLECT_HEADER,
   ]);
 }

@@ -67,11 +67,14 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
             git.bundleState(copyDir, now.state, guestHas, file).then(() => readFile(file)),
           );
       if (bundle.length > maxBytes) throw tooLarge('The session copy', bundle.length, maxBytes);
-      const checkout = await shell.exec(pushCommand({ dir: guestPath, ...now }), {
-        timeoutMs: transferMs,
-        stdin: bundle,
-        ...at,
-      });
+      const checkout = await shell.exec(
+        pushCommand({ dir: guestPath, ...now, synced: synced?.state ?? null }),
+        {
+          timeoutMs: transferMs,
+          stdin: bundle,
+          ...at,
+        },
+      );
       if (checkout.code !== 0) return checkout;
       const carried = await carriedFiles(git, copyDir, include);
       let carry: GuestExecResult = { code: 0, stdout: '', stderr: '' };
@@ -94,8 +97,8 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
     },
 
     async collect(shell, copyDir, guestPath) {
-      const synced = await git.syncedState(copyDir);
-      if (synced === null) {
+      const recorded = await git.syncedState(copyDir);
+      if (recorded === null) {
         throw new HostError({
           code: 'sync.never-pushed',
           what: "Cannot bring the VM's work back",
@@ -104,7 +107,7 @@ export function gitCodeSync(deps: GitCodeSyncDeps): CodeSync {
         });
       }
       // Refuse before anything crosses the wire: the Mac's edits would be overwritten.
-      await git.assertUnchangedSince(copyDir, synced);
+      const synced = await git.assertUnchangedSince(copyDir, recorded);
       await withTemp(async (file) => {
         const got = await receiveBundle(shell, guestPath, synced.state, file, {
           maxBytes,
