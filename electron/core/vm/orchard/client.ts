@@ -13,7 +13,7 @@ export interface OrchardCredentials {
 }
 
 export interface OrchardClientOptions {
-  /** Per request (to the response's end; for a watch, to its headers). Default 15 s. */
+  /** Per request, to the response's end (a watch is not bounded). Default 15 s. */
   timeoutMs?: number;
   /** Largest response body read. Default 8 MiB. */
   maxBodyBytes?: number;
@@ -31,7 +31,11 @@ export class OrchardClient {
   private readonly maxBodyBytes: number;
 
   constructor(credentials: OrchardCredentials, options: OrchardClientOptions = {}) {
-    this.base = credentials.url.replace(/\/+$/, '');
+    // User info typed into the URL would reach error messages (fetch quotes the URL): drop it.
+    const url = new URL(credentials.url);
+    url.username = '';
+    url.password = '';
+    this.base = url.toString().replace(/\/+$/, '');
     this.controller = displayUrl(credentials.url);
     this.account = credentials.serviceAccount;
     this.authorization = `Basic ${Buffer.from(`${credentials.serviceAccount}:${credentials.token}`).toString('base64')}`;
@@ -91,28 +95,15 @@ export class OrchardClient {
   }
 
   /**
-   * `GET /vms/{name}?watch=true`: the open response, its body an ndjson stream of changes. Only
-   * the wait for its headers is bounded; `signal` ends the stream.
+   * `GET /vms/{name}?watch=true`: the open response, its body an ndjson stream of changes. Not
+   * bounded in time: the controller sends its headers with the first change (gin writes them
+   * then), so a quiet VM keeps this pending; `signal` ends it (followVm's idle limit does).
    */
   async watchVm(name: string, signal: AbortSignal): Promise<Response> {
     const what = `Could not follow the Orchard VM ${name}`;
-    const headersDue = new AbortController();
-    const timer = setTimeout(
-      () => headersDue.abort(new DOMException('timeout', 'TimeoutError')),
-      this.timeoutMs,
-    );
-    try {
-      const res = await this.fetch(
-        'GET',
-        `${vmPath(name)}?watch=true`,
-        AbortSignal.any([signal, headersDue.signal]),
-        what,
-      );
-      if (!res.ok) throw await this.failure(res, what, name);
-      return res;
-    } finally {
-      clearTimeout(timer);
-    }
+    const res = await this.fetch('GET', `${vmPath(name)}?watch=true`, signal, what);
+    if (!res.ok) throw await this.failure(res, what, name);
+    return res;
   }
 
   private async json<S extends z.ZodType>(

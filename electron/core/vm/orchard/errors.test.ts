@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBounded } from './client';
+import { OrchardClient, readBounded } from './client';
 import { bodyMessage, displayUrl, httpError, networkError } from './errors';
 import { Vm, WatchEvent } from './schema';
 
@@ -98,5 +98,20 @@ describe('what the controller sends', () => {
       code: 'orchard.bad-response',
     });
     await expect(readBounded(new Response('small'), 10)).resolves.toBe('small');
+  });
+});
+
+describe('the client', () => {
+  it('never puts the token, or user info typed into the URL, into an error', async () => {
+    const client = new OrchardClient(
+      { url: 'http://me:url-secret@127.0.0.1:1/v1', serviceAccount: 'me', token: 'tok-secret' },
+      { timeoutMs: 2000 },
+    );
+    const e = await client.listVms().catch((x: Error) => x);
+    expect(e).toMatchObject({ code: 'orchard.unreachable' });
+    const text = JSON.stringify(e) + String(e) + String((e as Error).stack);
+    expect(text).toContain('http://127.0.0.1:1/v1');
+    expect(text).not.toContain('url-secret');
+    expect(text).not.toContain('tok-secret');
   });
 });

@@ -2,6 +2,11 @@
 // scheduled by the controller onto a worker that runs Tart. There are no shares: the session copy
 // travels by git (a CodeSync) over the ssh connection, which itself rides on a port-forward.
 // "clone" and "configure" only record the spec here; "start" creates the resource.
+//
+// For sessions: the VM's sshd is at `endpoint()`'s host AND port (a 127.0.0.1 listener of this
+// process), never at vmIp:ssh.port — every (re)connect asks `endpoint()` again, which also makes
+// the listener anew in a restarted host. `forwardPort` finds the VM from the ssh connection's
+// target, so the connection must be one made through `endpoint()`.
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Settings } from '../../config/settings';

@@ -3,10 +3,6 @@
 // so a newer controller's additions neither break parsing nor get lost.
 import { z } from 'zod';
 
-/** The label every VM Clave creates carries: list/exists/cleanup see only these. */
-export const CLAVE_LABEL = 'clave';
-export const CLAVE_LABEL_VALUE = 'session';
-
 /** Orchard's resource names: a DNS-label-like simple name (internal/simplename). */
 export const VmName = z
   .string()
@@ -44,7 +40,8 @@ export interface VmSpec {
   username: string;
   password: string;
   restart_policy: 'Never';
-  labels: Record<string, string>;
+  /** What a worker must have to take the VM (a scheduling constraint, not a tag). */
+  labels?: Record<string, string>;
   resources?: Record<string, number>;
 }
 

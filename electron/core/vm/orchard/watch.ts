@@ -22,6 +22,11 @@ export interface FollowOptions {
   /** Pause before reopening, growing to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * A stream silent this long is reopened (and the VM re-read): a quiet VM is normal, a
+   * controller that stopped answering is not, and the two look the same. Default 60 s.
+   */
+  idleMs?: number;
 }
 
 /** Follows `name` until `signal` aborts or the VM is gone. Never rejects. */
@@ -34,12 +39,19 @@ export async function followVm(
 ): Promise<void> {
   const first = options.retryMs ?? 1000;
   let pause = first;
+  const idleMs = options.idleMs ?? 60_000;
   while (!signal.aborted) {
+    const idle = new AbortController();
+    let timer = setTimeout(() => idle.abort(), idleMs);
+    const heard = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(), idleMs);
+    };
     try {
       handlers.onVm(await client.getVm(name, signal));
-      const res = await client.watchVm(name, signal);
+      const res = await client.watchVm(name, AbortSignal.any([signal, idle.signal]));
       pause = first;
-      for await (const event of events(res)) {
+      for await (const event of events(res, heard)) {
         if (event.type === 'DELETED') {
           handlers.onGone();
           return;
@@ -53,7 +65,11 @@ export async function followVm(
         handlers.onGone();
         return;
       }
+      // Silence is reopened at once and quietly; a failure is logged and retried after a pause.
+      if (idle.signal.aborted) continue;
       handlers.onTrouble(error as Error);
+    } finally {
+      clearTimeout(timer);
     }
     await sleep(pause, undefined, { signal }).catch(() => {});
     pause = Math.min(pause * 2, options.maxRetryMs ?? 5000);
@@ -61,11 +77,12 @@ export async function followVm(
 }
 
 /** The watch events of an ndjson body; a line that is not one is an error (stream reopened). */
-async function* events(res: Response): AsyncGenerator<WatchEvent> {
+async function* events(res: Response, heard: () => void): AsyncGenerator<WatchEvent> {
   if (!res.body) return;
   let buffered = '';
   const decoder = new TextDecoder();
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    heard();
     buffered += decoder.decode(chunk, { stream: true });
     if (buffered.length > MAX_LINE_BYTES && !buffered.includes('\n'))
       throw new Error(`a watch line over ${MAX_LINE_BYTES} bytes`);
