@@ -28,8 +28,8 @@ import { openDatabase } from './store/database';
 import { createBackends } from './vm/backend-set';
 import { localTartRuntime } from './vm/local-tart/runtime';
 import { gitCodeSync } from './vm/git-sync';
-import { orchardNamed, OrchardService } from './vm/orchard/credentials';
-import { orchardRuntime } from './vm/orchard/runtime';
+import { orchardNamed } from './vm/orchard/credentials';
+import { OrchardService, orchardRuntime } from './vm/orchard';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
