@@ -186,6 +186,37 @@ describe('on orchard only', () => {
     const again = await clave('exec', s.id, '--', 'cat', 'by-hand.txt');
     expect(again.stdout).toBe('by hand\n');
 
+    // The port-forward under the ssh connection drops: the connection is made again.
+    await orchard.fault({ kind: 'drop-port-forwards', vm: s.vm });
+    const back = await poll(
+      async () => {
+        const r = await clave('exec', s.id, '--', 'cat', 'by-hand.txt');
+        return r.code === 0 ? r.stdout : undefined;
+      },
+      30_000,
+      () => 'the session answering again after its port-forwards dropped',
+    );
+    expect(back).toBe('by hand\n');
+    expect(await session(s.id)).toMatchObject({ state: 'running' });
+
+    expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).toBe(0);
+    await nothingOnTheController();
+  });
+
+  it('a VM that fails is kept with what the last sync brought, and says so', async () => {
+    const s = await start(world.project('vm-failed'), 'orchard');
+    await orchard.fault({ kind: 'vm-failed', vm: s.vm, message: 'the disk went away' });
+    const kept = await poll(
+      async () => {
+        const r = await session(s.id);
+        return r?.state === 'kept' ? r : undefined;
+      },
+      60_000,
+      () => 'the session kept after its VM failed',
+    );
+    expect(kept.error?.what).toMatch(/was lost/);
+    expect(kept.error?.why).toMatch(/the disk went away/);
+    expect(kept.error?.fix).toContain(`clave resume ${s.id}`);
     expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).toBe(0);
     await nothingOnTheController();
   });
