@@ -199,7 +199,7 @@ describe('orchard controller contract', () => {
       if (vm.name.startsWith(prefix)) await api(`/vms/${vm.name}`, { method: 'DELETE' });
   }, 120_000);
 
-  it('a VM: created pending, watched to running, reached over port-forward (ssh banner, ssh2, HTTP), deleted', async () => {
+  it('a VM: created pending, watched to running, reached over port-forward (ssh banner, ssh2, HTTP), powered off, deleted', async () => {
     const name = `${prefix}-life`;
     const w = watch(ctx, name);
     const r = await create(name);
@@ -285,6 +285,18 @@ describe('orchard controller contract', () => {
     });
     expect(frame).toMatchObject({ isBinary: false, text: expect.stringMatching(/^SSH-2\.0-/) });
     legacy.close();
+
+    // PUT takes the whole VM: os/arch/runtime fixed (412), a new powerState is a new generation
+    // that the worker acts on (stops the VM) and reports as observedGeneration.
+    const cur = (await (await api(`/vms/${name}`)).json()) as Record<string, unknown>;
+    const put = (body: Record<string, unknown>) =>
+      api(`/vms/${name}`, { method: 'PUT', body: JSON.stringify(body) });
+    expect((await put({ ...cur, os: 'darwin' })).status).toBe(412);
+    const stopped = await put({ ...cur, powerState: 'stopped' });
+    expect(stopped.status).toBe(200);
+    expect(await stopped.json()).toMatchObject({ generation: 1, powerState: 'stopped' });
+    await w.next((e) => e.object.observedGeneration === 1);
+    if (ctx.sim) expect(ctx.sim.sim.runningVMs()).not.toContain(vm.localName);
 
     const del = await api(`/vms/${name}`, { method: 'DELETE' });
     expect(del.status).toBe(200);

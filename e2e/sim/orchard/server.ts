@@ -239,6 +239,7 @@ export class OrchardServer {
         const next = updateSpec(vm, body);
         if (!next) return send(res, 200, vmJson(vm));
         const stored = c.store.set(next);
+        if (stored.worker) void c.worker(stored.worker)?.sync(stored);
         return send(res, 200, vmJson(stored));
       }
       if (method === 'DELETE') {
