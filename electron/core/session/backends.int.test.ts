@@ -159,12 +159,17 @@ describe.each(['tart', 'orchard'] as const)('a session on %s', (backend) => {
   });
 });
 
+/** No VM resource on the controller, and no tart VM on any worker (removed after the DELETE). */
 async function nothingOnTheController() {
-  let left: unknown[] = [];
+  let left: unknown = null;
   await poll(
-    async () => ((left = (await orchard.state()).vms).length === 0 ? true : undefined),
+    async () => {
+      const { vms, workers } = await orchard.state();
+      left = { vms, disks: workers.flatMap((w) => w.disks) };
+      return vms.length === 0 && workers.every((w) => w.disks.length === 0) ? true : undefined;
+    },
     30_000,
-    () => `no VMs left on the controller (left: ${JSON.stringify(left)})`,
+    () => `nothing left on the controller or its workers (left: ${JSON.stringify(left)})`,
   );
 }
 
