@@ -25,8 +25,11 @@ import { provision, provisionOptionsFrom } from './provision';
 import { hostDeps } from './provision/host-binding';
 import { ProvisionRuns } from './provision/runs';
 import { openDatabase } from './store/database';
+import { createBackends } from './vm/backend-set';
 import { localTartRuntime } from './vm/local-tart/runtime';
-import { OrchardService } from './vm/orchard/credentials';
+import { gitCodeSync } from './vm/git-sync';
+import { orchardNamed } from './vm/orchard/credentials';
+import { OrchardService, orchardRuntime } from './vm/orchard';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
@@ -115,9 +118,20 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   const authSource = claudeAuthSource(auth);
   const vms = localTartRuntime(tart);
   const ports = new PortAllocator({ range: o.settings.ports });
+  const git = new Git({ env });
+  // One Orchard runtime for the host's life: it reads settings and credentials at each call.
+  const orchardVms = orchardRuntime(
+    () => settings.current(),
+    () => orchard.credentials(),
+    { logDir: o.paths.vmLogs, codeSync: gitCodeSync({ git }) },
+  );
   const deps: SessionDeps = {
-    git: new Git({ env }),
+    git,
     vms,
+    backends: createBackends(vms, {
+      configured: () => orchardNamed(settings.current(), env),
+      runtime: () => orchardVms,
+    }),
     proxies: herdProxyHost(herd),
     auth: authSource,
     ports,
@@ -168,7 +182,11 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           orchard,
           gateway: TART_GATEWAY,
           vmAddresses: async () =>
-            host.list().flatMap((s) => (s.state === 'running' && s.vmIp ? [s.vmIp] : [])),
+            host
+              .list()
+              .flatMap((s) =>
+                s.state === 'running' && s.backend === 'tart' && s.vmIp ? [s.vmIp] : [],
+              ),
           reachableFromVm: (h, port) => host.reachableFromVm(h, port),
           macFiles: MAC_DHCP_FILES,
           now: () => Date.now(),

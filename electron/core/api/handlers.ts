@@ -61,15 +61,9 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
       return null;
     },
     'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
-    // CONTRACT PLACEHOLDER (issue 16): replaced by the session wiring and the Orchard service.
-    'sessions.sync': () => notBuilt('sessions.sync'),
+    'sessions.sync': ({ id }) => s.sessions.syncNow(id),
     'orchard.status': ({ probe }) => s.orchard.status({ probe: probe ?? false }),
     'orchard.connect': (p) => s.orchard.connect(p),
     'orchard.disconnect': () => s.orchard.disconnect(),
   };
-}
-
-/** CONTRACT PLACEHOLDER: a method of the contract whose service is being built (issue 16). */
-function notBuilt(method: string): never {
-  throw new Error(`${method} is not built yet`);
 }

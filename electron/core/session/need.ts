@@ -12,6 +12,7 @@ import { StepAbort } from './problem';
 // this module is safe.
 import { bootVm } from './steps/boot-vm';
 import { checkClaudeAuthentication } from './steps/check-claude-auth';
+import { cloneVm } from './steps/clone-vm';
 import { cloneRepo } from './steps/clone-repo';
 import { createSshTunnel } from './steps/create-ssh-tunnel';
 import { discoverGateway } from './steps/discover-gateway';
@@ -23,6 +24,7 @@ interface Made {
   services: ServiceConfig;
   worktreeDir: string;
   vmIp: string;
+  vmName: string;
   ssh: SshConnection;
   tunnel: PortTunnel;
   url: string;
@@ -36,6 +38,7 @@ const sources: { [K in keyof Made]: Source<Made[K]> } = {
   services: { get: (c) => c.services, by: () => discoverGateway },
   worktreeDir: { get: (c) => c.state.worktreeDir, by: () => cloneRepo },
   vmIp: { get: (c) => c.state.vmIp, by: () => bootVm },
+  vmName: { get: (c) => c.state.vmName, by: () => cloneVm },
   ssh: { get: (c) => c.live.ssh, by: () => bootVm },
   tunnel: { get: (c) => c.live.tunnel, by: () => createSshTunnel },
   url: { get: (c) => c.state.url, by: () => createSshTunnel },

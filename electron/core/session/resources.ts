@@ -11,6 +11,8 @@ export interface LiveResources {
   tunnel: PortTunnel | null;
   /** Reverse tunnels to the MCP servers on this Mac's localhost. */
   mcpTunnels: McpTunnels | null;
+  /** Reverse tunnels to this Mac's MySQL/Redis (services `tunnel`). */
+  serviceTunnels: McpTunnels | null;
   /** Stops watching for the agent's exit. */
   stopAgentWatch: (() => void) | null;
 }
@@ -22,6 +24,7 @@ export function emptyResources(): LiveResources {
     portLease: null,
     tunnel: null,
     mcpTunnels: null,
+    serviceTunnels: null,
     stopAgentWatch: null,
   };
 }

@@ -33,6 +33,15 @@ export interface OrchardResolution {
   problem: Problem | null;
 }
 
+/**
+ * A controller and an account are named (settings or environment), so sessions may be sent to
+ * Orchard; whether the token is there and the controller answers, its calls say.
+ */
+export function orchardNamed(settings: Settings, env: NodeJS.ProcessEnv): boolean {
+  if (env[ENV_URL]?.trim() || env[ENV_ACCOUNT]?.trim()) return true;
+  return Boolean(settings.backend.url && settings.backend.serviceAccount);
+}
+
 /** The controller and account to use now, and where they come from. */
 export async function resolveOrchard(
   settings: Settings,
