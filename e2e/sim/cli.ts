@@ -5,6 +5,8 @@
 //                                        run host services on 192.168.64.1 until Ctrl-C
 //   tart-sim herd-proxy [--port N] [--https-port N]
 //                                        serve the Herd proxies (HOME or TART_SIM_HERD_HOME) until Ctrl-C
+//   tart-sim orchard [--port N] [--service-account NAME:TOKEN[:ROLES]] [--workers N]
+//                                        the simulated Orchard controller (orchard/main.ts)
 import { hostSnapshot } from './leaks';
 import { reset } from './reset-host';
 import { startHostServices } from './services';
@@ -51,9 +53,13 @@ async function main(args: string[]): Promise<number> {
       await p.close();
       return 0;
     }
+    case 'orchard': {
+      const { orchardMain } = await import('./orchard/main');
+      return orchardMain(rest);
+    }
     default:
       console.error(
-        'usage: tart-sim reset [--keep-temp] | status | services [--mysql[=PORT]] [--redis[=PORT]] | herd-proxy [--port N] [--https-port N]',
+        'usage: tart-sim reset [--keep-temp] | status | services [--mysql[=PORT]] [--redis[=PORT]] | herd-proxy [--port N] [--https-port N] | orchard [--port N] [--service-account NAME:TOKEN] [--workers N]',
       );
       return 64;
   }

@@ -47,6 +47,10 @@ async function bundle() {
     format: 'esm',
     target: 'node20',
     external: ['esbuild', 'ssh2', 'vitest'],
+    // CommonJS dependencies (ws) require Node built-ins: give the ESM bundle a `require`.
+    banner: {
+      js: "import { createRequire as __simRequire } from 'node:module'; const require = __simRequire(import.meta.url);",
+    },
     logLevel: 'silent',
   });
   renameSync(tmp, out);
