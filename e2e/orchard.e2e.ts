@@ -32,6 +32,16 @@ test('an Orchard session: terminal, worker, sync after the agent’s turn, merge
   test.setTimeout(180_000);
   const project = harness.folders.laravel('orchard-app');
   await page.goto(harness.appUrl);
+  // The settings say where the controller comes from and that it answers.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const panel = page.getByRole('region', { name: 'Orchard' });
+  await expect(panel.getByRole('status', { name: 'Orchard status' })).toContainText(
+    /Connected to http:\/\/127\.0\.0\.1:\d+\/v1 as clave\./,
+  );
+  await expect(panel).toContainText('Taken from CLAVE_ORCHARD_URL and CLAVE_ORCHARD_ACCOUNT');
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, '41-orchard-settings');
+  await page.getByRole('button', { name: 'Back to sessions' }).click();
   // Offered because the host answers orchard.status with the demo's controller.
   const orchard = page
     .getByRole('group', { name: 'Run on' })

@@ -84,14 +84,17 @@ function SyncNow({
   };
   return (
     <>
-      <span className="last-sync" role="status" aria-label="Last sync">
+      <span
+        className="last-sync"
+        role="status"
+        aria-label="Last sync"
+        title={
+          syncedAt
+            ? `${new Date(syncedAt).toLocaleString()}: the VM’s work up to then is in the session copy`
+            : 'The VM’s work reaches the session copy after each agent turn'
+        }
+      >
         {lastSyncWords({ syncedAt }, now)}
-        {syncedAt && (
-          <span className="dim" title={new Date(syncedAt).toLocaleString()}>
-            {' '}
-            (the VM’s work up to then is in the session copy)
-          </span>
-        )}
       </span>
       {live && (
         <button type="button" className="small" disabled={syncing} onClick={sync}>
