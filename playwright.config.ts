@@ -46,7 +46,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node --import tsx e2e/harness/main.ts --port ${port} --profile fast --boot-delay-ms 150 --pool-size 0 --herd-ports ${herd.http},${herd.https}`,
+    command: `node --import tsx e2e/harness/main.ts --port ${port} --profile fast --boot-delay-ms 150 --pool-size 0 --no-orchard --herd-ports ${herd.http},${herd.https}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,

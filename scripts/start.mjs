@@ -11,5 +11,5 @@ if (process.platform === 'darwin') {
   process.exit(spawnSync('npx', ['electron', '.'], { stdio: 'inherit' }).status ?? 1);
 }
 console.log('No macOS here: starting the demo on the simulated VM host (npm run demo).');
-// `npm start -- --no-services` (or --profile fast, --port N) reaches the demo.
+// `npm start -- --no-services` (or --no-orchard, --profile fast, --port N) reaches the demo.
 process.exit(npm('demo', process.argv.slice(2)));

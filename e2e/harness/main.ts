@@ -1,9 +1,11 @@
 // `npm run demo` (and Playwright's webServer): start the web harness and print where it is.
 //   node --import tsx e2e/harness/main.ts [--port N] [--profile mac|fast] [--boot-delay-ms N]
 //                                         [--no-services] [--herd-ports HTTP,HTTPS] [--pool-size N]
+//                                         [--no-orchard]
 // The demo shows the happy path on a Mac's timings: the Mac-like profile (e2e/sim/profile.ts),
-// and MySQL/Redis on the VMs' gateway as a Herd set up for VMs serves them. `--profile fast`
-// (tests) uses --boot-delay-ms instead; `--no-services` shows the sessions' warnings.
+// MySQL/Redis on the VMs' gateway as a Herd set up for VMs serves them, and a simulated Orchard
+// controller the window can run sessions on. `--profile fast` (tests) uses --boot-delay-ms
+// instead; `--no-services` shows the sessions' warnings; `--no-orchard` runs no controller.
 // Ctrl-C (or SIGTERM) ends every session, keeping its work, stops the VMs and removes the temp dir.
 import { PROFILE_NAMES, type ProfileName } from '../sim/profile';
 import { startHarness, type Harness } from './server';
@@ -81,6 +83,7 @@ const bootDelay = bootDelayArg(argv);
 const profile = profileArg(argv);
 const hostServices = !argv.includes('--no-services');
 const poolSize = poolSizeArg(argv);
+const orchard = !argv.includes('--no-orchard');
 
 // Signals are handled from the start, so Ctrl-C while the sim is being set up still cleans up.
 let harness: Harness | undefined;
@@ -112,6 +115,7 @@ try {
     ...(givenToken ? { token: givenToken } : {}),
     sim: { profile, bootDelayMs: bootDelay, sshdDelayMs: bootDelay >= 1000 ? 300 : 100 },
     hostServices,
+    orchard,
     ...(herdPorts ? { herdProxyPorts: herdPorts } : {}),
     ...(poolSize === undefined ? {} : { poolSize }),
   });
@@ -133,6 +137,9 @@ process.stdout.write(
     `    ${harness.demoProject}`,
     '',
     `  Timings: ${profile === 'mac' ? 'a Mac’s (assumed; --profile fast for test speed)' : 'fast (test speed)'}. MySQL and Redis for the VMs: ${hostServices ? 'on (--no-services shows the warnings)' : 'off'}.`,
+    harness.orchard
+      ? `  Orchard: a simulated controller at ${harness.orchard.url} (account ${harness.orchard.account?.name ?? 'none'}); choose “Run on: Orchard” beside the path field (--no-orchard: none).`
+      : '  Orchard: off (without --no-orchard, a simulated controller to run sessions on).',
     '  A session’s 127.0.0.1:<port> link opens in any browser; its .test name needs Herd (a Mac).',
     '  Ctrl-C ends every session (keeping work) and removes the demo files.',
     '',

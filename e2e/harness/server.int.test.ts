@@ -72,6 +72,9 @@ describe('the demo harness', () => {
     const h = await startHarness({ rendererDir, sim: { profile: 'fast' } });
     try {
       expect(h.services).toBeUndefined();
+      // Nor a controller unless asked (the e2e suite's shared harness pays for none).
+      expect(h.orchard).toBeUndefined();
+      expect(h.env.CLAVE_ORCHARD_URL).toBeUndefined();
       const s = await startDemoSession(h);
       expect(s.summary.state).toBe('running');
       const what = s.warnings().map((w) => (w.type === 'step-warning' ? w.problem.what : ''));
@@ -84,5 +87,25 @@ describe('the demo harness', () => {
     } finally {
       await h.close();
     }
+  });
+
+  it('with Orchard: the host is given the controller and its account, and close stops it', async () => {
+    const h = await startHarness({ rendererDir, orchard: true, sim: { profile: 'fast' } });
+    const o = h.orchard!;
+    const origin = new URL(o.url).origin;
+    try {
+      expect(h.env.CLAVE_ORCHARD_URL).toBe(o.url);
+      expect(h.env.CLAVE_ORCHARD_ACCOUNT).toBe(`${o.account!.name}:${o.account!.token}`);
+      // The account is one the controller knows: it lists VMs with it, and refuses others.
+      const vms = await fetch(`${o.url}/vms`, { headers: { authorization: o.authorization() } });
+      expect(vms.status).toBe(200);
+      const wrong = await fetch(`${o.url}/vms`, {
+        headers: { authorization: o.authorization({ name: o.account!.name, token: 'wrong' }) },
+      });
+      expect(wrong.status).toBe(401);
+    } finally {
+      await h.close();
+    }
+    await expect(fetch(`${origin}/sim/state`)).rejects.toThrow();
   });
 });

@@ -17,6 +17,7 @@ import { GATEWAY_IP } from '../sim/config';
 import { createSimHost, type SimHost, type SimHostOptions } from '../sim/harness';
 import type { HostServices } from '../sim/services';
 import { startHerdProxy, type HerdProxy } from '../sim/herd/proxy-server';
+import { startSimOrchard, type SimOrchard } from '../sim/orchard/testing';
 import { createLaravelProject, GIT_IDENTITY } from './projects';
 
 export const REPO_DIR = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -63,6 +64,12 @@ export interface HarnessOptions {
    * every session warns that MySQL and Redis are unreachable).
    */
   hostServices?: boolean;
+  /**
+   * Also run a simulated Orchard controller (workers on this sim host) with a service account,
+   * and give the host CLAVE_ORCHARD_URL / CLAVE_ORCHARD_ACCOUNT, so sessions can choose Orchard
+   * (default false: a controller costs a process and its workers).
+   */
+  orchard?: boolean;
   /** pool.size (default: the setting's, 1: a project's second session starts warm). */
   poolSize?: number;
   /** Name of the demo project created to drop (default `demo-app`). */
@@ -89,6 +96,8 @@ export interface Harness {
   sim: SimHost;
   /** The gateway's MySQL and Redis, when started (`hostServices`). */
   services: HostServices | undefined;
+  /** The simulated Orchard controller, when started (`orchard`). */
+  orchard: SimOrchard | undefined;
   /** Tears every session down (keeping work), stops every VM, removes the temp dir. */
   close(): Promise<void>;
 }
@@ -105,6 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let server: http.Server | undefined;
   let restoreEnv = () => {};
   let herdProxy: HerdProxy | undefined;
+  let orchard: SimOrchard | undefined;
   try {
     const claveHome = path.join(sim.root, 'clave');
     const projectsDir = path.join(sim.root, 'projects');
@@ -118,6 +128,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ANTHROPIC_API_KEY: 'sk-ant-api03-demo-key-for-the-simulated-host-0123456789',
     };
     delete env.CLAUDE_CODE_OAUTH_TOKEN;
+    if (options.orchard) {
+      log('starting the simulated Orchard controller');
+      orchard = await startSimOrchard({ sim });
+      Object.assign(env, orchard.env);
+      log(`Orchard controller at ${orchard.url} (service account ${orchard.account?.name})`);
+    }
     // Some adapters read the process's own HOME (Herd finds itself under ~/Library), so this
     // process takes the simulated host's environment as a whole until close().
     restoreEnv = applyEnv(env);
@@ -193,6 +209,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       runtime: rt,
       sim,
       services,
+      orchard,
       close: () =>
         (closing ??= (async () => {
           for (const c of wss.clients) c.terminate();
@@ -200,6 +217,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           srv.close();
           srv.closeAllConnections();
           await rt.shutdown().catch((e: unknown) => log(`shutdown: ${String(e)}`));
+          // After the sessions: the controller deletes whatever VMs are still on its workers.
+          await orchard?.stop();
           await herdProxy?.close();
           await sim.cleanup();
           restoreEnv();
@@ -208,6 +227,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   } catch (e) {
     server?.close();
     await runtime?.shutdown().catch(() => {});
+    await orchard?.stop();
     await herdProxy?.close();
     await sim.cleanup();
     restoreEnv();

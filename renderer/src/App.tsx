@@ -15,6 +15,7 @@ import { SessionList } from './components/SessionList';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { useDoctorAlert, useSettingsRoute } from './settings/route';
 import { installShortcuts, isMacPlatform } from './keyboard';
+import { useBackendChoice } from './store/backend-choice';
 import { useNow, useStoreState } from './store/hooks';
 import type { SessionStore } from './store/sessions';
 
@@ -57,6 +58,7 @@ export function App({ store, attention: given }: { store: SessionStore; attentio
   );
   // First run and every start: failed doctor checks show in the header until fixed.
   const doctor = useDoctorAlert(store.api, online, state.connection.epoch);
+  const backend = useBackendChoice(store.api, online, state.connection.epoch);
 
   const selected =
     state.sessions.find((s) => s.id === state.selectedId) ?? state.sessions[0] ?? null;
@@ -108,11 +110,12 @@ export function App({ store, attention: given }: { store: SessionStore; attentio
       <div className="app-body">
         <aside className="sidebar">
           <NewSessionForm
-            onStart={(p) => void store.start(p)}
+            onStart={(p) => void store.start(p, backend.picked)}
             starting={state.starting}
             error={state.startError}
             focusRequest={state.newSessionRequest}
             shortcut={mod}
+            backend={backend}
           />
           <SessionList
             sessions={state.sessions}
@@ -156,7 +159,7 @@ export function App({ store, attention: given }: { store: SessionStore; attentio
         )}
       </div>
       <DropOverlay
-        onPath={(p) => void store.start(p)}
+        onPath={(p) => void store.start(p, backend.picked)}
         onNoPath={(name) =>
           store.notify('warn', 'This browser does not reveal the path of a dropped folder', {
             what: `Paste the full path of ${name ?? 'the folder'} into the Project folder field.`,

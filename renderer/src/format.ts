@@ -21,3 +21,10 @@ export function formatElapsed(ms: number): string {
 export function displayUrl(url: string): string {
   return url.replace(/^https?:\/\//, '').replace(/\/$/, '');
 }
+
+/** How long ago an ISO time was ("2m 04s ago"); "just now" under a second, and for a clock skew. */
+export function formatAgo(iso: string, now: number): string {
+  const ms = now - Date.parse(iso);
+  if (Number.isNaN(ms)) return 'at an unknown time';
+  return ms < 1000 ? 'just now' : `${formatElapsed(ms)} ago`;
+}

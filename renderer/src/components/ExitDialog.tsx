@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import type { OnExit } from '../../../shared/session';
 import type { ExitPrompt, SessionStore } from '../store/sessions';
+import { ExitSyncNote } from './orchard/SyncNote';
 import { ProblemBox } from './ProblemBox';
 
 const MAX_FILES = 12;
@@ -182,6 +183,7 @@ export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: Exi
         {prompt.phase !== 'result' && (
           <>
             <p>What should happen to its work? The VM is stopped and deleted in every case.</p>
+            <ExitSyncNote store={store} sessionId={prompt.sessionId} />
             <Stakes store={store} prompt={prompt} />
             <MergeStyle store={store} prompt={prompt} />
           </>

@@ -7,6 +7,7 @@ import type { SessionSummary } from '../../../shared/session';
 import { formatBytes } from '../../../shared/bytes';
 import { formatElapsed } from '../format';
 import type { SessionStore } from '../store/sessions';
+import { syncNoteWords } from './orchard/SyncNote';
 
 export function KeptSession({
   store,
@@ -50,6 +51,12 @@ export function KeptSession({
           {endedAt !== null ? `kept ${formatElapsed(now - endedAt)} ago` : '—'}
           <span className="dim"> (started {new Date(s.startedAt).toLocaleString()})</span>
         </dd>
+        {s.backend === 'orchard' && (
+          <>
+            <dt>Last sync</dt>
+            <dd>{syncNoteWords(s, now)}</dd>
+          </>
+        )}
         <dt>Disk use</dt>
         <dd>{s.diskBytes === null ? 'not measured' : formatBytes(s.diskBytes)}</dd>
         <dt>Work</dt>

@@ -2,6 +2,8 @@
 // type / paste the path (the browser, which never reveals a dropped folder's path). ⌘N comes here.
 import { useEffect, useRef, useState } from 'react';
 import type { Problem } from '../../../shared/session';
+import type { BackendChoice } from '../store/backend-choice';
+import { BackendPicker } from './orchard/BackendPicker';
 import { ProblemBox } from './ProblemBox';
 
 export function NewSessionForm({
@@ -10,12 +12,15 @@ export function NewSessionForm({
   error,
   focusRequest,
   shortcut,
+  backend,
 }: {
   onStart(path: string): void;
   starting: boolean;
   error: Problem | null;
   focusRequest: number;
   shortcut: string;
+  /** Where to run, offered once an Orchard controller is configured. */
+  backend?: BackendChoice;
 }) {
   const [path, setPath] = useState('');
   const input = useRef<HTMLInputElement>(null);
@@ -52,6 +57,7 @@ export function NewSessionForm({
           {starting ? 'Starting…' : 'Start'}
         </button>
       </div>
+      {backend?.offered && <BackendPicker choice={backend} />}
       {error && <ProblemBox problem={error} />}
     </form>
   );

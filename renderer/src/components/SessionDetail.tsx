@@ -1,5 +1,5 @@
-// One session: what it is (project, branch, state, site, elapsed), why it failed if it did, how
-// its start went, the host's warnings, and its terminals.
+// One session: what it is (project, branch, state, site, elapsed, where it runs), why it failed if
+// it did, how its start went, the host's warnings, and its terminals.
 import type { ClaveApi } from '../../../shared/api';
 import type { ConnectionStatus } from '../api/connection';
 import { displayUrl, formatDuration, formatElapsed } from '../format';
@@ -13,6 +13,7 @@ import { StateBadge } from './StateBadge';
 import { Terminals } from './Terminals';
 import { ChangesView } from './changes/ChangesView';
 import { KeptSession } from './KeptSession';
+import { SessionWhere } from './orchard/SessionWhere';
 
 /** Session sites open in the default browser (the app's main process allowlists them). */
 export function openSite(url: string): void {
@@ -149,6 +150,9 @@ export function SessionDetail({
         </p>
       )}
       {s?.urlNote && running && <p className="url-note">{s.urlNote}</p>}
+      {s && view.state !== 'kept' && (
+        <SessionWhere api={api} summary={s} live={running} now={now} />
+      )}
       {s && running && <McpTunnels tunnels={s.mcpTunnels} />}
       {view.state === 'kept' && s && (
         <KeptSession store={store} summary={s} resuming={resuming.includes(view.id)} now={now} />

@@ -1,11 +1,13 @@
-// The sessions, newest last: project, branch, state (the agent's, once Claude runs), an unread
-// dot, how far the start has come, elapsed time. ⌘1…9 select them in this order, which stays put
-// when an agent starts asking; the ones that need you are marked and reached from the top.
+// The sessions, newest last: project (marked when on Orchard), branch, state (the agent's, once
+// Claude runs), an unread dot, how far the start has come, elapsed time. ⌘1…9 select them in this
+// order, which stays put when an agent starts asking; the ones that need you are marked and
+// reached from the top.
 import { needsYou } from '../../../shared/attention';
 import type { SessionView } from '../store/sessions';
 import { formatElapsed } from '../format';
 import { AgentBadge, liveAgent } from './AgentBadge';
 import { StateBadge } from './StateBadge';
+import './orchard/orchard.css';
 
 export function progressFraction(s: SessionView): number | null {
   if (s.state !== 'starting') return null;
@@ -67,6 +69,14 @@ export function SessionList({
                   <span className="session-item-name">
                     {unread && <span className="unread-dot" role="img" aria-label="unread" />}
                     {s.projectName || 'New session'}
+                    {s.summary?.backend === 'orchard' && (
+                      <span
+                        className="backend-mark"
+                        title={`On Orchard${s.summary.worker ? `, worker ${s.summary.worker}` : ''}`}
+                      >
+                        Orchard
+                      </span>
+                    )}
                   </span>
                   {agent ? <AgentBadge agent={agent} /> : <StateBadge state={s.state} />}
                 </span>

@@ -5,6 +5,7 @@ import type { ClaveApi, DoctorCheck, SettingsView } from '../../../shared/api';
 import { problemOf } from '../store/problem';
 import { BaseImagePanel } from './BaseImagePanel';
 import { DoctorPanel } from './DoctorPanel';
+import { OrchardPanel } from './OrchardPanel';
 import { SettingsForm } from './SettingsForm';
 import './settings.css';
 
@@ -65,6 +66,7 @@ export function SettingsScreen({
       )}
       {!online && <p className="dim">Connecting to the Clave host…</p>}
       {view && <SettingsForm api={api} view={view} onSaved={setView} />}
+      {online && <OrchardPanel api={api} />}
       {online && <BaseImagePanel api={api} onFinished={() => setDoctorRun((n) => n + 1)} />}
       {online && (
         <DoctorPanel key={doctorRun} api={api} {...(onDoctor ? { onResult: onDoctor } : {})} />

@@ -9,6 +9,7 @@ import type {
   OnExit,
   PipelineEvent,
   Problem,
+  SessionBackend,
   SessionState,
   SessionSummary,
 } from '../../../shared/session';
@@ -184,7 +185,8 @@ export class SessionStore {
     for (const s of list) this.onUpdated(s);
   }
 
-  async start(projectDir: string): Promise<void> {
+  /** `backend` only when the person chose one: otherwise the host decides. */
+  async start(projectDir: string, backend?: SessionBackend): Promise<void> {
     const dir = projectDir.trim();
     if (!dir) {
       this.set({ startError: { what: 'Enter the path of a project folder' } });
@@ -192,7 +194,10 @@ export class SessionStore {
     }
     this.set({ starting: true, startError: null });
     try {
-      const summary = await this.api.call('sessions.start', { projectDir: dir });
+      const summary = await this.api.call('sessions.start', {
+        projectDir: dir,
+        ...(backend ? { backend } : {}),
+      });
       const existing = this.find(summary.id);
       if (!existing) {
         this.upsert(this.viewFromSummary(summary));
