@@ -2,6 +2,8 @@
 // the same run (or an absolute target), on the simulated VM host and Debian's Chromium. Prints
 // the machine, the timing profile and the rounds, a table, and the path of a JSON file with every
 // sample. BENCH_ROUNDS sets the rounds; naming figures runs only those.
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { FIGURES } from './figures';
 import type { BenchContext, Row } from './lib/figure';
@@ -44,6 +46,7 @@ process.stdout.write(
       .join(' ')}`,
     `rounds   ${rounds} (medians; BENCH_ROUNDS)`,
     `figures  ${figures.map((f) => f.name).join(', ')}`,
+    `bounded  at most ${figures.reduce((ms, f) => ms + f.budgetMs, 0) / 60_000} min (each figure's own time limit: ${figures.map((f) => `${f.name} ${f.budgetMs / 60_000}`).join(', ')} min)`,
     '',
   ].join('\n') + '\n',
 );
@@ -69,6 +72,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.exit(130);
   });
 
+const began = performance.now();
 const rows: Row[] = [];
 const errors: { figure: string; error: string }[] = [];
 try {
@@ -99,13 +103,19 @@ try {
 const outcomes = rows.map(judge);
 process.stdout.write(`\n${table(outcomes)}\n`);
 for (const e of errors) process.stdout.write(`  ${e.figure}: FAILED — ${e.error}\n`);
+const tookMin = Math.round((performance.now() - began) / 6_000) / 10;
+const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
 const file = writeJson({
   machine,
+  tookMin,
+  loadAfter,
   profile,
   rounds,
   figures: figures.map((f) => f.name),
   outcomes,
   errors,
 });
-process.stdout.write(`\nresults: ${file}\n`);
+process.stdout.write(
+  `\nresults: ${file}\ntook ${tookMin} min; load at the end ${loadAfter.join(' ')}\n`,
+);
 process.exit(errors.length || outcomes.some((o) => o.pass === false) ? 1 : 0);
