@@ -92,7 +92,7 @@ export const idleRss: Figure = {
           baseline: { label: 'no session', value: none },
           ours: median(samples),
           target: { on: 'value', op: '<=', limit: 150 },
-          note: `the bundled host (plain Node, as the app runs it); peak ${peak.toFixed(0)} MB; ${why}`,
+          note: `the bundled host (plain Node, as the app runs it); ${((median(samples) - none) / SESSIONS).toFixed(1)} MB per session; peak ${peak.toFixed(0)} MB; ${why}`,
           samples: { none: [none], idle: samples },
         },
       ];
