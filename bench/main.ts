@@ -53,14 +53,25 @@ process.stdout.write(
 
 let harness: Promise<HarnessProcess> | undefined;
 let browser: Promise<Browser> | undefined;
+let rendererBuilt = false;
+// The harness serves the built renderer and the browser's pages load it: built once, first.
+const withRenderer = () => {
+  if (rendererBuilt) return;
+  log('building the renderer');
+  buildRenderer();
+  rendererBuilt = true;
+};
 const ctx: BenchContext = {
   rounds,
   log,
-  harness: () => (harness ??= startHarnessProcess({ bootDelayMs: 150, log })),
+  harness: () =>
+    (harness ??= (async () => {
+      withRenderer();
+      return startHarnessProcess({ bootDelayMs: 150, log });
+    })()),
   browser: () =>
     (browser ??= (async () => {
-      log('building the renderer');
-      buildRenderer();
+      withRenderer();
       return launchBrowser();
     })()),
 };
