@@ -10,6 +10,7 @@ import type { BenchContext, Row } from './lib/figure';
 import { buildRenderer, launchBrowser } from './lib/browser';
 import { startHarnessProcess, type HarnessProcess } from './lib/harness-process';
 import { describeMachine } from './lib/machine';
+import { closeOpenWorlds } from './lib/worlds';
 import { judge, table, writeJson } from './lib/report';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -109,6 +110,8 @@ try {
 } finally {
   await (await browser?.catch(() => undefined))?.close();
   await (await harness?.catch(() => undefined))?.stop();
+  const left = await closeOpenWorlds();
+  if (left) log(`removed ${left} simulated host(s) a figure cut off by its budget left running`);
 }
 
 const outcomes = rows.map(judge);

@@ -12,12 +12,9 @@ import { build } from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/node-bundle.mjs';
 import { connectSocket, type SocketConnection } from '../../electron/core/api/socket-client';
 import { dataPaths } from '../../electron/core/config/paths';
-import {
-  createSimWorld,
-  provisionBase,
-  type SimWorld,
-} from '../../electron/core/session/testing/sim-env';
+import { provisionBase, type SimWorld } from '../../electron/core/session/testing/sim-env';
 import { REPO_DIR } from './repo';
+import { openWorld } from './worlds';
 
 /** Inside the checkout, so the bundle's external (native) modules resolve from node_modules. */
 const BUNDLE = path.join(REPO_DIR, 'dist', 'bench', 'clave.cjs');
@@ -48,7 +45,7 @@ export async function startBundledHost(options: {
   nodeArgs?: string[];
 }): Promise<HostProcess> {
   const bundle = await buildHostBundle();
-  const world = await createSimWorld();
+  const world = await openWorld();
   try {
     await provisionBase(world);
     const services = await world.sim.startServices({ mysql: 0, redis: 0 });
