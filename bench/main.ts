@@ -2,12 +2,15 @@
 // the same run (or an absolute target), on the simulated VM host and Debian's Chromium. Prints
 // the machine, the timing profile and the rounds, a table, and the path of a JSON file with every
 // sample. BENCH_ROUNDS sets the rounds; naming figures runs only those.
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { FIGURES } from './figures';
 import type { BenchContext, Row } from './lib/figure';
 import { buildRenderer, launchBrowser } from './lib/browser';
 import { startHarnessProcess, type HarnessProcess } from './lib/harness-process';
 import { describeMachine } from './lib/machine';
+import { closeOpenWorlds } from './lib/worlds';
 import { judge, table, writeJson } from './lib/report';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -44,20 +47,32 @@ process.stdout.write(
       .join(' ')}`,
     `rounds   ${rounds} (medians; BENCH_ROUNDS)`,
     `figures  ${figures.map((f) => f.name).join(', ')}`,
+    `bounded  at most ${figures.reduce((ms, f) => ms + f.budgetMs, 0) / 60_000} min (each figure's own time limit: ${figures.map((f) => `${f.name} ${f.budgetMs / 60_000}`).join(', ')} min)`,
     '',
   ].join('\n') + '\n',
 );
 
 let harness: Promise<HarnessProcess> | undefined;
 let browser: Promise<Browser> | undefined;
+let rendererBuilt = false;
+// The harness serves the built renderer and the browser's pages load it: built once, first.
+const withRenderer = () => {
+  if (rendererBuilt) return;
+  log('building the renderer');
+  buildRenderer();
+  rendererBuilt = true;
+};
 const ctx: BenchContext = {
   rounds,
   log,
-  harness: () => (harness ??= startHarnessProcess({ bootDelayMs: 150, log })),
+  harness: () =>
+    (harness ??= (async () => {
+      withRenderer();
+      return startHarnessProcess({ bootDelayMs: 150, log });
+    })()),
   browser: () =>
     (browser ??= (async () => {
-      log('building the renderer');
-      buildRenderer();
+      withRenderer();
       return launchBrowser();
     })()),
 };
@@ -69,6 +84,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.exit(130);
   });
 
+const began = performance.now();
 const rows: Row[] = [];
 const errors: { figure: string; error: string }[] = [];
 try {
@@ -94,18 +110,26 @@ try {
 } finally {
   await (await browser?.catch(() => undefined))?.close();
   await (await harness?.catch(() => undefined))?.stop();
+  const left = await closeOpenWorlds();
+  if (left) log(`removed ${left} simulated host(s) a figure cut off by its budget left running`);
 }
 
 const outcomes = rows.map(judge);
 process.stdout.write(`\n${table(outcomes)}\n`);
 for (const e of errors) process.stdout.write(`  ${e.figure}: FAILED — ${e.error}\n`);
+const tookMin = Math.round((performance.now() - began) / 6_000) / 10;
+const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
 const file = writeJson({
   machine,
+  tookMin,
+  loadAfter,
   profile,
   rounds,
   figures: figures.map((f) => f.name),
   outcomes,
   errors,
 });
-process.stdout.write(`\nresults: ${file}\n`);
+process.stdout.write(
+  `\nresults: ${file}\ntook ${tookMin} min; load at the end ${loadAfter.join(' ')}\n`,
+);
 process.exit(errors.length || outcomes.some((o) => o.pass === false) ? 1 : 0);

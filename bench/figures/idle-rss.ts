@@ -1,22 +1,25 @@
-// The host's memory with 8 idle sessions: the web harness (the session host, as `npm run demo`
-// runs it) in a fresh process, 8 sessions started on the simulated host and left alone, its RSS
-// sampled for a while. The baseline is the same process with no session: what the sessions add.
+// The host's memory with 8 idle sessions: the session host as it ships (bundled, plain Node: see
+// bench/lib/host-process.ts) in a fresh process, 8 sessions started on the simulated host and
+// left alone, its RSS sampled for a while. The baseline is the same process with no session: what
+// the sessions add.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Figure } from '../lib/figure';
-import { startHarnessProcess } from '../lib/harness-process';
+import { startBundledHost } from '../lib/host-process';
 import { REPO_DIR } from '../lib/repo';
 import { sampleRss } from '../lib/rss';
 import { median } from '../lib/stats';
 
 const SESSIONS = 8;
+/** Started this many at a time (a start does not wait on another: see the start figure). */
+const BATCH = 4;
 const SETTLE_MS = 5_000;
 const SAMPLE_MS = 5_000;
 
-/** RSS of Node doing nothing, with or without tsx's loader (the harness runs from source). */
+/** RSS of Node doing nothing, with or without tsx's loader (`clave serve` from bin/clave runs from source). */
 function bareNodeMb(tsx: boolean): number {
   const r = spawnSync(
     process.execPath,
@@ -52,35 +55,33 @@ export const idleRss: Figure = {
   budgetMs: 10 * 60_000,
   async run(ctx) {
     const reports = mkdtempSync(path.join(os.tmpdir(), 'clave-bench-report-'));
-    const harness = await startHarnessProcess({
-      bootDelayMs: 150,
+    const host = await startBundledHost({
       log: ctx.log,
       nodeArgs: ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`],
     });
     try {
+      const { api } = host.conn;
       await sleep(SETTLE_MS);
-      const empty = sampleRss(harness.pid);
+      const empty = sampleRss(host.pid);
       await sleep(SAMPLE_MS);
       const none = median(empty.stop().samples);
-      // Two at a time: the loaded bench machine, not Clave, limits how many boot at once.
-      for (let i = 0; i < SESSIONS; i += 2) {
+      const project = host.project('idle-rss');
+      for (let i = 0; i < SESSIONS; i += BATCH) {
         await Promise.all(
-          [i, i + 1].map(() =>
-            harness.api.call('sessions.start', { projectDir: harness.demoProject, wait: true }),
+          Array.from({ length: Math.min(BATCH, SESSIONS - i) }, () =>
+            api.call('sessions.start', { projectDir: project, wait: true }),
           ),
         );
       }
-      const running = (await harness.api.call('sessions.list', {})).filter(
-        (s) => s.state === 'running',
-      );
+      const running = (await api.call('sessions.list', {})).filter((s) => s.state === 'running');
       if (running.length !== SESSIONS)
         throw new Error(`${running.length} of ${SESSIONS} sessions are running`);
       await sleep(SETTLE_MS);
-      const idle = sampleRss(harness.pid);
+      const idle = sampleRss(host.pid);
       await sleep(SAMPLE_MS);
       const { peak, samples } = idle.stop();
-      const heap = await jsHeap(harness.pid, reports);
-      const why = `JS heap ${heap.used.toFixed(0)} MB live of ${heap.total.toFixed(0)} MB committed; Node alone ${bareNodeMb(false).toFixed(0)} MB, with tsx's loader ${bareNodeMb(true).toFixed(0)} MB`;
+      const heap = await jsHeap(host.pid, reports);
+      const why = `JS heap ${heap.used.toFixed(0)} MB live of ${heap.total.toFixed(0)} MB committed; Node alone ${bareNodeMb(false).toFixed(0)} MB (with tsx's loader ${bareNodeMb(true).toFixed(0)} MB)`;
       ctx.log(
         `host RSS: ${none.toFixed(0)} MB with no session, ${median(samples).toFixed(0)} MB with ${SESSIONS}; ${why}`,
       );
@@ -91,12 +92,12 @@ export const idleRss: Figure = {
           baseline: { label: 'no session', value: none },
           ours: median(samples),
           target: { on: 'value', op: '<=', limit: 150 },
-          note: `peak ${peak.toFixed(0)} MB; ${why}`,
+          note: `the bundled host (plain Node, as the app runs it); ${((median(samples) - none) / SESSIONS).toFixed(1)} MB per session; peak ${peak.toFixed(0)} MB; ${why}`,
           samples: { none: [none], idle: samples },
         },
       ];
     } finally {
-      await harness.stop();
+      await host.stop();
       rmSync(reports, { recursive: true, force: true });
     }
   },

@@ -23,7 +23,11 @@ export function launchBrowser(): Promise<Browser> {
 
 export function chromiumVersion(): string {
   try {
-    return execFileSync(chromiumExecutable(), ['--version'], { encoding: 'utf8' }).trim();
+    // Debian's launcher script prints shell noise on stderr: only the version line matters.
+    return execFileSync(chromiumExecutable(), ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }

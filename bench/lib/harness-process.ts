@@ -70,6 +70,8 @@ export async function startHarnessProcess(options: {
   while (!/Clave demo/.test(out) || !/\n\s+(\/\S+)\n/.test(out.split('paste it')[1] ?? '')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGTERM');
+      // What it said last may still be in the pipe when it exits.
+      await Promise.race([once(child.stderr!, 'close'), sleep(2000)]);
       throw new Error(`the harness did not start:\n${err}`);
     }
     await sleep(100);

@@ -52,6 +52,9 @@ export function table(outcomes: Outcome[]): string {
 
 export function writeJson(run: {
   machine: Machine;
+  /** How long the run took, and the load average when it ended (the machine's is at the start). */
+  tookMin: number;
+  loadAfter: number[];
   profile: Record<string, string>;
   rounds: number;
   figures: string[];

@@ -4,11 +4,8 @@ import { createHostRuntime, type HostRuntime } from '../../electron/core/compose
 import { dataPaths } from '../../electron/core/config/paths';
 import { Settings } from '../../electron/core/config/settings';
 import { Tart } from '../../electron/core/host/tart';
-import {
-  createSimWorld,
-  provisionBase,
-  type SimWorld,
-} from '../../electron/core/session/testing/sim-env';
+import { provisionBase, type SimWorld } from '../../electron/core/session/testing/sim-env';
+import { openWorld } from './worlds';
 
 export interface SimRuntime {
   world: SimWorld;
@@ -19,7 +16,7 @@ export interface SimRuntime {
 }
 
 export async function withSimRuntime<T>(work: (r: SimRuntime) => Promise<T>): Promise<T> {
-  const world = await createSimWorld({ bootDelayMs: 150, sshdDelayMs: 100 });
+  const world = await openWorld({ bootDelayMs: 150, sshdDelayMs: 100 });
   try {
     await provisionBase(world);
     const runtime = await createHostRuntime({
