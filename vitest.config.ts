@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumExecutable, chromiumArgs } from './e2e/chromium.ts';
+import { SlowFirstSequencer } from './scripts/slow-first-sequencer.ts';
 
 // Integration tests drive real git, sshd and the simulated VM host.
 const integration = {
@@ -17,9 +18,11 @@ const integration = {
 
 // Integration files that look at the whole machine, not only at their own simulated host, so
 // another file running beside them would fail them: their leak checks count every simulator
-// orphan on the host (leaks.ts `leftovers` without a filter: another file's VM that was killed on
+// orphan on the host (leaks.ts `leftovers` without `ownOnly`: another file's VM that was killed on
 // purpose is one until the next `tart` command collects it), or they hold or expect free the
 // gateway's fixed MySQL/Redis ports (3306/6379), which every session's service check looks at.
+// The fault matrix checks only its own host's leftovers, but its rows have no retry and one
+// (sshd dies mid-session) failed once beside another file on a loaded machine: it stays alone.
 const machineWide = [
   'e2e/fault-matrix/fault-matrix.int.test.ts',
   'e2e/harness/server.int.test.ts',
@@ -36,6 +39,7 @@ const machineWide = [
 // 'integration*'` runs both).
 export default defineConfig({
   test: {
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         test: {
