@@ -47,7 +47,7 @@ const layers = {
       run('npx', ['prettier', '--check', '--log-level=warn', '.']),
   }),
   unit: () => vitestLayer(['unit', 'unit-renderer'], `${out}/unit.json`),
-  integration: () => vitestLayer(['integration'], `${out}/integration.json`),
+  integration: () => vitestLayer(['integration', 'integration-alone'], `${out}/integration.json`),
   e2e: () => {
     const file = `${out}/e2e.json`;
     rmSync(file, { force: true });

@@ -219,7 +219,8 @@ export class Matrix implements MatrixWorld {
   }
 
   private leftovers(kept: Set<string>, host: HostState): string[] {
-    const out: string[] = simLeftovers(this.world.sim.env.TART_HOME!);
+    // Only this world's: the matrix may run beside other files, whose VMs die on purpose.
+    const out: string[] = simLeftovers(this.world.sim.env.TART_HOME!, { ownOnly: true });
     for (const vm of host.vms)
       if (vm !== BASE_VM && vm !== USER_VM && !this.fixtures.has(vm)) out.push(`VM ${vm}`);
     for (const site of claveLikeProxies(host.proxies)) out.push(`proxy ${site}`);

@@ -125,6 +125,25 @@ describe('fault injection', () => {
     expect(leftovers(sim.tartHome)).toEqual([]);
   });
 
+  it('run-abort: until collected, the dead run is a leftover of every TART_HOME but, with ownOnly, only of its own', async () => {
+    const other = await createSimHost();
+    try {
+      const vm = name('abort-own');
+      sim.setFaults(`run-abort@${vm}=200`);
+      const v = await bootVM(sim, vm);
+      expect(await v.exited).toBe('SIGKILL');
+      // No tart command has run since, so nothing has collected the dead run yet.
+      const dead = (l: string) => l.startsWith(`run state of ${vm} `);
+      expect(leftovers(sim.tartHome, { ownOnly: true }).some(dead)).toBe(true);
+      expect(leftovers(other.tartHome).some(dead)).toBe(true);
+      expect(leftovers(other.tartHome, { ownOnly: true })).toEqual([]);
+    } finally {
+      await other.cleanup();
+    }
+    await sim.tart(['list']);
+    expect(leftovers(sim.tartHome)).toEqual([]);
+  });
+
   it('crashVm(): the harness makes a running VM fail on demand', async () => {
     const vm = name('oncall');
     const v = await bootVM(sim, vm);
