@@ -190,7 +190,7 @@ describe('orchard controller contract', () => {
     if (!ctx) return;
     if (ctx.sim) {
       await ctx.sim.stop();
-      expect(leftovers(ctx.sim.sim.tartHome)).toEqual([]);
+      expect(leftovers(ctx.sim.sim.tartHome, { ownOnly: true })).toEqual([]);
       await ctx.sim.sim.cleanup();
       return;
     }
@@ -469,7 +469,7 @@ describe('orchard controller contract', () => {
       const tl = await ctx.sim!.sim.tart(['list', '--source', 'local', '--quiet']);
       expect(tl.stdout.trim()).toBe('');
       expect(ctx.sim!.sim.runningVMs()).toEqual([]);
-      expect(leftovers(ctx.sim!.sim.tartHome)).toEqual([]);
+      expect(leftovers(ctx.sim!.sim.tartHome, { ownOnly: true })).toEqual([]);
     }, 120_000);
   });
 });
