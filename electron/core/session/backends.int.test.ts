@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeDriver, poll, type ClaudeDriver } from '../../../e2e/sim/guest/claude-driver';
 import { startSimOrchard, type SimOrchard } from '../../../e2e/sim/orchard/testing';
 import type { SessionSummary } from '../../../shared/session';
+import { stopCliHosts } from './testing/host-process';
 import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 const run = promisify(execFile);
@@ -98,34 +99,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const pid of hostPids()) process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && hostPids().length; i++) await new Promise((r) => setTimeout(r, 100));
+  await stopCliHosts(world);
   await orchard?.stop();
   await world?.cleanup();
   for (const s of macServices) s.server.close();
 });
-
-function hostPids(): number[] {
-  let out: string;
-  try {
-    out = execFileSync('pgrep', ['-f', 'cli/main.ts serve'], { encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/environ`, 'utf8').includes(
-          `CLAVE_HOME=${world.claveHome}\0`,
-        );
-      } catch {
-        return false;
-      }
-    });
-}
 
 describe.each(['tart', 'orchard'] as const)('a session on %s', (backend) => {
   it('start → Claude → the agent edits → changes show it → merge lands it → nothing left', async () => {
@@ -185,8 +163,7 @@ describe('on orchard only', () => {
     expect(readFileSync(path.join(s.worktree, 'by-hand.txt'), 'utf8')).toBe('by hand\n');
 
     // The host dies; the next one re-attaches: its old port-forward died with it.
-    for (const pid of hostPids()) process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 100 && hostPids().length; i++) await new Promise((r) => setTimeout(r, 100));
+    await stopCliHosts(world, 'SIGKILL');
     expect(await session(s.id)).toMatchObject({ state: 'running', backend: 'orchard' });
     const again = await clave('exec', s.id, '--', 'cat', 'by-hand.txt');
     expect(again.stdout).toBe('by hand\n');

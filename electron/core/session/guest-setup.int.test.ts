@@ -1,9 +1,9 @@
 // What a session sets up inside its VM, seen the way a person sees it: through `clave exec`
 // against a background host on the simulated VM host, with a subscription (OAuth) token.
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopCliHosts } from './testing/host-process';
 import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 const run = promisify(execFile);
@@ -30,29 +30,6 @@ async function inVm(...command: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** The background host this file's CLI started (found by its CLAVE_HOME), for teardown. */
-function hostPids(): number[] {
-  let out: string;
-  try {
-    out = execFileSync('pgrep', ['-f', 'cli/main.ts serve'], { encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/environ`, 'utf8').includes(
-          `CLAVE_HOME=${world.claveHome}\0`,
-        );
-      } catch {
-        return false;
-      }
-    });
-}
-
 beforeAll(async () => {
   world = await createSimWorld();
   env = { ...world.env, ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: TOKEN };
@@ -71,8 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (id) await clave('stop', id, '--on-exit=discard');
-  for (const pid of hostPids()) process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && hostPids().length; i++) await new Promise((r) => setTimeout(r, 100));
+  await stopCliHosts(world);
   await world?.cleanup();
 });
 

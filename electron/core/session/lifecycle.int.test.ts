@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopCliHosts } from './testing/host-process';
 import { CLAVE_BIN, createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
 const run = promisify(execFile);
@@ -63,32 +64,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The background host this test's CLI started: SIGTERM tears down whatever is left.
-  for (const pid of hostPids()) process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && hostPids().length; i++) await new Promise((r) => setTimeout(r, 100));
+  await stopCliHosts(world);
   await world.cleanup();
 });
-
-function hostPids(): number[] {
-  let out: string;
-  try {
-    out = execFileSync('pgrep', ['-f', 'cli/main.ts serve'], { encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/environ`, 'utf8').includes(
-          `CLAVE_HOME=${world.claveHome}\0`,
-        );
-      } catch {
-        return false;
-      }
-    });
-}
 
 describe('session lifecycle on the simulated host', () => {
   it('start → agent runs → edit through clave exec → stop with merge lands a commit', async () => {

@@ -1,6 +1,7 @@
 // A `clave serve` host as a separate process on a sim world, so a test can SIGKILL it the way an
 // app crash ends it, and start the next one on the same data dir.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectSocket, type SocketConnection } from '../../api/socket-client';
 import { socketIsLive } from '../../api/socket-server';
@@ -53,4 +54,37 @@ export class HostProcesses {
       ),
     );
   }
+}
+
+/** The background hosts (`clave serve`) a world's CLI started, found by their CLAVE_HOME. */
+export function cliHostPids(world: Pick<SimWorld, 'claveHome'>): number[] {
+  let out: string;
+  try {
+    out = execFileSync('pgrep', ['-f', 'cli/main.ts serve'], { encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/environ`, 'utf8').includes(
+          `CLAVE_HOME=${world.claveHome}\0`,
+        );
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Ends those hosts (SIGTERM: they tear down; SIGKILL: as a crash) and waits until they are gone. */
+export async function stopCliHosts(
+  world: Pick<SimWorld, 'claveHome'>,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+): Promise<void> {
+  for (const pid of cliHostPids(world)) process.kill(pid, signal);
+  for (let i = 0; i < 100 && cliHostPids(world).length; i++)
+    await new Promise((r) => setTimeout(r, 100));
 }
