@@ -20,6 +20,8 @@ export async function attachTerminal(
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   let terminalId: string | null = null;
   const early: { terminalId: string; data: string }[] = [];
+  // A quick command can end before terminal.open has answered: its exit waits here with its output.
+  const earlyExits = new Map<string, number | null>();
 
   return new Promise<number | null>((resolve, reject) => {
     const offData = api.on('terminal.data', (e) => {
@@ -28,6 +30,7 @@ export async function attachTerminal(
       write(e.data);
     });
     const offExit = api.on('terminal.exit', (e) => {
+      if (terminalId === null) return void earlyExits.set(e.terminalId, e.exitCode);
       if (e.terminalId !== terminalId) return;
       cleanup();
       resolve(e.exitCode);
@@ -70,6 +73,15 @@ export async function attachTerminal(
         ({ terminalId: id }) => {
           terminalId = id;
           for (const e of early.splice(0)) if (e.terminalId === id) write(e.data);
+          if (earlyExits.has(id)) {
+            // Resolved once what it printed is written (the write callbacks run in order).
+            const code = earlyExits.get(id)!;
+            stdout.write('', () => {
+              cleanup();
+              resolve(code);
+            });
+            return;
+          }
           if (interactive) stdin.setRawMode(true);
           // A piped `clave exec` gets no input: the remote command must not wait on our stdin.
           if (interactive || options.kind !== 'exec') {

@@ -110,6 +110,8 @@ export function TerminalView({
     let cancelled = false;
     let id: string | null = null;
     const early: { terminalId: string; data: string }[] = [];
+    // The host's events can overtake terminal.open's answer, an exit too (a shell that ends at once).
+    const earlyExits = new Map<string, number | null>();
     const ack = createAckBatcher((chars) => {
       if (id) void api.call('terminal.ack', { terminalId: id, chars }).catch(() => {});
     });
@@ -126,16 +128,19 @@ export function TerminalView({
       if (id === null) early.push(e);
       else if (e.terminalId === id) write(e.data);
     });
-    const offExit = api.on('terminal.exit', (e) => {
-      if (e.terminalId !== id) return;
+    const ended = (exitCode: number | null) => {
       ack.flush();
       attached.current = null;
       t.write(
         `\r\n\x1b[2m[${tab.kind === 'agent' ? 'Claude’s session ended' : 'shell ended'}${
-          e.exitCode === null ? '' : ` (exit ${e.exitCode})`
+          exitCode === null ? '' : ` (exit ${exitCode})`
         }]\x1b[0m\r\n`,
       );
-      onExitRef.current(e.exitCode);
+      onExitRef.current(exitCode);
+    };
+    const offExit = api.on('terminal.exit', (e) => {
+      if (id === null) earlyExits.set(e.terminalId, e.exitCode);
+      else if (e.terminalId === id) ended(e.exitCode);
     });
     const input = t.onData((data) => {
       if (!id) return;
@@ -167,6 +172,7 @@ export function TerminalView({
           attached.current = terminalId;
           screen.attached();
           for (const e of early.splice(0)) if (e.terminalId === terminalId) write(e.data);
+          if (earlyExits.has(terminalId)) return ended(earlyExits.get(terminalId)!);
           // The size may have changed while the terminal was opening.
           void api
             .call('terminal.resize', { terminalId, cols: t.cols, rows: t.rows })
