@@ -15,6 +15,23 @@ describe('clave arguments', () => {
       detach: true,
       json: true,
     });
+    expect(parseCommand(['start', '--backend', 'orchard', '--detach'], '/p')).toEqual({
+      name: 'start',
+      dir: '/p',
+      detach: true,
+      json: false,
+      backend: 'orchard',
+    });
+    expect(parseCommand(['--backend=tart'], '/p')).toEqual({
+      name: 'run',
+      dir: '/p',
+      backend: 'tart',
+    });
+    expect(parseCommand(['sync', 'a1b2c3d4'])).toEqual({
+      name: 'sync',
+      id: 'a1b2c3d4',
+      json: false,
+    });
     expect(parseCommand(['stop', 'a1b2c3d4', '--on-exit', 'discard'])).toEqual({
       name: 'stop',
       id: 'a1b2c3d4',
@@ -87,6 +104,8 @@ describe('clave arguments', () => {
     [['diff', 'a1b2c3d4', 'app'], /Put paths after --/],
     [['diff'], /needs a session id/],
     [['log', 'a1b2c3d4', '--stat'], /does not take --stat/],
+    [['start', '--backend', 'aws'], /--backend must be tart or orchard \(got "aws"\)/],
+    [['sync'], /needs a session id/],
   ])('%j → one clear line', (argv, message) => {
     expect(() => parseCommand(argv as string[])).toThrow(UsageError);
     expect(() => parseCommand(argv as string[])).toThrow(message);

@@ -3,14 +3,22 @@
 import path from 'node:path';
 import { Command as Program, CommanderError, type CommandOptions } from 'commander';
 import { z } from 'zod';
-import { OnExit, SessionId } from '../shared/session';
+import { OnExit, SessionBackend, SessionId } from '../shared/session';
 import { PoolSettings } from '../shared/settings';
 
 export class UsageError extends Error {}
 
 export type Command =
-  | { name: 'run'; dir: string; onExit?: OnExit }
-  | { name: 'start'; dir: string; onExit?: OnExit; detach: boolean; json: boolean }
+  | { name: 'run'; dir: string; onExit?: OnExit; backend?: SessionBackend }
+  | {
+      name: 'start';
+      dir: string;
+      onExit?: OnExit;
+      detach: boolean;
+      json: boolean;
+      backend?: SessionBackend;
+    }
+  | { name: 'sync'; id: string; json: boolean }
   | { name: 'sessions'; json: boolean }
   | { name: 'attach'; id: string }
   | { name: 'stop'; id: string; onExit?: OnExit; force: boolean; squash: boolean; message?: string }
@@ -23,6 +31,13 @@ export type Command =
   | { name: 'cleanup'; dryRun: boolean }
   | { name: 'pool'; size?: number; maxVms?: number; json: boolean }
   | { name: 'auth'; mode: 'setup' | 'status' | 'clear' }
+  | {
+      name: 'orchard';
+      action: 'status' | 'connect' | 'disconnect';
+      url?: string;
+      account?: string;
+      json: boolean;
+    }
   | { name: 'doctor' }
   | { name: 'provision'; force: boolean; update: boolean; image?: string }
   | { name: 'serve' }
@@ -41,6 +56,14 @@ const onExit = z
     error: (iss) => `--on-exit must be keep, merge or discard (got "${String(iss.input)}")`,
   })
   .transform((v) => v as OnExit | undefined);
+
+const backend = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || SessionBackend.safeParse(v).success, {
+    error: (iss) => `--backend must be tart or orchard (got "${String(iss.input)}")`,
+  })
+  .transform((v) => v as SessionBackend | undefined);
 
 const sessionId = z.string().refine((id) => SessionId.safeParse(id).success, {
   error: (iss) =>
@@ -78,6 +101,10 @@ const count = (flag: string, setting: z.ZodNumber) =>
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(setting.optional());
 
+const OrchardAction = z.enum(['status', 'connect', 'disconnect'], {
+  error: (iss) => `clave orchard takes status, connect or disconnect (got "${String(iss.input)}")`,
+});
+
 const onlyOne = (a: string, b: string, message: string) =>
   z.object({ [a]: z.boolean(), [b]: z.boolean() }).refine((o) => !(o[a] && o[b]), message);
 
@@ -104,6 +131,9 @@ interface Flags {
   timeout?: string;
   size?: string;
   maxVms?: string;
+  backend?: string;
+  url?: string;
+  account?: string;
 }
 
 /** Every flag, once: a command lists the ones it takes. */
@@ -130,6 +160,12 @@ const FLAGS = {
   timeout: ['--timeout <seconds>', 'give up after this long (exit 124)'],
   size: ['--size <n>', 'how many projects get a standby session (0: off)'],
   maxVms: ['--max-vms <n>', 'the most VMs Clave runs at once, standbys included'],
+  backend: [
+    '--backend <kind>',
+    'where the VM runs: tart (this Mac) or orchard (default: .clave.json, else the setting)',
+  ],
+  url: ['--url <url>', "the Orchard controller's API, e.g. http://127.0.0.1:6120/v1"],
+  account: ['--account <name>', 'the service account (its token is asked for, or read from stdin)'],
 } as const;
 
 /**
@@ -192,18 +228,24 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
   };
 
   // The default command: `clave ../app` is `clave run ../app` (its usage is the root's).
-  add('run', 'start a session in dir (default: here) and attach to Claude', ['onExit'], {
+  add('run', 'start a session in dir (default: here) and attach to Claude', ['onExit', 'backend'], {
     isDefault: true,
     hidden: true,
   })
     .argument('[dir]', 'the project folder')
     .action((d: string | undefined, f: Flags) =>
-      done({ name: 'run', dir: dir(d), ...opt('onExit', valid(onExit, f.onExit)) }),
+      done({
+        name: 'run',
+        dir: dir(d),
+        ...opt('onExit', valid(onExit, f.onExit)),
+        ...opt('backend', valid(backend, f.backend)),
+      }),
     );
   add('start', 'start a session and print it (attaches unless --detach)', [
     'detach',
     'onExit',
     'json',
+    'backend',
   ])
     .argument('[dir]', 'the project folder')
     .action((d: string | undefined, f: Flags) =>
@@ -213,7 +255,15 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
         detach: f.detach ?? false,
         json: f.json ?? false,
         ...opt('onExit', valid(onExit, f.onExit)),
+        ...opt('backend', valid(backend, f.backend)),
       }),
+    );
+  add('sync', "bring the VM's work into the session copy now (Orchard: code travels by git)", [
+    'json',
+  ])
+    .argument('<id>', 'the session id')
+    .action((id: string, f: Flags) =>
+      done({ name: 'sync', id: valid(sessionId, id), json: f.json ?? false }),
     );
   add('sessions', 'list sessions', ['json']).action((f: Flags) =>
     done({ name: 'sessions', json: f.json ?? false }),
@@ -315,6 +365,21 @@ function program(cwd: string, argv: string[], done: (c: Command) => void): Progr
       done({ name: 'auth', mode: v.status ? 'status' : v.clear ? 'clear' : 'setup' });
     },
   );
+  add('orchard', 'show, set up (connect) or forget (disconnect) the Orchard controller', [
+    'url',
+    'account',
+    'json',
+  ])
+    .argument('[action]', 'status (default), connect or disconnect')
+    .action((action: string | undefined, f: Flags) =>
+      done({
+        name: 'orchard',
+        action: valid(OrchardAction, action ?? 'status'),
+        json: f.json ?? false,
+        ...opt('url', f.url),
+        ...opt('account', f.account),
+      }),
+    );
   add('doctor', 'check that this Mac can run sessions').action(() => done({ name: 'doctor' }));
   add('provision', 'build the base VM', ['force', 'update', 'image']).action((f: Flags) => {
     valid(

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ClaveApi, ExitInfo } from '../shared/api';
 import { ApiError } from '../shared/protocol';
 import { describeStakes } from '../shared/stakes';
-import type { OnExit, PipelineEvent, SessionSummary } from '../shared/session';
+import type { OnExit, PipelineEvent, SessionBackend, SessionSummary } from '../shared/session';
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { parseCommand, UsageError, type Command } from './args';
 import { diffCommand, logCommand } from './changes';
@@ -70,7 +70,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       let session =
         cmd.name === 'resume'
           ? await resumeWithProgress(api, cmd.id)
-          : await startWithProgress(api, cmd.dir, cmd.onExit);
+          : await startWithProgress(api, cmd.dir, cmd.onExit, cmd.backend);
       if (
         session === 'no-base-vm' &&
         process.stdin.isTTY &&
@@ -81,7 +81,7 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         session =
           cmd.name === 'resume'
             ? await resumeWithProgress(api, cmd.id)
-            : await startWithProgress(api, cmd.dir, cmd.onExit);
+            : await startWithProgress(api, cmd.dir, cmd.onExit, cmd.backend);
       }
       if (session === null || session === 'no-base-vm') return 1;
       for (const w of session.warnings)
@@ -126,11 +126,21 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         agentColumn(s),
         s.branch ?? '-',
         s.vmName ?? '-',
+        whereColumn(s),
         s.url ?? '-',
         ago(s.startedAt),
       ]);
-      printTable(['ID', 'PROJECT', 'STATE', 'AGENT', 'BRANCH', 'VM', 'URL', 'STARTED'], rows);
+      printTable(['ID', 'PROJECT', 'STATE', 'AGENT', 'BRANCH', 'VM', 'ON', 'URL', 'STARTED'], rows);
       for (const line of keptLines(list)) process.stdout.write(line + '\n');
+      return 0;
+    }
+    case 'sync': {
+      const r = await api.call('sessions.sync', { id: cmd.id });
+      process.stdout.write(
+        cmd.json
+          ? JSON.stringify(r) + '\n'
+          : `Synced: the copy has the VM's work as of ${r.syncedAt}\n`,
+      );
       return 0;
     }
     case 'attach': {
@@ -204,6 +214,10 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
       const { provisionCommand } = await import('./provision');
       return provisionCommand(api, cmd);
     }
+    case 'orchard': {
+      const { orchardCommand } = await import('./orchard');
+      return orchardCommand(api, cmd);
+    }
     case 'doctor': {
       const checks = await api.call('doctor.run', {});
       const mark = { ok: '✓', warn: '!', fail: '✗', skip: '–' } as const;
@@ -238,10 +252,20 @@ function noExitStatus(id: string, code = 255): number {
  * Starts a session and renders its progress until it runs (or fails). Ctrl-C while it starts
  * stops it: teardown removes what was made, keeping any work.
  */
-function startWithProgress(api: ClaveApi, projectDir: string, onExit?: OnExit) {
+function startWithProgress(
+  api: ClaveApi,
+  projectDir: string,
+  onExit?: OnExit,
+  backend?: SessionBackend,
+) {
   return followStart(
     api,
-    () => api.call('sessions.start', { projectDir, ...(onExit ? { onExit } : {}) }),
+    () =>
+      api.call('sessions.start', {
+        projectDir,
+        ...(onExit ? { onExit } : {}),
+        ...(backend ? { backend } : {}),
+      }),
     'discard',
   );
 }
@@ -355,9 +379,16 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** Where the VM runs: tart, or orchard and its worker once known. */
+function whereColumn(s: SessionSummary): string {
+  return s.worker ? `${s.backend}/${s.worker}` : s.backend;
+}
+
 function printStarted(s: SessionSummary, json: boolean) {
   const info = {
     id: s.id,
+    backend: s.backend,
+    worker: s.worker,
     vm: s.vmName,
     ip: s.vmIp,
     port: s.tunnelPort,

@@ -61,7 +61,9 @@ export function simProcs(): SimProc[] {
       out.push({ pid: Number(p), cmd, runDir: argv[argv.length - 1] });
     } else if (
       cmd.includes('e2e/sim/tart/main.ts') ||
-      cmd.includes('e2e/sim/bin/launch.mjs tart/main.ts')
+      cmd.includes('e2e/sim/bin/launch.mjs tart/main.ts') ||
+      // The simulated Orchard controller (`tart-sim orchard`): its workers' VMs live in its TART_HOME.
+      cmd.includes('e2e/sim/bin/launch.mjs cli.ts orchard')
     ) {
       const env = read(`/proc/${p}/environ`).split('\0');
       const home = env.find((e) => e.startsWith('TART_HOME='))?.slice(10);

@@ -25,7 +25,11 @@ import { provision, provisionOptionsFrom } from './provision';
 import { hostDeps } from './provision/host-binding';
 import { ProvisionRuns } from './provision/runs';
 import { openDatabase } from './store/database';
+import { createBackends } from './vm/backend-set';
 import { localTartRuntime } from './vm/local-tart/runtime';
+import { gitCodeSync } from './vm/git-sync';
+import { orchardNamed } from './vm/orchard/credentials';
+import { OrchardService, orchardRuntime } from './vm/orchard';
 import { LedgerRepository } from './store/ledger-repository';
 import { SessionsRepository } from './store/sessions-repository';
 
@@ -104,17 +108,30 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
   const db = openDatabase(o.paths.database);
   const tart = new Tart({ logDir: o.paths.vmLogs, env });
   const herd = new Herd({ env, home: env.HOME });
+  const secrets = o.secrets ?? new FileSecretStore(o.paths.secrets);
+  const orchard = new OrchardService({ settings, secrets, env });
   const auth = new ClaudeAuth({
-    store: o.secrets ?? new FileSecretStore(o.paths.secrets),
+    store: secrets,
     env,
     home: env.HOME,
   });
   const authSource = claudeAuthSource(auth);
   const vms = localTartRuntime(tart);
   const ports = new PortAllocator({ range: o.settings.ports });
+  const git = new Git({ env });
+  // One Orchard runtime for the host's life: it reads settings and credentials at each call.
+  const orchardVms = orchardRuntime(
+    () => settings.current(),
+    () => orchard.credentials(),
+    { logDir: o.paths.vmLogs, codeSync: gitCodeSync({ git }) },
+  );
   const deps: SessionDeps = {
-    git: new Git({ env }),
+    git,
     vms,
+    backends: createBackends(vms, {
+      configured: () => orchardNamed(settings.current(), env),
+      runtime: () => orchardVms,
+    }),
     proxies: herdProxyHost(herd),
     auth: authSource,
     ports,
@@ -162,15 +179,21 @@ export async function createHostRuntime(o: HostRuntimeOptions): Promise<HostRunt
           tart,
           herd,
           auth: authSource,
+          orchard,
           gateway: TART_GATEWAY,
           vmAddresses: async () =>
-            host.list().flatMap((s) => (s.state === 'running' && s.vmIp ? [s.vmIp] : [])),
+            host
+              .list()
+              .flatMap((s) =>
+                s.state === 'running' && s.backend === 'tart' && s.vmIp ? [s.vmIp] : [],
+              ),
           reachableFromVm: (h, port) => host.reachableFromVm(h, port),
           macFiles: MAC_DHCP_FILES,
           now: () => Date.now(),
         }),
       settings,
       provisions,
+      orchard,
     }),
   );
   const reconciled = host.reconcile();

@@ -8,6 +8,7 @@ import { agentWork, userWork, type Row } from './helpers';
 
 const KILL_AT = [
   'validate-project',
+  'choose-backend',
   'get-git-branch',
   'ensure-vm-exists',
   'check-claude-auth',

@@ -49,6 +49,12 @@ export const stepFailures: StepFailure[] = [
     },
   },
   {
+    step: 'choose-backend',
+    name: 'Orchard chosen without a controller',
+    what: /Orchard is chosen but no controller is configured/,
+    settings: () => ({ backend: { kind: 'orchard' } }),
+  },
+  {
     step: 'get-git-branch',
     name: 'a repository without commits',
     what: /no commits/,

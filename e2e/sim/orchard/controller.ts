@@ -24,6 +24,7 @@ export class Controller {
   readonly workers: SimWorker[];
   private readonly offlineMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(opts: ControllerOptions) {
     const n = opts.workers ?? 2;
@@ -50,9 +51,17 @@ export class Controller {
     return stored;
   }
 
-  async delete(name: string): Promise<VM | undefined> {
+  /**
+   * Removes the resource at once; its worker stops and deletes the tart VM afterwards, as the real
+   * worker does when it next syncs (so a client cannot assume the VM is gone when DELETE returns).
+   */
+  delete(name: string): VM | undefined {
     const vm = this.store.delete(name);
-    if (vm?.worker) await this.worker(vm.worker)?.remove(vm.uid);
+    const w = vm?.worker ? this.worker(vm.worker) : undefined;
+    if (vm && w) {
+      const removal = w.remove(vm.uid).finally(() => this.removals.delete(removal));
+      this.removals.add(removal);
+    }
     return vm;
   }
 
@@ -123,6 +132,7 @@ export class Controller {
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await Promise.all([...this.removals]);
     await Promise.all(this.workers.map((w) => w.shutdown()));
   }
 }

@@ -2,6 +2,10 @@
 // every VM it made. Prints the API URL (http://127.0.0.1:N/v1) as its first stdout line.
 //   tart-sim orchard [--port N] [--service-account NAME:TOKEN[:ROLE,ROLE…]]… [--workers N]
 //                    [--worker-offline-timeout DURATION]   (e.g. 3s, 500ms, 3m; default 3s)
+//                    [--stdin-lifeline]   (also stop when stdin closes: a test's controller
+//                                          never outlives the test process)
+// TART_SIM_ORCHARD_ACCOUNTS: more accounts, same syntax, separated by whitespace (keeps the
+// tokens out of argv, where every process on the host can read them).
 import { parseServiceAccount, type ServiceAccount } from './auth';
 import { OrchardServer } from './server';
 
@@ -15,7 +19,11 @@ export async function orchardMain(args: string[]): Promise<number> {
   let port = 6120;
   let workers = 2;
   let offlineMs: number | undefined;
-  const accounts: ServiceAccount[] = [];
+  let lifeline = false;
+  const accounts: ServiceAccount[] = (process.env.TART_SIM_ORCHARD_ACCOUNTS ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(parseServiceAccount);
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const value = () => {
@@ -27,6 +35,7 @@ export async function orchardMain(args: string[]): Promise<number> {
     else if (flag === '--workers') workers = Number(value());
     else if (flag === '--service-account') accounts.push(parseServiceAccount(value()));
     else if (flag === '--worker-offline-timeout') offlineMs = duration(value());
+    else if (flag === '--stdin-lifeline') lifeline = true;
     else throw new Error(`unknown option '${flag}'`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('bad --port');
@@ -43,6 +52,11 @@ export async function orchardMain(args: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
+    if (lifeline)
+      process.stdin
+        .on('end', () => resolve())
+        .on('close', () => resolve())
+        .resume();
   });
   await server.close();
   return 0;

@@ -77,6 +77,9 @@ export class OrchardServer {
     this.forwards = new PortForwards(this.controller);
     this.accounts = opts.serviceAccounts ?? [];
     this.http = createServer((req, res) => {
+      const t0 = Date.now();
+      // An access log on stderr, like gin's (method, path without the query's values, status).
+      res.on('finish', () => accessLog(req, res.statusCode, t0));
       this.route(req, res).catch((e: unknown) => {
         if (!res.headersSent) sendError(res, e);
         else res.destroy();
@@ -103,7 +106,7 @@ export class OrchardServer {
     for (const w of this.watches) w.destroy();
     this.http.closeAllConnections();
     await new Promise<void>((r) => this.http.close(() => r()));
-    for (const vm of this.controller.store.list()) await this.controller.delete(vm.name);
+    for (const vm of this.controller.store.list()) this.controller.delete(vm.name);
     await this.controller.shutdown();
   }
 
@@ -236,11 +239,12 @@ export class OrchardServer {
         const next = updateSpec(vm, body);
         if (!next) return send(res, 200, vmJson(vm));
         const stored = c.store.set(next);
+        if (stored.worker) void c.worker(stored.worker)?.sync(stored);
         return send(res, 200, vmJson(stored));
       }
       if (method === 'DELETE') {
         need('all', 'compute:write');
-        if (!(await c.delete(name))) throw new ApiError(404);
+        if (!c.delete(name)) throw new ApiError(404);
         return send(res, 200);
       }
     }
@@ -284,8 +288,10 @@ export class OrchardServer {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const t0 = Date.now();
     const refuse = (e: unknown) => {
       const status = e instanceof ApiError ? e.status : 500;
+      accessLog(req, status, t0);
       const body = e instanceof ApiError && !e.bare ? JSON.stringify(errorBody(e.message)) : '';
       socket.end(
         `HTTP/1.1 ${status} ${statusText(status)}\r\nconnection: close\r\n` +
@@ -302,11 +308,19 @@ export class OrchardServer {
       authorize(this.accounts, who, 'any', 'compute:write', 'compute:connect');
       const { vm, port } = await this.forwards.prepare(decodeURIComponent(m[1]!), url.searchParams);
       if (socket.destroyed) return;
+      accessLog(req, 101, t0);
       this.forwards.accept(req, socket, head, vm, port);
     } catch (e) {
       refuse(e);
     }
   }
+}
+
+function accessLog(req: IncomingMessage, status: number, t0: number): void {
+  const path = (req.url ?? '').split('?')[0];
+  process.stderr.write(
+    `${new Date().toISOString()} ${req.method} ${path} ${status} ${Date.now() - t0}ms\n`,
+  );
 }
 
 function statusText(status: number): string {

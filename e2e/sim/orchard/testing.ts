@@ -47,6 +47,8 @@ export interface SimOrchard {
     workers: Array<{ name: string; online: boolean; disks: string[] }>;
     portForwards: number;
   }>;
+  /** The controller's last 64 KiB of stderr: an access log (method, path, status) and errors. */
+  log(): string;
   /** SIGTERM: the controller deletes its VMs (tart stop + delete) and exits. Idempotent. */
   stop(): Promise<void>;
 }
@@ -62,25 +64,41 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
     opts.serviceAccount === false
       ? undefined
       : (opts.serviceAccount ?? { name: 'clave', token: randomBytes(16).toString('hex') });
-  const args = ['orchard', '--port', '0', '--workers', String(opts.workers ?? 2)];
+  const args = [
+    'orchard',
+    '--port',
+    '0',
+    '--workers',
+    String(opts.workers ?? 2),
+    '--stdin-lifeline',
+  ];
   if (opts.workerOfflineTimeoutMs !== undefined) {
     args.push('--worker-offline-timeout', `${opts.workerOfflineTimeoutMs}ms`);
   }
-  for (const a of [...(account ? [account] : []), ...(opts.extraAccounts ?? [])]) {
-    args.push('--service-account', accountArg(a));
-  }
+  // Through the environment, not argv: /proc/<pid>/cmdline is readable by everyone.
+  const accounts = [...(account ? [account] : []), ...(opts.extraAccounts ?? [])];
   const child: ChildProcess = spawn(join(SIM_BIN, 'tart-sim'), args, {
-    env: sim.processEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...sim.processEnv(), TART_SIM_ORCHARD_ACCOUNTS: accounts.map(accountArg).join(' ') },
+    // stdin is the lifeline: when this process dies, the controller stops and removes its VMs.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
+  child.stderr
+    ?.setEncoding('utf8')
+    .on('data', (d: string) => (stderr = (stderr + d).slice(-65536)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (l) => resolve(l.trim()));
-    void exited.then(() => reject(new Error(`tart-sim orchard exited: ${stderr}`)));
-  });
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      lines.once('line', (l) => resolve(l.trim()));
+      void exited.then(() => reject(new Error(`tart-sim orchard exited: ${stderr}`)));
+    });
+  } catch (e) {
+    // A failed start leaves nothing behind either.
+    if (ownSim) await sim.cleanup();
+    throw e;
+  }
   const origin = new URL(url).origin;
   const authorization = (a = account) =>
     a ? `Basic ${Buffer.from(`${a.name}:${a.token}`).toString('base64')}` : '';
@@ -106,6 +124,7 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
     sim,
     authorization,
     fault: (f) => sim_('fault', f),
+    log: () => stderr,
     state: () => sim_('state') as ReturnType<SimOrchard['state']>,
     stop() {
       stopped ??= (async () => {

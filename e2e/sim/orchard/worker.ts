@@ -16,8 +16,10 @@ interface Running {
   uid: string;
   localName: string;
   child?: ChildProcess;
-  /** Set when we stop it on purpose (delete, power-off): its exit is no failure. */
+  /** Set when the VM is being removed (delete, loss, fault): nothing more is reported. */
   stopping: boolean;
+  /** Set when powered off through the spec: its exit is no failure and nothing restarts it. */
+  poweredOff: boolean;
   /** Resolves when clone/configure finished (or failed). */
   started: Promise<void>;
 }
@@ -75,6 +77,7 @@ export class SimWorker {
       uid: vm.uid,
       localName: vm.localName,
       stopping: false,
+      poweredOff: false,
       started: Promise.resolve(),
     };
     this.vms.set(vm.uid, r);
@@ -111,7 +114,7 @@ export class SimWorker {
       if (r.stopping) return;
       if (set.code !== 0) return this.fail(r, `failed to clone the VM: ${tartFailure(set)}`);
     }
-    if (!this.online) return;
+    if (!this.online || r.poweredOff) return;
     // The real worker reports "running" once `tart run` is launched, not when the guest is up:
     // a client still has to wait for sshd (port-forward waits for the IP, as `tart ip --wait 60`).
     this.report(r, {
@@ -126,7 +129,7 @@ export class SimWorker {
     const run = tartRun([...(vm.headless ? ['--no-graphics'] : []), r.localName], this.env);
     r.child = run.child;
     run.child.on('exit', (code) => {
-      if (r.stopping || !this.online) return;
+      if (r.stopping || r.poweredOff || !this.online) return;
       const out = { ...run.output(), code };
       this.fail(
         r,
@@ -159,6 +162,32 @@ export class SimWorker {
         this.disks.delete(d);
       }
     }
+  }
+
+  /**
+   * A new spec generation (PUT): the worker acts on it and reports observedGeneration. Only
+   * powerState `stopped`/`suspended` has an effect here: "Stopping VM", `tart stop --timeout 5`,
+   * the running condition goes (tart.go Stop()); the VM is not restarted (a terminal power state).
+   */
+  async sync(vm: VM): Promise<void> {
+    const r = this.vms.get(vm.uid);
+    if (!r || !this.online) return;
+    if (vm.powerState !== 'running' && !r.poweredOff) {
+      r.poweredOff = true;
+      this.report(r, {
+        status_message: 'Stopping VM',
+        conditions: [
+          { type: 'scheduled', state: 'true' },
+          { type: 'running', state: 'true' },
+          { type: 'stopping', state: 'true' },
+        ],
+      });
+      await r.started;
+      await tart(['stop', '--timeout', '5', r.localName], this.env);
+      await stopChild(r.child);
+      this.report(r, { conditions: [{ type: 'scheduled', state: 'true' }] });
+    }
+    this.report(r, { observedGeneration: vm.generation });
   }
 
   /** A VM failed on the worker (fault): its `tart run` is killed, the worker reports it failed. */

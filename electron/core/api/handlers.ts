@@ -3,6 +3,7 @@ import type { AppInfo, AuthStatus, CleanupReport, DoctorCheck } from '../../../s
 import type { SettingsStore } from '../config/settings-store';
 import type { ProvisionRuns } from '../provision/runs';
 import type { SessionHost } from '../session/session-host';
+import type { OrchardService } from '../vm/orchard/credentials';
 import type { ApiHandlers } from './dispatch';
 
 export interface AuthService {
@@ -17,6 +18,7 @@ export interface HandlerServices {
   doctor: () => Promise<DoctorCheck[]>;
   settings: Pick<SettingsStore, 'view' | 'update'>;
   provisions: Pick<ProvisionRuns, 'start' | 'cancel'>;
+  orchard: Pick<OrchardService, 'status' | 'connect' | 'disconnect'>;
 }
 
 export function createApiHandlers(s: HandlerServices): ApiHandlers {
@@ -59,15 +61,9 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
       return null;
     },
     'sessions.markSeen': ({ id }) => (s.sessions.markSeen(id), null),
-    // CONTRACT PLACEHOLDER (issue 16): replaced by the session wiring and the Orchard service.
-    'sessions.sync': () => notBuilt('sessions.sync'),
-    'orchard.status': () => notBuilt('orchard.status'),
-    'orchard.connect': () => notBuilt('orchard.connect'),
-    'orchard.disconnect': () => notBuilt('orchard.disconnect'),
+    'sessions.sync': ({ id }) => s.sessions.syncNow(id),
+    'orchard.status': ({ probe }) => s.orchard.status({ probe: probe ?? false }),
+    'orchard.connect': (p) => s.orchard.connect(p),
+    'orchard.disconnect': () => s.orchard.disconnect(),
   };
-}
-
-/** CONTRACT PLACEHOLDER: a method of the contract whose service is being built (issue 16). */
-function notBuilt(method: string): never {
-  throw new Error(`${method} is not built yet`);
 }

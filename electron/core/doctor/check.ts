@@ -2,6 +2,7 @@
 // hangs (a tart waiting on a lock, a login shell stuck in its rc file) never hangs the report.
 import type { DoctorCheck, DoctorStatus } from '../../../shared/api';
 import type { Settings } from '../config/settings';
+import type { OrchardProbe } from './orchard';
 
 export interface CheckOutcome {
   status: DoctorStatus;
@@ -31,6 +32,8 @@ export interface DoctorContext {
     tld(): Promise<string>;
   };
   auth: { status(): Promise<{ method: string; source: string }> };
+  /** The Orchard controller's credentials and reachability, when the host knows of Orchard. */
+  orchard?: OrchardProbe;
   /** The address the VMs reach the Mac at (Tart's NAT gateway). */
   gateway: string;
   /** Addresses of the session VMs running now. */

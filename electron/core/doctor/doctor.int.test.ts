@@ -70,6 +70,7 @@ describe('doctor on the simulated host', () => {
       'tart',
       'base-image',
       'claude-auth',
+      'orchard',
       'herd',
       'services',
       'local-network',
@@ -90,6 +91,7 @@ describe('doctor on the simulated host', () => {
       status: 'ok',
       detail: 'api-key from ANTHROPIC_API_KEY',
     });
+    expect(c.orchard).toMatchObject({ status: 'skip' });
     expect(c.herd).toMatchObject({
       status: 'ok',
       detail: `herd at ${world.sim.herdBin}; sites end in .test`,

@@ -8,6 +8,7 @@ import { diskCheck } from './disk';
 import { herdCheck } from './herd';
 import { hostCheck } from './host';
 import { localNetworkCheck } from './local-network';
+import { orchardCheck } from './orchard';
 import { servicesCheck } from './services';
 import { tartCheck } from './tart';
 
@@ -19,6 +20,7 @@ export const DOCTOR_CHECKS: readonly Check[] = [
   tartCheck,
   baseImageCheck,
   claudeAuthCheck,
+  orchardCheck,
   herdCheck,
   servicesCheck,
   localNetworkCheck,

@@ -2,7 +2,7 @@
 // what the steps found or made (persisted to the record as it happens, so a crash can be
 // reconciled), and the live resources only this process holds (VM process, ssh, tunnel).
 // What one step makes and a later one uses is read with need() (need.ts), never assumed.
-import type { OnExit, Problem } from '../../../shared/session';
+import type { OnExit, Problem, SessionBackend } from '../../../shared/session';
 import type { ProjectConfig } from '../config/project-config';
 import type { Settings } from '../config/settings';
 import type { SessionPatch, SessionRecord } from '../store/sessions-repository';
@@ -21,6 +21,8 @@ export interface SessionContext {
   /** Derived from the git root once ValidateProject found it (null before). */
   names: SessionNames | null;
   readonly settings: Settings;
+  /** The backend the request (or a resumed record) asks for; null lets ChooseBackend decide. */
+  readonly requestedBackend: SessionBackend | null;
   projectConfig: ProjectConfig;
   readonly deps: SessionDeps;
   readonly signal: AbortSignal;

@@ -25,7 +25,10 @@ export interface ContextInput {
   resumed?: boolean;
   /** Tells the faces the record changed. */
   publish(id: string): void;
-  /** Where the VM runs (chosen by the host from the request, .clave.json and settings). */
+  /**
+   * Where the VM runs when the request (or the kept record being resumed) says so; ChooseBackend
+   * decides in preflight (this, else .clave.json, else the setting).
+   */
   backend?: SessionBackend;
   /** Made ahead as a hidden standby of the pool (saved so from its first record on). */
   standby?: StandbyFacts;
@@ -33,7 +36,6 @@ export interface ContextInput {
 
 export function createContext(hostDeps: SessionDeps, input: ContextInput): SessionContext {
   const { id, projectDir, onExit, record, publish } = input;
-  const deps = recordingDeps(hostDeps, id);
   let saved = Boolean(record);
   const state: SessionContext['state'] = record
     ? { ...record }
@@ -51,13 +53,16 @@ export function createContext(hostDeps: SessionDeps, input: ContextInput): Sessi
         error: null,
         standby: input.standby ?? null,
         warm: false,
-        backend: input.backend ?? 'tart',
+        backend: input.backend ?? input.settings.backend.kind,
         worker: null,
         syncedAt: null,
         services: null,
       };
+  // Its VMs go through the runtime of its backend (asked on each use: preflight chooses it).
+  const deps = recordingDeps(hostDeps, id, () => state.backend);
   const ctx: SessionContext = {
     id,
+    requestedBackend: input.backend ?? null,
     get projectDir() {
       return state.projectDir;
     },

@@ -1,11 +1,13 @@
 // Everything a session needs from the outside world, composed once per host (compose.ts).
-// `vms` is the VM seam (vm/runtime.ts): Tart on this Mac today, an Orchard worker later.
+// `vms` is the VM seam (vm/runtime.ts) of this Mac's Tart; `backends` gives each session the runtime
+// it runs on (a session's context sees that one as `vms`: create-context.ts).
 import type { DataPaths } from '../config/paths';
 import type { Git } from '../host/git';
 import type { PortAllocator } from '../host/ports';
 import type { SshConnection, SshConnectOptions } from '../host/ssh';
 import type { LedgerRepository } from '../store/ledger-repository';
 import type { SessionsRepository } from '../store/sessions-repository';
+import type { Backends } from '../vm/backends';
 import type { VmRuntime } from '../vm/runtime';
 import type { ClaudeAuth } from './guest/claude-config';
 
@@ -33,7 +35,10 @@ export interface AuthSource {
 
 export interface SessionDeps {
   git: Git;
+  /** This Mac's Tart at the host; in a session's context, the runtime of its backend. */
   vms: VmRuntime;
+  /** Every runtime sessions may use (Tart; Orchard when configured). */
+  backends: Backends;
   proxies: ProxyHost;
   auth: AuthSource;
   ports: Pick<PortAllocator, 'allocate' | 'range'>;

@@ -1,10 +1,14 @@
-// A session's reverse tunnels to the MCP servers on this Mac's localhost (guest/mcp.ts): one per
-// port on the session's ssh connection, made again on each new connection (a reconnect, a
-// re-attach after a host restart) and closed at teardown. What is live goes on the record
-// (`mcpTunnels`), so the faces show which servers the agent can reach right now.
+// A session's reverse tunnels to servers on this Mac's localhost: the MCP servers (guest/mcp.ts),
+// and the Mac's MySQL/Redis for a VM that cannot reach this Mac otherwise (Orchard with host
+// services). One per port on the session's ssh connection, made again on each new connection (a
+// reconnect, a re-attach after a host restart) and closed at teardown. What is live is reported,
+// so the record says which servers the VM can reach right now (`mcpTunnels`, `services`).
 import type { McpTunnel, Problem } from '../../../shared/session';
 import type { ReverseForward, SshConnection } from '../host/ssh';
 import type { CarriedMcpServer } from './guest/mcp';
+
+/** A server of this Mac the VM reaches at guestHost:port. */
+export type ReverseTarget = Pick<CarriedMcpServer, 'name' | 'port' | 'macHost' | 'guestHost'>;
 import { toProblem } from './problem';
 
 export interface McpTunnelsReport {
@@ -18,9 +22,11 @@ export class McpTunnels {
   private opening: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly servers: readonly CarriedMcpServer[],
+    private readonly servers: readonly ReverseTarget[],
     /** Called after each (re)opening with what is live and what could not be. */
     private readonly report: (r: McpTunnelsReport) => void,
+    /** What the servers are, in a problem's words. */
+    private readonly kind = 'MCP server',
   ) {}
 
   /** Opens every port on `ssh` (the forwards of an earlier connection died with it). */
@@ -54,7 +60,7 @@ export class McpTunnels {
         const names = this.servers.filter((s) => s.port === server.port).map((s) => s.name);
         const p = toProblem(e);
         problems.push({
-          what: `The VM cannot reach MCP server ${names.join(', ')} (port ${server.port})`,
+          what: `The VM cannot reach ${this.kind} ${names.join(', ')} (port ${server.port})`,
           why: [p.what, p.why].filter(Boolean).join(': '),
           fix: p.fix ?? 'Free the port in the VM and restart the session.',
         });

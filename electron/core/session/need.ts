@@ -1,7 +1,7 @@
 // need(): what one step made and a later step uses, typed and checked. A pipeline listing its steps
 // in the wrong order is a bug, and it says so (which step must come first) instead of crashing
 // on a null deep inside a step.
-import type { SshConnection, Tunnel } from '../host/ssh';
+import type { PortTunnel, SshConnection } from '../host/ssh';
 import type { SessionContext } from './context';
 import type { ClaudeAuth } from './guest/claude-config';
 import type { ServiceConfig } from './guest/laravel-env';
@@ -12,6 +12,7 @@ import { StepAbort } from './problem';
 // this module is safe.
 import { bootVm } from './steps/boot-vm';
 import { checkClaudeAuthentication } from './steps/check-claude-auth';
+import { cloneVm } from './steps/clone-vm';
 import { cloneRepo } from './steps/clone-repo';
 import { createSshTunnel } from './steps/create-ssh-tunnel';
 import { discoverGateway } from './steps/discover-gateway';
@@ -23,8 +24,9 @@ interface Made {
   services: ServiceConfig;
   worktreeDir: string;
   vmIp: string;
+  vmName: string;
   ssh: SshConnection;
-  tunnel: Tunnel;
+  tunnel: PortTunnel;
   url: string;
 }
 
@@ -36,6 +38,7 @@ const sources: { [K in keyof Made]: Source<Made[K]> } = {
   services: { get: (c) => c.services, by: () => discoverGateway },
   worktreeDir: { get: (c) => c.state.worktreeDir, by: () => cloneRepo },
   vmIp: { get: (c) => c.state.vmIp, by: () => bootVm },
+  vmName: { get: (c) => c.state.vmName, by: () => cloneVm },
   ssh: { get: (c) => c.live.ssh, by: () => bootVm },
   tunnel: { get: (c) => c.live.tunnel, by: () => createSshTunnel },
   url: { get: (c) => c.state.url, by: () => createSshTunnel },

@@ -9,6 +9,7 @@ import { bootVm } from './steps/boot-vm';
 import { bootstrapLaravel } from './steps/bootstrap-laravel';
 import { carryClaudeSetup } from './steps/carry-claude-setup';
 import { checkClaudeAuthentication } from './steps/check-claude-auth';
+import { chooseBackend } from './steps/choose-backend';
 import { cloneRepo } from './steps/clone-repo';
 import { cloneVm } from './steps/clone-vm';
 import { configureHerdProxy } from './steps/configure-herd-proxy';
@@ -21,12 +22,14 @@ import { getGitBranch } from './steps/get-git-branch';
 import { installDependencies } from './steps/install-dependencies';
 import { restoreConversation } from './steps/restore-conversation';
 import { reopenMcpTunnels } from './steps/reopen-mcp-tunnels';
+import { reopenServiceTunnels } from './steps/reopen-service-tunnels';
 import { runClaudeCode } from './steps/run-claude-code';
 import { saveSession } from './steps/save-session';
 import { validateProject } from './steps/validate-project';
 
 export const preflightSteps: readonly Step<SessionContext>[] = [
   validateProject,
+  chooseBackend,
   getGitBranch,
   ensureVmExists,
   checkClaudeAuthentication,
@@ -53,6 +56,7 @@ export const sessionSteps: readonly PipelineItem<SessionContext>[] = [
  */
 export const resumePreflightSteps: readonly Step<SessionContext>[] = [
   validateProject,
+  chooseBackend,
   ensureVmExists,
   checkClaudeAuthentication,
 ];
@@ -66,4 +70,5 @@ export const reattachSteps: readonly Step<SessionContext>[] = [
   createSshTunnel,
   configureHerdProxy,
   reopenMcpTunnels,
+  reopenServiceTunnels,
 ];

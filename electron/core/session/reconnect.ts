@@ -64,6 +64,7 @@ export class ConnectionKeeper {
         live.ssh = ssh;
         live.tunnel?.useConnection(ssh);
         live.mcpTunnels?.useConnection(ssh).catch(() => {});
+        live.serviceTunnels?.useConnection(ssh).catch(() => {});
         this.watch();
         this.o.onReconnected();
         this.o.notice(BACK_NOTICE);

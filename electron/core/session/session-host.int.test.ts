@@ -145,14 +145,14 @@ describe('SessionHost on the simulated host', () => {
     folder?: string;
   }[] = [
     ...[
-      ['a line break', 'new\nline'],
-      ['a colon', 'co:lon'],
-      ['a comma', 'com,ma'],
-      ['an escape character', 'esc\u001bape'],
-      ['a tab', 'tab\there'],
-    ].map(([name, folder]) => ({
+      ['a line break', 'new\nline', 'validate-project'],
+      ['a colon', 'co:lon', 'choose-backend'],
+      ['a comma', 'com,ma', 'choose-backend'],
+      ['an escape character', 'esc\u001bape', 'validate-project'],
+      ['a tab', 'tab\there', 'validate-project'],
+    ].map(([name, folder, step]) => ({
       name: `${name} in the path`,
-      step: 'validate-project',
+      step: step!,
       what: /Tart cannot share this project folder/,
       folder: folder!,
     })),
@@ -216,9 +216,10 @@ describe('SessionHost on the simulated host', () => {
     // A Laravel repo whose copy path (.clave/wt/s-<id> appended) passes macOS's 1023 bytes.
     const long = world.project(Array.from({ length: 5 }, (_, i) => `${i}`.repeat(200)).join('/'));
     const short = world.project('nul');
-    for (const [projectDir, what] of [
-      [`${short}\u0000x`, /Tart cannot share this project folder/],
-      [long, /Tart cannot share this project folder: its path is longer/],
+    for (const [projectDir, what, step] of [
+      [`${short}\u0000x`, /Tart cannot share this project folder/, 'validate-project'],
+      // Whether the VM host takes the path is known once the backend is chosen.
+      [long, /Tart cannot share this project folder: its path is longer/, 'choose-backend'],
     ] as const) {
       const events: PipelineEvent[] = [];
       const listener = (e: { event: PipelineEvent }) => events.push(e.event);
@@ -227,9 +228,7 @@ describe('SessionHost on the simulated host', () => {
         problem: { what: expect.stringMatching(what), fix: expect.stringMatching(/.+/) },
       });
       h.host.off('session.progress', listener);
-      expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
-        step: 'validate-project',
-      });
+      expect(events.find((e) => e.type === 'step-failed')).toMatchObject({ step });
     }
     await expectNothingLeft(long);
     await expectNothingLeft(short);

@@ -4,14 +4,18 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { StopResult, CleanupReport, EventPayload, ExitInfo } from '../../../shared/api';
-import type { OnExit, PipelineEvent, Problem, SessionSummary } from '../../../shared/session';
+import type {
+  OnExit,
+  PipelineEvent,
+  Problem,
+  SessionBackend,
+  SessionSummary,
+} from '../../../shared/session';
 import type { Client } from '../api/dispatch';
 import type { Settings } from '../config/settings';
 import { toSummary, type SessionRecord } from '../store/sessions-repository';
-import { AgentWatcher } from './agent-watcher';
 import { SessionChanges, type ChangeTarget } from './changes/session-changes';
 import { ChangesWatchers } from './changes/watchers';
-import { AgentAttention } from './attention/agent-attention';
 import type { SpoolCounters } from './attention/spool-follower';
 import { cleanup } from './cleanup/cleanup';
 import { reconcile, type Reconciled } from './cleanup/reconcile';
@@ -31,35 +35,24 @@ import {
   sessionSteps,
 } from './pipelines';
 import { StepAbort, toProblem } from './problem';
-import { ConnectionKeeper } from './reconnect';
 import { NO_AGENT, SessionRecords } from './records';
-import { connectToVm } from './steps/connect-ssh';
 import { Conversations } from './conversations';
 import { bringToHead } from './pool/bring-to-head';
 import { StandbyPool } from './pool/standby-pool';
 import type { StandbyFacts } from '../store/standby-facts';
 import { teardown } from './teardown';
 import { Terminals } from './terminals';
+import type { Live } from './live-session';
+import { backendFor } from './steps/choose-backend';
+import { CopySync } from './sync';
+import { vmLost } from './vm-lost';
+import { watchRunning } from './watch-running';
 
 export interface HostEvents {
   'session.updated': [SessionSummary];
   'session.progress': [{ sessionId: string; event: PipelineEvent }];
   'session.agentExited': [{ sessionId: string }];
   'session.attention': [EventPayload<'session.attention'>];
-}
-
-interface Live {
-  ctx: SessionContext;
-  abort: AbortController;
-  started: Promise<void>;
-  stopping: Promise<StopResult> | null;
-  /** How teardown went when the start failed (a stop during the start returns it). */
-  failedTeardown?: StopResult;
-  /** Re-makes the ssh connection when it drops while the session runs. */
-  keeper?: ConnectionKeeper;
-  agent?: AgentWatcher;
-  /** The agent's status from its hooks. */
-  attention?: AgentAttention;
 }
 
 export class UnknownSessionError extends StepAbort {
@@ -81,6 +74,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
   readonly pool: StandbyPool;
   /** Standbys: live sessions no face hears of until one is claimed. */
   private readonly hidden = new Set<string>();
+  /** The VM's work into the copy, where code travels by git (Orchard). */
+  readonly sync = new CopySync((id) => this.live.get(id)?.ctx ?? null);
 
   constructor(
     private readonly deps: SessionDeps,
@@ -93,7 +88,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
       {
         prepareStandby: (root, facts) => this.prepareStandby(root, facts),
         discardStandby: (id) => this.discardStandby(id),
-        vmCount: () => this.live.size,
+        // Only this Mac's VMs count against its budget (Orchard's run on other Macs).
+        vmCount: () => [...this.live.values()].filter((l) => l.ctx.state.backend === 'tart').length,
       },
       deps.git,
       deps.auth,
@@ -101,7 +97,11 @@ export class SessionHost extends EventEmitter<HostEvents> {
       settings,
     );
     this.conversations = new Conversations(deps, (id) => this.records.publish(id));
-    this.changes = new SessionChanges(deps.git, (id) => this.changeTarget(id));
+    this.changes = new SessionChanges(
+      deps.git,
+      (id) => this.changeTarget(id),
+      (id) => this.sync.fresh(id),
+    );
     this.changeWatchers = new ChangesWatchers((id) => {
       const dir = this.changeTarget(id).worktreeDir;
       if (dir && existsSync(dir)) return dir;
@@ -157,15 +157,28 @@ export class SessionHost extends EventEmitter<HostEvents> {
     projectDir: string;
     onExit?: OnExit;
     wait?: boolean;
+    backend?: SessionBackend;
   }): Promise<SessionSummary> {
-    const warm = await this.claimStandby(input.projectDir, input.onExit ?? null);
+    // Standbys are Tart VMs (a warm pool needs this Mac's shares): only a Tart session takes one.
+    const tart = (await this.backendOf(input.projectDir, input.backend)) === 'tart';
+    const warm = tart ? await this.claimStandby(input.projectDir, input.onExit ?? null) : null;
     if (warm) return warm;
-    await this.pool.makeRoom();
+    if (tart) await this.pool.makeRoom();
     const id = newSessionId();
-    const live = this.track(id, input.projectDir, input.onExit ?? null);
+    const live = this.track(
+      id,
+      input.projectDir,
+      input.onExit ?? null,
+      undefined,
+      false,
+      undefined,
+      input.backend,
+    );
     live.started = this.runPipelines(live);
-    // Once it runs, the pool prepares this project's next session.
-    live.started.then(() => this.pool.started(live.ctx.projectDir)).catch(() => {});
+    // Once it runs, the pool prepares this project's next (Tart) session.
+    live.started
+      .then(() => live.ctx.state.backend === 'tart' && this.pool.started(live.ctx.projectDir))
+      .catch(() => {});
     if (input.wait) {
       await live.started;
       return this.get(id);
@@ -205,11 +218,17 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return toSummary(record);
   }
 
-  /** A hidden session made ahead for the pool; `ready` settles once it runs. */
+  /** Where a start would run: decided as ChooseBackend does; a folder it cannot read: Tart. */
+  private async backendOf(dir: string, requested?: SessionBackend): Promise<SessionBackend> {
+    const root = await this.deps.git.root(dir).catch(() => dir);
+    return backendFor(requested ?? null, root, this.settings());
+  }
+
+  /** A hidden session made ahead for the pool (always on Tart); `ready` settles once it runs. */
   private prepareStandby(projectRoot: string, facts: StandbyFacts) {
     const id = newSessionId();
     this.hidden.add(id);
-    const live = this.track(id, projectRoot, null, undefined, false, facts);
+    const live = this.track(id, projectRoot, null, undefined, false, facts, 'tart');
     live.started = this.runPipelines(live);
     return { id, ready: live.started };
   }
@@ -306,7 +325,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
         agent: NO_AGENT.agent,
         hasUnmergedWork: NO_AGENT.hasUnmergedWork,
       });
-      const adopted = this.track(id, r.projectDir, r.onExit, again, true);
+      const adopted = this.track(id, r.projectDir, r.onExit, again, true, undefined, r.backend);
       adopted.started = this.runPipelines(adopted, true);
       adopted.started.catch(() => {});
       this.records.publish(id);
@@ -352,8 +371,17 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return null;
   }
 
-  exitInfo(id: string): Promise<ExitInfo> {
+  /** The exit dialog's facts, after the VM's work came back (code by git). */
+  async exitInfo(id: string): Promise<ExitInfo> {
+    await this.sync.quietly(id);
     return this.changes.exitInfo(id);
+  }
+
+  /** `clave sync`: the VM's work into the copy now; a shared copy is in sync already. */
+  syncNow(id: string): Promise<{ syncedAt: string }> {
+    const r = this.deps.sessions.get(id);
+    if (!r && !this.live.has(id)) throw new UnknownSessionError(id);
+    return this.sync.onDemand(id, r);
   }
 
   /** Ends a session: teardown in the seed's order, then the keep / merge / discard decision. */
@@ -394,7 +422,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
       // A refused discard or merge keeps the copy: the record stays, kept, with the reason.
       if (result.teardownProblems.length === 0 && result.outcome !== 'kept')
         this.deps.sessions.transition(id, 'ended');
-      await this.records.finish(ctx, result, null);
+      this.sync.forget(id);
+      await this.records.finish(ctx, result, current.lost ?? null);
       await this.settleConversation(id);
       // The room it took is free: the pool may use it (a standby's own end refills nothing).
       if (!this.hidden.has(id)) this.pool.refill();
@@ -415,44 +444,20 @@ export class SessionHost extends EventEmitter<HostEvents> {
   /** A running session: watch its agent, follow its hooks, and keep its connection. */
   private watch(live: Live): void {
     const { ctx } = live;
-    const isStopping = () => Boolean(live.stopping) || this.live.get(ctx.id) !== live;
-    const attention = new AgentAttention(
-      ctx.id,
-      {
-        sessions: this.deps.sessions,
-        updated: (summary) => this.emit('session.updated', summary),
-        attention: (e) => {
-          this.emit('session.attention', e);
-          // A turn ended: save the conversation now, so a VM lost later still resumes from here.
-          if (e.state === 'idle' || e.state === 'error')
-            void this.saveConversation(ctx.id).catch(() => {});
-        },
-        log: (line) => console.warn(`clave: ${line}`),
+    watchRunning(live, {
+      sessions: this.deps.sessions,
+      updated: (summary) => this.emit('session.updated', summary),
+      attention: (e) => this.emit('session.attention', e),
+      agentExited: () => this.emit('session.agentExited', { sessionId: ctx.id }),
+      // A turn ended: the conversation and the VM's work are saved now, so a VM lost later
+      // still resumes from here and loses nothing before it.
+      turnEnded: () => {
+        void this.saveConversation(ctx.id).catch(() => {});
+        void this.sync.quietly(ctx.id);
       },
-      live.abort.signal,
-    );
-    live.attention = attention;
-    live.agent = new AgentWatcher(ctx.live, {
-      isStopping,
-      exited: () => {
-        attention.tmuxGone();
-        this.emit('session.agentExited', { sessionId: ctx.id });
-      },
-    });
-    live.agent.watch();
-    if (ctx.live.ssh) attention.follow(ctx.live.ssh);
-    live.keeper = new ConnectionKeeper({
-      ctx,
-      signal: live.abort.signal,
-      connect: (signal) => connectToVm(ctx, { label: 'Reconnect to the VM' }, 10_000, signal),
-      isStopping,
-      vmRunning: async () =>
-        (await this.deps.vms.list()).some((v) => v.name === ctx.state.vmName && v.running),
       notice: (text) => this.terminals.notice(ctx.id, text),
-      onReconnected: () => {
-        live.agent?.watch();
-        if (ctx.live.ssh) attention.follow(ctx.live.ssh);
-      },
+      vmGone: (why) => vmLost(live, why, () => void this.stop(ctx.id, 'keep').catch(() => {})),
+      isStopping: () => Boolean(live.stopping) || this.live.get(ctx.id) !== live,
     });
   }
 
@@ -513,6 +518,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     record?: SessionRecord,
     resumed = false,
     standby?: StandbyFacts,
+    backend?: SessionBackend,
   ): Live {
     if (record?.standby) this.hidden.add(id);
     const abort = new AbortController();
@@ -525,6 +531,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       publish: (sid) => this.records.publish(sid),
       ...(record ? { record, resumed } : {}),
       ...(standby ? { standby } : {}),
+      ...(backend ? { backend } : {}),
     });
     const live: Live = { ctx, abort, started: Promise.resolve(), stopping: null };
     this.live.set(id, live);

@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import type { StopResult } from '../../../shared/api';
 import { settlesWithin } from '../host/retry';
-import { projectFolder } from '../vm/guest';
 import type { OnExit, Problem } from '../../../shared/session';
 import { isClaveTarget, servedTarget } from './cleanup/survey';
 import type { SessionContext } from './context';
 import { applyExitDecision, type SquashOptions } from './exit-decision';
 import { toProblem } from './problem';
+import { copyIsShared, syncCopy } from './sync';
 
 export interface TeardownOptions {
   decision: OnExit;
@@ -47,7 +47,9 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
   });
   await part(problems, 'Close the MCP tunnels', async () => {
     await live.mcpTunnels?.close();
+    await live.serviceTunnels?.close();
     live.mcpTunnels = null;
+    live.serviceTunnels = null;
     if (deps.sessions.get(ctx.id)?.mcpTunnels.length) ctx.update({ mcpTunnels: [] });
   });
   await part(problems, 'Close the tunnel', async () => {
@@ -56,11 +58,18 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     live.tunnel = null;
     live.portLease = null;
   });
-  await part(problems, "Bring the session's work back from the VM", async () => {
-    if (live.ssh && state.worktreeDir) {
-      await deps.vms.collect(live.ssh, projectFolder(state.worktreeDir));
+  // The VM's last work into the copy (code by git). When it cannot come back, nothing is merged
+  // or discarded on a copy that lacks it: the copy is kept, and the session says why.
+  let decision = options.decision;
+  if (live.ssh && !live.ssh.closed && state.worktreeDir && !copyIsShared(ctx)) {
+    try {
+      await syncCopy(ctx);
+    } catch (e) {
+      const p = toProblem(e);
+      ctx.warn({ ...p, what: `The VM's last work was not brought back: ${p.what}` });
+      if (decision !== 'keep') decision = 'keep';
     }
-  });
+  }
   await part(problems, 'Close the SSH connection', async () => {
     live.stopAgentWatch?.();
     live.stopAgentWatch = null;
@@ -105,7 +114,7 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
         baseBranch: state.baseBranch,
         baseCommit: state.baseCommit,
       },
-      options.decision,
+      decision,
       options.force ?? false,
       options.merge,
     );

@@ -10,6 +10,8 @@ export type LedgerKind = 'vm' | 'proxy' | 'port' | 'copy' | 'snapshot';
 export interface LedgerDetail {
   /** vm: the image it was cloned from. */
   source?: string;
+  /** vm: where it runs (absent: this Mac's Tart, as before backends); cleanup asks that runtime. */
+  backend?: 'tart' | 'orchard';
   /** proxy: where it forwards to, e.g. http://127.0.0.1:8081. */
   target?: string;
   /** A provision's VM: the process building it; while that process lives, the VM is in use. */

@@ -6,7 +6,7 @@
 // shares (wait for an address unless the VM died, attach a folder until a deadline) is written
 // once, over this interface, in wait.ts and attach.ts — never again inside an implementation.
 import type { HostError } from '../host/errors';
-import type { Tunnel } from '../host/ssh';
+import type { PortTunnel, Tunnel } from '../host/ssh';
 import type net from 'node:net';
 
 export interface VmSummary {
@@ -91,6 +91,8 @@ export interface GuestShell {
 
 /** The part of an ssh connection a runtime may forward ports through. */
 export interface TunnelCarrier {
+  /** `user@host:port` it was made to (a runtime may find the VM behind that port). */
+  readonly target?: string;
   openTunnel(options: { server: net.Server; remotePort: number }): Promise<Tunnel>;
 }
 
@@ -139,7 +141,7 @@ export interface VmRuntime {
   forwardPort(
     ssh: TunnelCarrier,
     options: { server: net.Server; guestPort: number },
-  ): Promise<Tunnel>;
+  ): Promise<PortTunnel>;
   /** Resolves when stopped (also when it was not running, or does not exist). */
   stop(name: string, timeoutSeconds?: number): Promise<void>;
   /** Resolves when gone (also when it did not exist). */

@@ -160,7 +160,7 @@ export class GitCopyDiff extends GitQueries {
    * Runs `fn` with an environment whose index is a throw-away copy with the untracked files
    * (under `paths`, when given) added.
    */
-  private async asItIsNow<T>(
+  protected async asItIsNow<T>(
     dir: string,
     paths: string[],
     fn: (env: QueryEnv, untracked: Set<string>) => Promise<T>,

@@ -17,7 +17,8 @@ export type GitErrorCode =
   | 'git.branch-checked-out'
   | 'git.merge-failed'
   | 'git.unsafe-path'
-  | 'git.too-old';
+  | 'git.too-old'
+  | 'git.copy-changed';
 
 export class GitError extends HostError<GitErrorCode> {}
 

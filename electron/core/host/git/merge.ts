@@ -2,11 +2,11 @@
 import { firstLine, tail } from '../errors';
 import { GitError, invalid } from './errors';
 import { exists, parseId, parsePorcelainZ } from './parse';
-import { GitSessionCopies } from './session-copies';
+import { GitCopySync } from './copy-sync';
 import type { MergeResult } from './types';
 
 /** The git adapter (see runner.ts), with the merge policy on top of the session copies. */
-export class Git extends GitSessionCopies {
+export class Git extends GitCopySync {
   /**
    * Stage everything in `dir` and commit it. Returns the new commit, or null when there was
    * nothing to commit. Hooks are skipped: this is Clave saving work, not the user committing.

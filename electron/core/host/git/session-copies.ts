@@ -82,13 +82,7 @@ export class GitSessionCopies extends GitCopyDiff {
         what: `Could not check out ${branch} in the session copy`,
       });
       await this.writeIdentity(root, copyPath);
-      const patterns = [
-        ...new Set([
-          ...DEFAULT_INCLUDE,
-          ...((await this.readIncludeList(root)) ?? []),
-          ...(input.include ?? []),
-        ]),
-      ];
+      const patterns = await this.includePatterns(root, input.include);
       const included = await this.copyIgnoredFiles(root, copyPath, patterns);
       return { id, path: copyPath, branch, base, included };
     } catch (error) {
@@ -112,6 +106,20 @@ export class GitSessionCopies extends GitCopyDiff {
       ...call,
       what: `Could not move the session copy to ${input.commit.slice(0, 12)}`,
     });
+  }
+
+  /**
+   * Which ignored files go with a copy: `.env`, the patterns in the repo's `.worktreeinclude`,
+   * and the patterns in `include` (from config), all together.
+   */
+  async includePatterns(root: string, include?: readonly string[]): Promise<string[]> {
+    return [
+      ...new Set([
+        ...DEFAULT_INCLUDE,
+        ...((await this.readIncludeList(root)) ?? []),
+        ...(include ?? []),
+      ]),
+    ];
   }
 
   /** The repo's `.worktreeinclude` patterns, or null when there is no such file. */
@@ -138,31 +146,7 @@ export class GitSessionCopies extends GitCopyDiff {
     toRoot: string,
     patterns: readonly string[],
   ): Promise<string[]> {
-    const list = IncludeListSchema.parse([...patterns]);
-    if (list.length === 0) return [];
-    // Untracked paths matching the include patterns (and only those patterns).
-    const matched = await this.git(
-      [
-        'ls-files',
-        '-z',
-        '--others',
-        '--ignored',
-        '--directory',
-        ...list.map((p) => `--exclude=${p}`),
-      ],
-      { cwd: fromRoot },
-    );
-    const candidates = matched.stdout
-      .split('\0')
-      .filter((p) => p !== '' && !p.startsWith('.clave/') && p !== '.clave');
-    if (candidates.length === 0) return [];
-    // Of those, the ones the repo's own rules ignore.
-    const ignored = await this.git(['check-ignore', '-z', '--stdin'], {
-      cwd: fromRoot,
-      input: candidates.map((p) => `${p}\0`).join(''),
-      okCodes: [1],
-    });
-    const toCopy = ignored.stdout.split('\0').filter((p) => p !== '');
+    const toCopy = await this.includedFiles(fromRoot, patterns);
     const copied: string[] = [];
     for (const rel of toCopy) {
       const src = path.join(fromRoot, rel);
@@ -179,6 +163,38 @@ export class GitSessionCopies extends GitCopyDiff {
       copied.push(rel);
     }
     return copied;
+  }
+
+  /**
+   * The files of `root` that are both ignored by git and matched by `patterns` (gitignore
+   * syntax, matched by git itself): relative paths, directories ending with `/`.
+   */
+  async includedFiles(root: string, patterns: readonly string[]): Promise<string[]> {
+    const list = IncludeListSchema.parse([...patterns]);
+    if (list.length === 0) return [];
+    // Untracked paths matching the include patterns (and only those patterns).
+    const matched = await this.git(
+      [
+        'ls-files',
+        '-z',
+        '--others',
+        '--ignored',
+        '--directory',
+        ...list.map((p) => `--exclude=${p}`),
+      ],
+      { cwd: root },
+    );
+    const candidates = matched.stdout
+      .split('\0')
+      .filter((p) => p !== '' && !p.startsWith('.clave/') && p !== '.clave');
+    if (candidates.length === 0) return [];
+    // Of those, the ones the repo's own rules ignore.
+    const ignored = await this.git(['check-ignore', '-z', '--stdin'], {
+      cwd: root,
+      input: candidates.map((p) => `${p}\0`).join(''),
+      okCodes: [1],
+    });
+    return ignored.stdout.split('\0').filter((p) => p !== '');
   }
 
   /** Session copies under `<repo>/.clave/wt`. */

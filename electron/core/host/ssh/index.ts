@@ -14,7 +14,7 @@ export { channelExit } from './channels';
 export { SshError, type SshErrorCode } from './errors';
 export { stdinWriteCommand, type RemoteEntry } from './files';
 export { PtyChannel } from './pty';
-export { Tunnel } from './tunnel';
+export { Tunnel, type PortTunnel } from './tunnel';
 export { ReverseForward, type ReverseTarget } from './reverse-forward';
 export {
   SshConnectOptionsSchema,

@@ -4,8 +4,23 @@ import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connection';
 import { SshError } from './errors';
 
+/**
+ * A port of the VM served on this Mac, however it is carried (an ssh channel per connection
+ * here; an Orchard port-forward per connection in vm/orchard/): what sessions hold and close.
+ */
+export interface PortTunnel {
+  readonly localHost: string;
+  readonly localPort: number;
+  /** `http://127.0.0.1:<port>`: where the VM's site is reachable on this machine. */
+  readonly url: string;
+  /** After an ssh reconnect: carry new connections over it (nothing to do when not over ssh). */
+  useConnection(connection: SshConnection): void;
+  /** Stop listening, drop every forwarded connection, free the port. Idempotent. */
+  close(): Promise<void>;
+}
+
 /** A local listener forwarding every connection into the VM. */
-export class Tunnel {
+export class Tunnel implements PortTunnel {
   readonly localHost: string;
   readonly localPort: number;
   private readonly sockets = new Set<net.Socket>();

@@ -38,9 +38,13 @@ export class SessionChanges {
     private readonly git: Git,
     /** The session's record; throws for an unknown id. */
     private readonly target: (id: string) => ChangeTarget,
+    /** Before the copy is read: bring the VM's work into it (code by git; throttled). */
+    private readonly fresh: (id: string) => Promise<void> = async () => {},
   ) {}
 
   async get(id: string): Promise<Changes> {
+    this.target(id);
+    await this.fresh(id);
     const t = this.target(id);
     const f = await this.facts(t);
     return {
@@ -55,6 +59,8 @@ export class SessionChanges {
 
   async diff(id: string, file: string): Promise<FileDiff> {
     insideCopy(file);
+    this.target(id);
+    await this.fresh(id);
     const copy = readable(this.target(id));
     const found = copy
       ? await this.git.copyFileDiff(copy.dir, copy.base, file, MAX_DIFF_BYTES)
@@ -81,6 +87,8 @@ export class SessionChanges {
   /** `git diff --stat` of the same range, as git prints it `width` columns wide. */
   async stat(id: string, paths: string[], width: number): Promise<string> {
     paths.forEach(insideCopy);
+    this.target(id);
+    await this.fresh(id);
     const copy = readable(this.target(id));
     return copy ? this.git.copyStat(copy.dir, copy.base, paths, width) : '';
   }

@@ -10,7 +10,7 @@ import type { SessionDeps } from '../deps';
 import { removeSnapshot, snapshotOf } from '../deps-snapshot/snapshots';
 import { StepAbort, toProblem } from '../problem';
 import { reconcile, type SessionOwner } from './reconcile';
-import { gatherFacts, isClaveTarget, judge, type Facts } from './survey';
+import { gatherFacts, isClaveTarget, judge, vmBackend, type Facts } from './survey';
 
 export async function cleanup(
   deps: SessionDeps,
@@ -56,10 +56,11 @@ async function carryOut(
   }
   switch (e.kind) {
     case 'vm': {
-      // Checked again: it must still exist under that name.
-      const vm = (await deps.vms.list()).find((v) => v.name === e.name);
-      if (vm?.running) await deps.vms.stop(e.name);
-      if (vm) await deps.vms.delete(e.name);
+      // Checked again, through its own runtime: it must still exist under that name.
+      const vms = deps.backends.runtime(vmBackend(e));
+      const vm = (await vms.list()).find((v) => v.name === e.name);
+      if (vm?.running) await vms.stop(e.name);
+      if (vm) await vms.delete(e.name);
       break;
     }
     case 'proxy': {

@@ -6,6 +6,7 @@ import type { OnExit } from '../../../../shared/session';
 import { UNFINISHED_STATES, type SessionRecord } from '../../store/sessions-repository';
 import type { SessionDeps } from '../deps';
 import { toProblem } from '../problem';
+import { vmBackend } from './survey';
 
 /** What reconciliation and cleanup need from the host that runs the sessions. */
 export interface SessionOwner {
@@ -22,9 +23,23 @@ export interface Reconciled {
   orphanVms: string[];
 }
 
+/** Every backend's VMs, as `backend:name` (a backend that cannot be asked now lists none). */
+async function allVms(deps: SessionDeps): Promise<{ key: string; running: boolean }[]> {
+  const lists = await Promise.all(
+    deps.backends.available().map(async (kind) => {
+      const vms = await deps.backends
+        .runtime(kind)
+        .list()
+        .catch(() => []);
+      return vms.map((v) => ({ key: `${kind}:${v.name}`, running: v.running }));
+    }),
+  );
+  return lists.flat();
+}
+
 export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise<Reconciled> {
-  const vms = await deps.vms.list().catch(() => []);
-  const running = new Set(vms.filter((v) => v.running).map((v) => v.name));
+  const vms = await allVms(deps);
+  const running = new Set(vms.filter((v) => v.running).map((v) => v.key));
   const reattached: string[] = [];
   const tornDown: string[] = [];
   for (const r of deps.sessions.list(UNFINISHED_STATES)) {
@@ -35,7 +50,8 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
       tornDown.push(r.id);
       continue;
     }
-    if (r.state === 'running' && r.vmName && running.has(r.vmName) && r.vmIp) {
+    // Re-attached through a new connection (Orchard: a new port-forward) to a VM still running.
+    if (r.state === 'running' && r.vmName && running.has(`${r.backend}:${r.vmName}`) && r.vmIp) {
       try {
         await owner.reattach(r);
         reattached.push(r.id);
@@ -52,10 +68,13 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
     await owner.stop(r.id, decision).catch(() => {});
     tornDown.push(r.id);
   }
-  const existing = new Set(vms.map((v) => v.name));
+  const existing = new Set(vms.map((v) => v.key));
   const orphanVms = deps.ledger
     .list({ kind: 'vm' })
-    .filter((e) => existing.has(e.name) && !(e.sessionId && owner.isLive(e.sessionId)))
+    .filter(
+      (e) =>
+        existing.has(`${vmBackend(e)}:${e.name}`) && !(e.sessionId && owner.isLive(e.sessionId)),
+    )
     .map((e) => e.name);
   return { reattached, tornDown, orphanVms };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PortAllocator } from '../../host/ports';
 import { openDatabase } from '../../store/database';
 import { LedgerRepository } from '../../store/ledger-repository';
+import { createBackends } from '../../vm/backend-set';
 import type { VmRuntime } from '../../vm/runtime';
 import type { ProxyHost, SessionDeps } from '../deps';
 import { recordingDeps } from './recording';
@@ -26,7 +27,11 @@ function setup() {
     unproxy: async () => {},
   } as unknown as ProxyHost;
   const ports = new PortAllocator({ range: { from: 20_000, to: 20_100 } });
-  const deps = recordingDeps({ vms, proxies, ports, ledger } as unknown as SessionDeps, 'a1b2c3d4');
+  const backends = createBackends(vms, null);
+  const deps = recordingDeps(
+    { vms, backends, proxies, ports, ledger } as unknown as SessionDeps,
+    'a1b2c3d4',
+  );
   return { deps, ledger, seen };
 }
 
@@ -48,15 +53,19 @@ describe('recordingDeps', () => {
     expect(ledger.list()).toEqual([]);
   });
 
+  it("says on a VM's entry which backend it is on, so cleanup asks that runtime", async () => {
+    const { deps, ledger } = setup();
+    await deps.vms.clone('clave-base', 'clave-a1b2c3d4');
+    expect(ledger.list({ kind: 'vm' })[0]!.detail).toEqual({
+      source: 'clave-base',
+      backend: 'tart',
+    });
+  });
+
   it('a making that fails leaves its "intended" entry until the thing is seen gone', async () => {
     const { deps, ledger } = setup();
-    const failing = recordingDeps(
-      {
-        ...deps,
-        vms: { ...deps.vms, clone: () => Promise.reject(new Error('disk full')) },
-      } as SessionDeps,
-      'a1b2c3d4',
-    );
+    const vms = { ...deps.vms, clone: () => Promise.reject(new Error('disk full')) };
+    const failing = recordingDeps({ ...deps, backends: createBackends(vms, null) }, 'a1b2c3d4');
     await expect(failing.vms.clone('clave-base', 'clave-a1b2c3d4')).rejects.toThrow('disk full');
     expect(ledger.list({ kind: 'vm' })[0]?.state).toBe('intended');
     expect(await deps.vms.exists('clave-a1b2c3d4')).toBe(false);

@@ -3,6 +3,7 @@
 // of Clave's tunnel ports on 127.0.0.1; a copy is judged by the no-loss rules). Things of a
 // session this host runs are not cleanup's business, and nothing outside the ledger ever is.
 import { existsSync } from 'node:fs';
+import type { BackendKind } from '../../../../shared/settings';
 import type { CleanupItem } from '../../../../shared/api';
 import type { PortRange } from '../../host/ports';
 import { isAlive } from '../../host/process-alive';
@@ -13,16 +14,29 @@ import type { SessionDeps, ServedProxy } from '../deps';
 import { hasUnmergedWork } from '../unmerged-work';
 
 export interface Facts {
-  vms: Set<string>;
+  /** The VMs of each backend that answered; a backend missing here could not be asked. */
+  vms: Map<BackendKind, Set<string>>;
   /** null: Herd is not there to ask, so no proxy can be checked. */
   proxies: Map<string, string> | null;
 }
 
 export async function gatherFacts(deps: SessionDeps): Promise<Facts> {
-  const vms = new Set((await deps.vms.list()).map((v) => v.name));
+  const vms = new Map<BackendKind, Set<string>>();
+  for (const kind of deps.backends.available()) {
+    try {
+      vms.set(kind, new Set((await deps.backends.runtime(kind).list()).map((v) => v.name)));
+    } catch {
+      // Not reachable now (an Orchard controller down): its VMs are judged next time.
+    }
+  }
   const status = await deps.proxies.status();
   const served: ServedProxy[] | null = status.available ? await deps.proxies.proxies() : null;
   return { vms, proxies: served && new Map(served.map((p) => [p.name, p.target])) };
+}
+
+/** Where a ledger VM runs (entries from before backends are this Mac's Tart). */
+export function vmBackend(e: LedgerEntry): BackendKind {
+  return e.detail.backend ?? 'tart';
 }
 
 /** "created by session abcd1234 at <time>, ledger entry #12" */
@@ -68,12 +82,20 @@ export async function judge(e: LedgerEntry, deps: SessionDeps, facts: Facts): Pr
     reason: `${origin(e)}; ${reason}`,
   });
   switch (e.kind) {
-    case 'vm':
-      if (e.detail.pid !== undefined && facts.vms.has(e.name) && isAlive(e.detail.pid))
+    case 'vm': {
+      const backend = vmBackend(e);
+      const listed = facts.vms.get(backend);
+      if (!listed)
+        return item(
+          'keep',
+          `${backend} could not be asked about it now; cleanup looks again next time`,
+        );
+      if (e.detail.pid !== undefined && listed.has(e.name) && isAlive(e.detail.pid))
         return item('keep', `the provision building it (process ${e.detail.pid}) is still running`);
-      return facts.vms.has(e.name)
+      return listed.has(e.name)
         ? item('remove', `the VM still exists under that name`)
         : item('forget', 'the VM is gone already');
+    }
     case 'proxy': {
       if (!facts.proxies)
         return item('keep', 'Herd is not available to check it now; cleanup looks again next time');

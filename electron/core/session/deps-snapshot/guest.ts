@@ -22,6 +22,8 @@ export function snapshotsFolder(
   ctx: SessionContext,
 ): { folder: HostFolder; snapshots: ProjectSnapshots } | null {
   if (!ctx.projectConfig.bootstrap.composer) return null;
+  // Snapshots are a second live share: a VM that cannot see this Mac's folders installs as before.
+  if (!ctx.deps.vms.sharesFolders) return null;
   const snapshots = projectSnapshots(ctx.deps.paths.root, ctx.projectDir);
   // A data dir tart cannot share: sessions install as before.
   if (ctx.deps.vms.unsharable(snapshots.share) !== null) return null;

@@ -1,7 +1,8 @@
 // Session 3: boot with the session copy attached, wait for an address (failing at once if the VM
 // dies), then for sshd (which comes up after the address), then attach the copy at /srv/project —
 // retried, since a share is not always ready the moment sshd is, with diagnostics when it never
-// works. How the copy reaches the guest is the VM runtime's business (vm/runtime.ts).
+// works. How the copy reaches the guest is the VM runtime's business (vm/runtime.ts): a live share
+// here, a git push over the ssh connection where the VM cannot see this Mac's folders.
 import { LOCAL_NETWORK_SETTINGS, isLocalNetworkRefusal } from '../../host/local-network';
 import { ensureSnapshotsFolder } from '../deps-snapshot/guest';
 import { need } from '../need';
@@ -32,7 +33,9 @@ export const bootVm: Step<SessionContext> = {
       waitSeconds: t.ipSeconds,
       signal: ctx.signal,
     });
-    ctx.update({ vmIp: endpoint.host });
+    // A remote VM's worker is known once it is scheduled (it answers by then).
+    ctx.update({ vmIp: endpoint.host, worker: ctx.live.vm.worker });
+    if (ctx.live.vm.worker) progress.hint(`on worker ${ctx.live.vm.worker}`);
 
     progress.hint(`waiting for SSH on ${endpoint.host}`);
     ctx.live.ssh = await ctx.deps.connectSsh({
@@ -52,13 +55,28 @@ export const bootVm: Step<SessionContext> = {
       },
     });
 
-    progress.hint(`mounting the project at ${PROJECT_DIR}`);
     const shell = ctx.live.ssh;
+    progress.hint(
+      vms.sharesFolders
+        ? `mounting the project at ${PROJECT_DIR}`
+        : `pushing the session branch to ${PROJECT_DIR} (git, over ssh)`,
+    );
     const attached = await attachFolder(vms, shell, project, {
       deadlineMs: t.mountSeconds * 1000,
       signal: ctx.signal,
     });
-    if (attached.ok) return;
+    if (attached.ok) {
+      // The guest's copy is the session copy as of now: the first sync point.
+      if (!vms.sharesFolders) ctx.update({ syncedAt: new Date().toISOString() });
+      return;
+    }
+    if (!vms.sharesFolders) {
+      throw new StepAbort({
+        what: `Could not push the project into the VM at ${PROJECT_DIR}`,
+        why: attached.why || 'git push kept failing',
+        fix: 'Check that the base image has git, and that the session copy is a working git checkout; then start again.',
+      });
+    }
     const diag = await shell
       .exec(
         `lsmod | grep -i virtio; ls -ld ${PROJECT_DIR}; dmesg 2>/dev/null | grep -i virtio | tail -5`,

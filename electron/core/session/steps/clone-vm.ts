@@ -11,6 +11,7 @@ export const cloneVm: Step<SessionContext> = {
     // Recorded before cloning: if the clone half-happens, teardown still knows what to delete.
     ctx.update({ vmName: name });
     // Runs beside CloneRepo: stopped (and undone by teardown) when the copy fails.
+    // A remote runtime may clone its own image instead (Orchard: setting backend.image).
     await ctx.deps.vms.clone(ctx.settings.baseVm, name, { signal: progress.signal });
     const vm = ctx.settings.vm;
     await ctx.deps.vms.configure(

@@ -1,5 +1,5 @@
-// Preflight 1: the folder must be a Laravel project in a git repository, at a path the VM host
-// can share with a VM (checked here, before anything is made, not when the VM boots).
+// Preflight 1: the folder must be a Laravel project in a git repository (whether the VM host can
+// take its path is checked once the backend is chosen: ChooseBackend).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CONTROL_CHARS } from '../../../../shared/text';
@@ -38,16 +38,12 @@ export const validateProject: Step<SessionContext> = {
       });
     }
     // Every name derives from the root, never from the folder the session was started in.
-    const names = sessionNames(root, ctx.id);
-    // The session copy is what the VM gets: its whole path must be one the VM host can share.
-    const why = ctx.deps.vms.unsharable(names.worktreeDir);
-    if (why) throw unsharable(root, why);
-    ctx.names = names;
+    ctx.names = sessionNames(root, ctx.id);
     ctx.update({ projectDir: root, projectName: projectSlug(root) });
   },
 };
 
-function unsharable(project: string, why: string): StepAbort {
+export function unsharable(project: string, why: string): StepAbort {
   return new StepAbort({
     what: `Tart cannot share this project folder: its path ${why}`,
     why: `Each session's copy (in ${JSON.stringify(project)}/.clave/wt) is shared with its VM, and Tart cannot take such a path. Nothing was created.`,
