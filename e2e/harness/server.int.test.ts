@@ -103,6 +103,20 @@ describe('the demo harness', () => {
         headers: { authorization: o.authorization({ name: o.account!.name, token: 'wrong' }) },
       });
       expect(wrong.status).toBe(401);
+      // The host takes them from its environment and the controller answers.
+      const client: Client = { id: 'orchard-status', send: () => {}, onClose: () => {} };
+      const status = await h.runtime.dispatch(
+        { method: 'orchard.status', params: { probe: true } },
+        client,
+      );
+      expect(status).toMatchObject({
+        configured: true,
+        source: 'env',
+        url: o.url,
+        serviceAccount: o.account!.name,
+        reachable: true,
+        problem: null,
+      });
     } finally {
       await h.close();
     }
