@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { createWebSocketStream } from 'ws';
+import { ForwardingListener } from '../../host/forwarding-listener';
 import type { PortTunnel } from '../../host/ssh';
 import type { Readable } from 'node:stream';
 import type { OrchardClient } from './client';
@@ -90,31 +91,26 @@ export interface ForwardingOptions extends PortForwardOptions {
  * A listening server whose every connection is carried to `port` of the VM by its own
  * port-forward. A dropped port-forward closes only its connection; the next one opens anew.
  */
-export class ForwardingServer implements PortTunnel {
-  readonly localHost: string;
-  readonly localPort: number;
-  private readonly sockets = new Set<net.Socket>();
-  private closing: Promise<void> | undefined;
+export class ForwardingServer extends ForwardingListener implements PortTunnel {
   private lastError: Error | undefined;
 
   constructor(
-    private readonly server: net.Server,
+    server: net.Server,
     private readonly client: OrchardClient,
     readonly vmName: string,
     readonly guestPort: number,
     private readonly options: ForwardingOptions,
   ) {
-    const address = server.address();
-    if (address === null || typeof address === 'string')
-      throw new OrchardError({
-        code: 'orchard.unsupported',
-        what: 'The port-forward needs a TCP listener',
-        why: 'The given server is not listening on a TCP port.',
-        fix: 'This is a bug in the caller; report it.',
-      });
-    this.localHost = address.address;
-    this.localPort = address.port;
-    server.on('connection', (socket) => this.accept(socket));
+    super(
+      server,
+      () =>
+        new OrchardError({
+          code: 'orchard.unsupported',
+          what: 'The port-forward needs a TCP listener',
+          why: 'The given server is not listening on a TCP port.',
+          fix: 'This is a bug in the caller; report it.',
+        }),
+    );
   }
 
   /** A new 127.0.0.1 listener on a free port. */
@@ -135,68 +131,30 @@ export class ForwardingServer implements PortTunnel {
     return new ForwardingServer(server, client, vmName, guestPort, options);
   }
 
-  get url(): string {
-    return `http://${this.localHost}:${this.localPort}`;
-  }
-
   /** Why the last connection could not be forwarded, for diagnostics. */
   get lastForwardError(): Error | undefined {
     return this.lastError;
   }
 
-  get activeConnections(): number {
-    return this.sockets.size;
-  }
-
   /** Port-forwards do not ride on the ssh connection: a reconnect changes nothing. */
   useConnection(): void {}
 
-  /** Stops listening and drops every forwarded connection. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      for (const socket of this.sockets) socket.destroy();
-      if (!this.server.listening) resolve();
-      else this.server.close(() => resolve());
-    });
-    return this.closing;
-  }
-
-  private accept(socket: net.Socket): void {
-    if (this.closing !== undefined) {
-      socket.destroy();
-      return;
-    }
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.pause();
+  protected open(socket: net.Socket): Promise<Duplex> {
+    // A connection closed while its port-forward is still opening: the opening is given up.
     const gone = new AbortController();
     socket.once('close', () => gone.abort());
-    openPortForward(this.client, this.vmName, this.guestPort, {
+    return openPortForward(this.client, this.vmName, this.guestPort, {
       waitSeconds: this.options.waitSeconds,
       signal: this.options.signal
         ? AbortSignal.any([this.options.signal, gone.signal])
         : gone.signal,
-    }).then(
-      (stream) => {
-        if (socket.destroyed || this.closing !== undefined) {
-          stream.destroy();
-          return;
-        }
-        stream.once('close', () => socket.destroy());
-        socket.once('close', () => stream.destroy());
-        socket.pipe(stream);
-        stream.pipe(socket);
-        socket.resume();
-      },
-      (error: Error) => {
-        if (!gone.signal.aborted) {
-          this.lastError = error;
-          this.options.onTrouble?.(error);
-        }
-        socket.destroy();
-      },
-    );
+    });
+  }
+
+  protected failed(error: unknown, socket: net.Socket): void {
+    if (socket.destroyed) return;
+    this.lastError = error as Error;
+    this.options.onTrouble?.(error as Error);
   }
 }
 
