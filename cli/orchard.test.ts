@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { orchardStatus } from '../shared/testing/fake-api';
 import { parseCommand, UsageError } from './args';
 import { statusLines } from './orchard';
 
@@ -40,18 +41,9 @@ describe('clave orchard', () => {
     expect(lines).toContain('ci at http://c/v1 (from the environment)');
     expect(lines).toContain('does not answer');
     expect(lines).toContain('start it');
-    expect(
-      statusLines(
-        {
-          configured: false,
-          url: null,
-          serviceAccount: null,
-          source: 'none',
-          reachable: null,
-          problem: null,
-        },
-        'disconnect',
-      ),
-    ).toEqual(['Stored Orchard token removed.', 'Orchard: not set up']);
+    expect(statusLines(orchardStatus(), 'disconnect')).toEqual([
+      'Stored Orchard token removed.',
+      'Orchard: not set up',
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type {
   EventName,
   EventPayload,
   ExitInfo,
+  OrchardStatus,
   MethodName,
   Params,
   Result,
@@ -101,6 +102,19 @@ export function exitInfo(patch: Partial<ExitInfo> = {}): ExitInfo {
     deletions: 0,
     baseMoved: false,
     commits: [],
+    ...patch,
+  };
+}
+
+/** Orchard as the host describes it when nothing is set up, plus `patch`. */
+export function orchardStatus(patch: Partial<OrchardStatus> = {}): OrchardStatus {
+  return {
+    configured: false,
+    url: null,
+    serviceAccount: null,
+    source: 'none',
+    reachable: null,
+    problem: null,
     ...patch,
   };
 }

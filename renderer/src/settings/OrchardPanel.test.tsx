@@ -3,18 +3,11 @@ import { render } from 'vitest-browser-react';
 import { userEvent } from 'vitest/browser';
 import type { OrchardStatus } from '../../../shared/api';
 import { Settings } from '../../../shared/settings';
-import { createFakeApi } from '../testing/fake-api';
+import { createFakeApi, orchardStatus } from '../testing/fake-api';
 import { OrchardPanel } from './OrchardPanel';
 import { SettingsScreen } from './SettingsScreen';
 
-const none: OrchardStatus = {
-  configured: false,
-  url: null,
-  serviceAccount: null,
-  source: 'none',
-  reachable: null,
-  problem: null,
-};
+const none: OrchardStatus = orchardStatus();
 const connected: OrchardStatus = {
   configured: true,
   url: 'http://127.0.0.1:6120/v1',
