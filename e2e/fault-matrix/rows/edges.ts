@@ -11,14 +11,16 @@ import { agentWork, startCollecting, userWork, type Row } from './helpers';
 
 // ---------------------------------------------------------------- bad input at the edges
 
-const badPaths: [string, string, RegExp][] = [
-  ['a line break', 'new\nline', /Tart cannot share/],
-  ['a colon', 'co:lon', /Tart cannot share/],
-  ['an escape sequence', 'esc\u001b[31m', /Tart cannot share/],
+// Control characters are refused with the project; what the VM runtime cannot take (Tart's
+// `--dir` splits at a colon) once the backend is chosen — both before anything is made.
+const badPaths: [string, string, RegExp, string][] = [
+  ['a line break', 'new\nline', /Tart cannot share/, 'validate-project'],
+  ['a colon', 'co:lon', /Tart cannot share/, 'choose-backend'],
+  ['an escape sequence', 'esc\u001b[31m', /Tart cannot share/, 'validate-project'],
 ];
 
 export const edgeRows: Row[] = [
-  ...badPaths.map(([what, folder, expected]): Row => ({
+  ...badPaths.map(([what, folder, expected, step]): Row => ({
     family: 'bad input',
     name: `a project path with ${what} is refused before anything is made`,
     async run(m) {
@@ -26,9 +28,7 @@ export const edgeRows: Row[] = [
       const work = userWork(project);
       const r = await startCollecting(m.runtime, project);
       expect(r.error?.problem?.what).toMatch(expected);
-      expect(r.events.find((e) => e.type === 'step-failed')).toMatchObject({
-        step: 'validate-project',
-      });
+      expect(r.events.find((e) => e.type === 'step-failed')).toMatchObject({ step });
       return { work: [work] };
     },
   })),

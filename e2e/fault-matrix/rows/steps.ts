@@ -55,6 +55,13 @@ export const stepFailures: StepFailure[] = [
     settings: () => ({ backend: { kind: 'orchard' } }),
   },
   {
+    // Read when the backend is chosen (.clave.json may choose it), before anything is made.
+    step: 'choose-backend',
+    name: 'a bad .clave.json',
+    what: /\.clave\.json: invalid vm\.cpus/,
+    project: (d) => writeFileSync(path.join(d, '.clave.json'), '{"vm":{"cpus":"four"}}'),
+  },
+  {
     step: 'get-git-branch',
     name: 'a repository without commits',
     what: /no commits/,
@@ -74,12 +81,6 @@ export const stepFailures: StepFailure[] = [
     name: 'no Claude credential',
     what: /not authenticated/,
     env: (m) => ({ ...m.world.env, ANTHROPIC_API_KEY: '' }),
-  },
-  {
-    step: 'save-session',
-    name: 'a bad .clave.json',
-    what: /\.clave\.json: invalid vm\.cpus/,
-    project: (d) => writeFileSync(path.join(d, '.clave.json'), '{"vm":{"cpus":"four"}}'),
   },
   {
     step: 'clone-repo',
