@@ -185,6 +185,27 @@ describe('on orchard only', () => {
     await nothingOnTheController();
   });
 
+  it('a host killed while the VM is being made: the next host leaves nothing on the controller', async () => {
+    const project = world.project('crash-mid-start');
+    const starting = clave('start', project, '--detach', '--json', '--backend', 'orchard');
+    // The VM resource exists on the controller: the host dies before the session runs.
+    await poll(
+      async () => ((await orchard.state()).vms.length > 0 ? true : undefined),
+      60_000,
+      () => 'a VM on the controller',
+    );
+    await stopCliHosts(world, 'SIGKILL');
+    // The dead host's face says it failed; it never reports a session that does not run.
+    expect((await starting).code).not.toBe(0);
+    // The next host (started by this command) reconciles: the half-made session is torn down
+    // through the backend its record names, and its VM goes from the controller and the worker.
+    expect(await clave('sessions', '--json').then((r) => JSON.parse(r.stdout))).toEqual([]);
+    await nothingOnTheController();
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: project, encoding: 'utf8' })).toBe(
+      '',
+    );
+  });
+
   it('a VM that fails is kept with what the last sync brought, and says so', async () => {
     const s = await start(world.project('vm-failed'), 'orchard');
     await orchard.fault({ kind: 'vm-failed', vm: s.vm, message: 'the disk went away' });
