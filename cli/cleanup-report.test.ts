@@ -9,6 +9,7 @@ describe('cleanup report lines', () => {
     const lines = cleanupLines({
       dryRun: true,
       staleRecords: ['abcd1234'],
+      standbys: ['/Users/me/Code/shop'],
       problems: [],
       items: [
         {
@@ -30,15 +31,18 @@ describe('cleanup report lines', () => {
       ],
     });
     expect(lines).toContain('Would tear down session abcd1234 (its host is gone)');
+    expect(lines).toContain(
+      'Would remove the standby session prepared ahead for /Users/me/Code/shop (warm start; it comes back when you start there)',
+    );
     expect(lines).toContain(`Would remove Herd proxy shop-abcd1234: ${reason}`);
     expect(lines).toContain('Would forget tunnel port 8081: r');
     expect(lines).not.toContain('Nothing to clean up.');
   });
 
   it('says when there is nothing to clean up, and lists kept copies', () => {
-    expect(cleanupLines({ dryRun: false, staleRecords: [], problems: [], items: [] })).toContain(
-      'Nothing to clean up.',
-    );
+    expect(
+      cleanupLines({ dryRun: false, staleRecords: [], standbys: [], problems: [], items: [] }),
+    ).toContain('Nothing to clean up.');
     const kept = summary({ id: 'k1k2k3k4', state: 'kept', hasUnmergedWork: true });
     const sized = summary({
       id: 'k5k6k7k8',

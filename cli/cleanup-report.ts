@@ -20,8 +20,12 @@ export function cleanupLines(r: CleanupReport): string[] {
   const lines = r.staleRecords.map(
     (id) => `${r.dryRun ? 'Would tear down' : 'Tore down'} session ${id} (its host is gone)`,
   );
+  for (const dir of r.standbys)
+    lines.push(
+      `${verb.remove} the standby session prepared ahead for ${dir} (warm start; it comes back when you start there)`,
+    );
   for (const i of r.items) lines.push(`${verb[i.action]} ${KIND[i.kind]} ${i.name}: ${i.reason}`);
-  if (!r.items.some((i) => i.action !== 'keep') && !r.staleRecords.length)
+  if (!r.items.some((i) => i.action !== 'keep') && !r.staleRecords.length && !r.standbys.length)
     lines.push('Nothing to clean up.');
   lines.push(
     'Cleanup removes only what Clave made (its ledger): never your own Herd proxies or VMs, never a copy holding work.',

@@ -139,6 +139,8 @@ export const CleanupReport = z.object({
   items: z.array(CleanupItem),
   /** Sessions of a previous host torn down first (not in a dry run). */
   staleRecords: z.array(z.string()),
+  /** Projects whose standby session (warm start) goes too: Clave made it ahead, nobody uses it. */
+  standbys: z.array(z.string()),
   dryRun: z.boolean(),
   problems: z.array(Problem),
 });

@@ -540,8 +540,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   async cleanup(dryRun: boolean): Promise<CleanupReport> {
     // Standbys are this host's own, so the ledger pass would skip them: they go first.
+    const standbys = this.pool.status().standbys.map((s) => s.projectDir);
     if (!dryRun) await this.pool.drain();
-    const report = await cleanup(this.deps, this, dryRun);
+    const report = { ...(await cleanup(this.deps, this, dryRun)), standbys };
     // Saved conversations live in Clave's own data dir (no ledger needed): those of sessions
     // without a record go.
     if (!dryRun) await this.conversations.sweep();

@@ -38,7 +38,8 @@ export async function cleanup(
       problems.push({ ...p, what: `${e.kind} ${e.name}: ${p.what}` });
     }
   }
-  return { items, staleRecords, dryRun, problems };
+  // Standbys are the pool's, reported by the host that holds them (session-host).
+  return { items, staleRecords, standbys: [], dryRun, problems };
 }
 
 async function carryOut(

@@ -322,7 +322,12 @@ describe('warm start', () => {
     const first = await host();
     const project = world.project('warm-teardown');
     await standbyFor(first.h, project);
+    // A dry run says the standby would go, and leaves it.
+    const dry = await first.h.host.cleanup(true);
+    expect(dry.standbys).toEqual([project]);
+    expect(first.h.host.pool.status().ready).toBe(1);
     const report = await first.h.host.cleanup(false);
+    expect(report.standbys).toEqual([project]);
     expect(report.problems).toEqual([]);
     await expectNothingLeft(project);
 
