@@ -15,6 +15,8 @@ export interface ControllerOptions {
   workerOfflineTimeoutMs?: number;
   /** The environment `tart` runs with (TART_HOME, TART_SIM_*). */
   env: NodeJS.ProcessEnv;
+  /** How long a worker takes to pull an image the first time it runs it (default 0). */
+  pullMs?: number;
 }
 
 const LOOP_MS = 250;
@@ -30,7 +32,7 @@ export class Controller {
     const n = opts.workers ?? 2;
     this.workers = Array.from(
       { length: n },
-      (_, i) => new SimWorker(`mac-mini-${i + 1}`, this.store, opts.env),
+      (_, i) => new SimWorker(`mac-mini-${i + 1}`, this.store, opts.env, {}, opts.pullMs ?? 0),
     );
     this.offlineMs = opts.workerOfflineTimeoutMs ?? 3000;
     this.timer = setInterval(() => this.tick(), LOOP_MS);

@@ -2,6 +2,7 @@
 // every VM it made. Prints the API URL (http://127.0.0.1:N/v1) as its first stdout line.
 //   tart-sim orchard [--port N] [--service-account NAME:TOKEN[:ROLE,ROLE…]]… [--workers N]
 //                    [--worker-offline-timeout DURATION]   (e.g. 3s, 500ms, 3m; default 3s)
+//                    [--pull-time DURATION]   (a worker's first VM of an image waits this long)
 //                    [--stdin-lifeline]   (also stop when stdin closes: a test's controller
 //                                          never outlives the test process)
 // TART_SIM_ORCHARD_ACCOUNTS: more accounts, same syntax, separated by whitespace (keeps the
@@ -19,6 +20,7 @@ export async function orchardMain(args: string[]): Promise<number> {
   let port = 6120;
   let workers = 2;
   let offlineMs: number | undefined;
+  let pullMs: number | undefined;
   let lifeline = false;
   const accounts: ServiceAccount[] = (process.env.TART_SIM_ORCHARD_ACCOUNTS ?? '')
     .split(/\s+/)
@@ -35,6 +37,7 @@ export async function orchardMain(args: string[]): Promise<number> {
     else if (flag === '--workers') workers = Number(value());
     else if (flag === '--service-account') accounts.push(parseServiceAccount(value()));
     else if (flag === '--worker-offline-timeout') offlineMs = duration(value());
+    else if (flag === '--pull-time') pullMs = duration(value());
     else if (flag === '--stdin-lifeline') lifeline = true;
     else throw new Error(`unknown option '${flag}'`);
   }
@@ -46,6 +49,7 @@ export async function orchardMain(args: string[]): Promise<number> {
     env: process.env,
     serviceAccounts: accounts,
     ...(offlineMs !== undefined ? { workerOfflineTimeoutMs: offlineMs } : {}),
+    ...(pullMs !== undefined ? { pullMs } : {}),
   });
   const url = await server.listen();
   console.log(url);

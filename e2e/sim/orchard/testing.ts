@@ -29,6 +29,8 @@ export interface SimOrchardOptions {
   workers?: number;
   /** How long a lost worker's VMs stay as they were before turning failed (default 3000 ms). */
   workerOfflineTimeoutMs?: number;
+  /** How long a worker pulls an image it runs for the first time (default 0). */
+  pullMs?: number;
 }
 
 export interface SimOrchard {
@@ -75,6 +77,7 @@ export async function startSimOrchard(opts: SimOrchardOptions = {}): Promise<Sim
   if (opts.workerOfflineTimeoutMs !== undefined) {
     args.push('--worker-offline-timeout', `${opts.workerOfflineTimeoutMs}ms`);
   }
+  if (opts.pullMs !== undefined) args.push('--pull-time', `${opts.pullMs}ms`);
   // Through the environment, not argv: /proc/<pid>/cmdline is readable by everyone.
   const accounts = [...(account ? [account] : []), ...(opts.extraAccounts ?? [])];
   const child: ChildProcess = spawn(join(SIM_BIN, 'tart-sim'), args, {

@@ -43,7 +43,12 @@ export class SimWorker {
     private readonly store: VmStore,
     private readonly env: NodeJS.ProcessEnv,
     readonly labels: Record<string, string> = {},
+    /** A real worker pulls an image it has not run before: a first VM of it waits this long. */
+    private readonly pullMs = 0,
   ) {}
+
+  /** Images this worker has pulled (a second VM of one clones at once). */
+  private readonly pulled = new Set<string>();
 
   json(): Record<string, unknown> {
     return {
@@ -95,6 +100,12 @@ export class SimWorker {
   }
 
   private async boot(vm: VM, r: Running): Promise<void> {
+    if (this.pullMs > 0 && !this.pulled.has(vm.image)) {
+      this.report(r, { status_message: 'pulling VM image...' });
+      await new Promise((resolve) => setTimeout(resolve, this.pullMs));
+      if (r.stopping) return;
+      this.pulled.add(vm.image);
+    }
     this.report(r, { status_message: 'cloning VM...' });
     const clone = await tart(['clone', vm.image, r.localName], this.env);
     if (clone.code === 0) this.disks.add(r.localName);

@@ -122,6 +122,41 @@ describe('the Orchard runtime', () => {
     expect(log).not.toContain(credentials.token);
   }, 240_000);
 
+  it('waits past the boot timeout while a worker pulls the image; not for a VM no worker takes', async () => {
+    // One worker that takes 4 s to pull an image it has not run: longer than the 2 s boot wait.
+    const pulling = await startSimOrchard({ sim: orchard.sim, workers: 1, pullMs: 4000 });
+    const creds = { url: pulling.url, serviceAccount: 'clave', token: pulling.account!.token };
+    try {
+      const slow = orchardRuntime(settings, creds, { logDir, codeSync: noCodeSync });
+      const name = vmName();
+      await slow.clone(IMAGE, name);
+      const vm = await slow.start(name, { folders: [] });
+      const at = await waitForEndpoint(slow, vm, 22, { waitSeconds: 2 });
+      expect(at.host).toBe('127.0.0.1');
+      expect(vm.worker).toBe('mac-mini-1');
+      await slow.delete(name);
+
+      // Labels no worker has: nobody takes it, and the wait ends at the boot timeout.
+      const picky = orchardRuntime(
+        Settings.parse({ ...settings, backend: { labels: { gpu: 'h100' } } }),
+        creds,
+        { logDir, codeSync: noCodeSync },
+      );
+      const lonely = vmName();
+      await picky.clone(IMAGE, lonely);
+      const never = await picky.start(lonely, { folders: [] });
+      const t0 = Date.now();
+      await expect(waitForEndpoint(picky, never, 22, { waitSeconds: 2 })).rejects.toMatchObject({
+        code: 'orchard.not-running',
+        why: expect.stringMatching(/no worker took it/),
+      });
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      await picky.delete(lonely);
+    } finally {
+      await pulling.stop();
+    }
+  }, 120_000);
+
   it('a dropped port-forward closes ssh; a new connection through the endpoint works', async () => {
     const name = vmName();
     const vm = await boot(name);

@@ -30,6 +30,12 @@ export interface OrchardRuntimeOptions {
   pollMs?: number;
 }
 
+/**
+ * How long a worker that has taken a VM may take to start it: the first VM of an image on a
+ * worker waits for the image's pull (tens of GB over the network), which no boot timeout covers.
+ */
+const WORKER_PREPARE_SECONDS = 30 * 60;
+
 interface PendingVm {
   image: string;
   cpus: number;
@@ -74,13 +80,22 @@ export function orchardRuntime(
     instances.delete(name);
   }
 
-  /** Resolves once the VM runs; rejects when it cannot (failed, gone, not in time). */
+  /**
+   * Resolves once the VM runs; rejects when it cannot (failed, gone, not in time). `waitSeconds`
+   * is for a worker to take it; a worker that has taken it gets WORKER_PREPARE_SECONDS more, since
+   * the first VM of an image on a worker waits for the image's pull (gigabytes).
+   */
   async function untilRunning(name: string, waitSeconds: number, signal?: AbortSignal) {
     const client = await connect();
-    const deadline = Date.now() + waitSeconds * 1000;
+    let deadline = Date.now() + waitSeconds * 1000;
+    let takenBy: string | null = null;
     for (;;) {
       const vm = await client.getVm(name, signal);
       if (vm.status === 'running' && vm.worker) return vm;
+      if (vm.worker && vm.worker !== takenBy) {
+        takenBy = vm.worker;
+        deadline = Math.max(deadline, Date.now() + WORKER_PREPARE_SECONDS * 1000);
+      }
       if (vm.status === 'failed' || vm.status === 'stopped')
         throw new OrchardError({
           code: 'orchard.vm-terminal',
@@ -92,7 +107,9 @@ export function orchardRuntime(
         throw new OrchardError({
           code: 'orchard.not-running',
           what: `The Orchard VM ${name} is not running yet`,
-          why: `After ${waitSeconds} s it is still ${vm.status ?? 'unscheduled'}${vm.worker ? ` on ${vm.worker}` : ' (no worker took it yet)'}.`,
+          why: vm.worker
+            ? `It is still ${vm.status ?? 'pending'} on ${vm.worker}${vm.status_message ? ` (“${vm.status_message}”)` : ''} after ${WORKER_PREPARE_SECONDS / 60} min.`
+            : `After ${waitSeconds} s no worker took it (the cluster is full, or no worker has the labels and resources it asks for).`,
           fix: 'The cluster may be busy or pulling the image: wait and try again, or check the workers (orchard list workers).',
         });
       await sleep(pollMs, undefined, signal ? { signal } : {});
