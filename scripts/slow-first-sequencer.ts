@@ -11,9 +11,13 @@ const SLOWEST = [
   'electron/core/session/pool/pool.int.test.ts',
   'electron/core/session/resume.int.test.ts',
   'electron/core/session/session-host.int.test.ts',
-  'electron/core/provision/flow.int.test.ts',
+  'electron/core/session/backends.int.test.ts',
   'electron/core/session/attention/attention.int.test.ts',
+  'electron/core/provision/flow.int.test.ts',
   'electron/core/session/lifecycle.int.test.ts',
+  'electron/core/session/cleanup/user-items.int.test.ts',
+  'electron/core/session/pool/pool-cli.int.test.ts',
+  'cli/provision.int.test.ts',
 ];
 
 export class SlowFirstSequencer extends BaseSequencer {
