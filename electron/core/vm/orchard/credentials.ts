@@ -7,9 +7,9 @@ import type { OrchardStatus } from '../../../../shared/api';
 import type { Problem } from '../../../../shared/session';
 import type { Settings } from '../../config/settings';
 import type { SettingsStore } from '../../config/settings-store';
-import { isHostError } from '../../host/errors';
 import type { SecretStore } from '../../host/secret-store';
 import { OrchardClient, type OrchardClientOptions, type OrchardCredentials } from './client';
+import { toProblem } from '../../problem';
 import { displayUrl, OrchardError } from './errors';
 
 export const ORCHARD_TOKEN_KEY = 'orchard.token';
@@ -166,7 +166,7 @@ export class OrchardService {
     };
     if (!r.credentials || !options.probe) return { ...base, reachable: null, problem: r.problem };
     const refused = await probeController(r.credentials, this.o.client);
-    return { ...base, reachable: refused === null, problem: refused && problemOf(refused) };
+    return { ...base, reachable: refused === null, problem: refused && toProblem(refused) };
   }
 
   /** Checks the controller first: nothing is saved when it refuses (the error says why). */
@@ -203,9 +203,4 @@ export class OrchardService {
     await this.o.secrets.delete(ORCHARD_TOKEN_KEY);
     return this.status({ probe: false });
   }
-}
-
-export function problemOf(error: unknown): Problem {
-  if (isHostError(error)) return { what: error.what, why: error.why, fix: error.fix };
-  return { what: 'Orchard failed', why: (error as Error).message };
 }

@@ -8,18 +8,15 @@ import { ProblemBox } from '../ProblemBox';
 import { RUNS_ON, SERVICES_WORDS, lastSyncWords } from './words';
 import './orchard.css';
 
-export function SessionWhere({
-  api,
-  summary: s,
-  live,
-  now,
-}: {
+interface WhereProps {
   api: ClaveApi;
   summary: SessionSummary;
   /** The VM is there to sync from (running, or stopping with its VM still up). */
   live: boolean;
   now: number;
-}) {
+}
+
+export function SessionWhere({ api, summary: s, live, now }: WhereProps) {
   return (
     <section className="session-where" aria-label="Where it runs">
       <span>
@@ -49,17 +46,7 @@ export function SessionWhere({
   );
 }
 
-function SyncNow({
-  api,
-  summary: s,
-  live,
-  now,
-}: {
-  api: ClaveApi;
-  summary: SessionSummary;
-  live: boolean;
-  now: number;
-}) {
+function SyncNow({ api, summary: s, live, now }: WhereProps) {
   const [syncing, setSyncing] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   // The answer may come before the host's session.updated: the newer of the two is shown.
