@@ -1,5 +1,6 @@
 // Attaches this process's terminal to a terminal in a session's VM: raw input goes to the VM,
-// output is written here and acknowledged only once written (flow control back to the ssh channel).
+// output (the VM's bytes, as they came) is written here and acknowledged only once written (flow
+// control back to the ssh channel).
 import type { ClaveApi, TerminalKind } from '../shared/api';
 import { inputPieces } from '../shared/terminal-input';
 
@@ -19,7 +20,7 @@ export async function attachTerminal(
   const interactive = stdin.isTTY && stdout.isTTY;
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   let terminalId: string | null = null;
-  const early: { terminalId: string; data: string }[] = [];
+  const early: { terminalId: string; data: Uint8Array }[] = [];
   // A quick command can end before terminal.open has answered: its exit waits here with its output.
   const earlyExits = new Map<string, number | null>();
 
@@ -35,12 +36,12 @@ export async function attachTerminal(
       cleanup();
       resolve(e.exitCode);
     });
-    const write = (data: string) => {
+    const write = (data: Uint8Array) => {
       stdout.write(
         data,
         () =>
           void api
-            .call('terminal.ack', { terminalId: terminalId!, chars: data.length })
+            .call('terminal.ack', { terminalId: terminalId!, bytes: data.length })
             .catch(() => {}),
       );
     };

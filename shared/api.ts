@@ -345,9 +345,9 @@ export const methods = {
     params: z.object({ terminalId: TerminalId, ...Size }).strict(),
     result: z.null(),
   },
-  /** Flow control: the face has rendered this many more characters; the host may send more. */
+  /** Flow control: the face has rendered this many more bytes of output; the host may send more. */
   'terminal.ack': {
-    params: z.object({ terminalId: TerminalId, chars: z.number().int().min(0) }).strict(),
+    params: z.object({ terminalId: TerminalId, bytes: z.number().int().min(0) }).strict(),
     result: z.null(),
   },
   'terminal.close': { params: z.object({ terminalId: TerminalId }).strict(), result: z.null() },
@@ -432,7 +432,11 @@ export const events = {
   }),
   /** The session copy changed (only to clients watching it). */
   'changes.updated': z.object({ sessionId: z.string() }),
-  'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
+  /** Output as the VM wrote it: bytes, not text (a UTF-8 character may span two events). */
+  'terminal.data': z.object({
+    terminalId: z.string(),
+    data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes'),
+  }),
   'terminal.exit': z.object({ terminalId: z.string(), exitCode: z.number().nullable() }),
   'provision.progress': ProvisionEvent,
   /** A face saved settings: every face shows the new ones. */

@@ -1,9 +1,11 @@
 // The wire protocol shared by the socket and WebSocket transports: JSON messages, one per line
-// (socket) or frame (WebSocket). Requests carry an id; replies echo it; events carry none.
+// (socket) or frame (WebSocket). Requests carry an id; replies echo it; events carry none. A
+// message from the host may carry bytes (wire.ts says how each transport frames them).
 import { z } from 'zod';
 import { events, type ClaveApi, type EventName } from './api';
 import { createEventListeners } from './event-listeners';
 import { Problem } from './session';
+import { decodeFrame } from './wire';
 
 /**
  * The largest message either transport takes from a face (one socket line, one WebSocket frame).
@@ -36,8 +38,8 @@ export class ApiError extends Error {
 
 export interface RpcClient {
   api: ClaveApi;
-  /** Feed one received message (a line or a frame). */
-  receive(text: string): void;
+  /** Feed one received message (a line, a text frame or a binary frame). */
+  receive(data: string | ArrayBuffer | Uint8Array): void;
   /** The connection is gone: fail every pending call and every waiter. */
   close(reason: string): void;
   /**
@@ -77,10 +79,10 @@ export function createRpcClient(
 
   return {
     api,
-    receive(text) {
+    receive(data) {
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = decodeFrame(data);
       } catch {
         return;
       }

@@ -49,7 +49,7 @@ export const flood: Figure = {
                 id: `bench-${i}-${pty}`,
                 send: (event, payload) => {
                   if (event === 'terminal.data') {
-                    const d = (payload as { data: string }).data;
+                    const d = (payload as { data: Uint8Array }).data;
                     got += d.length;
                     // A face acknowledges once it has drawn; this one at once.
                     queueMicrotask(() => runtime.host.terminals.ack(id, d.length));

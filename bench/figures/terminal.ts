@@ -44,7 +44,7 @@ export const terminal: Figure = {
       writeFileSync(floodFile, text);
       const mb = Buffer.byteLength(text) / MB;
       // What a PTY in the VM hands on (LF → CRLF), for the plain WebSocket.
-      const crlf = text.replace(/\n/g, '\r\n');
+      const crlf = Buffer.from(text.replace(/\n/g, '\r\n'));
       plain = await servePlainSocket(crlf);
 
       const bare = await browser.newPage({ viewport: shell.page.viewportSize()! });

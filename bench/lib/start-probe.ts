@@ -1,6 +1,7 @@
 // "Ready to work" for a started session, as a person sees it: Claude's first output in its
 // terminal (the tmux pane shows Claude's screen), the site answering through the tunnel, and the
 // dependencies installed in the VM. Resolves with the time each became true.
+import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '../../electron/core/api/dispatch';
@@ -32,12 +33,13 @@ async function claudeFirstScreen(runtime: HostRuntime, s: SessionSummary): Promi
     const seen = await new Promise<boolean>((resolve, reject) => {
       let text = '';
       let id = '';
+      const utf8 = new StringDecoder('utf8');
       const client: Client = {
         id: `bench-ready-${s.id}`,
         send: (event, payload) => {
           if (event === 'terminal.data') {
-            const d = (payload as { data: string }).data;
-            text += d;
+            const d = (payload as { data: Uint8Array }).data;
+            text += utf8.write(Buffer.from(d));
             runtime.host.terminals.ack(id, d.length);
             if (CLAUDE_UP.test(text)) {
               runtime.host.terminals.close(id);

@@ -6,6 +6,7 @@ import type { Connection } from './api/connection';
 import { SessionStore } from './store/sessions';
 import { terminalHandle } from './terminal/registry';
 import { createFakeApi, exitInfo, summary } from './testing/fake-api';
+import { utf8 } from '../../shared/wire';
 
 describe('App', () => {
   it('invites a drop when there are no sessions and shows the host it talks to', async () => {
@@ -120,15 +121,18 @@ describe('App', () => {
     expect(opened.cols).toBeGreaterThan(20);
 
     // Output that arrived before terminal.open answered is not lost.
-    api.emit('terminal.data', { terminalId: 'term-1', data: '✻ Welcome to Claude Code!\r\n> ' });
-    api.emit('terminal.data', { terminalId: 'other', data: 'not mine' });
+    api.emit('terminal.data', {
+      terminalId: 'term-1',
+      data: utf8('✻ Welcome to Claude Code!\r\n> '),
+    });
+    api.emit('terminal.data', { terminalId: 'other', data: utf8('not mine') });
     const key = store.getSnapshot().tabs['a1b2c3d4']!.tabs[0]!.key;
     await expect
       .poll(() => terminalHandle(key)?.term.buffer.active.getLine(0)?.translateToString(true))
       .toBe('✻ Welcome to Claude Code!');
     await expect
-      .poll(() => api.callsOf('terminal.ack').reduce((n, a) => n + a.chars, 0))
-      .toBe('✻ Welcome to Claude Code!\r\n> '.length);
+      .poll(() => api.callsOf('terminal.ack').reduce((n, a) => n + a.bytes, 0))
+      .toBe(utf8('✻ Welcome to Claude Code!\r\n> ').length);
 
     terminalHandle(key)!.term.focus();
     await userEvent.keyboard('hi');
@@ -253,7 +257,7 @@ describe('terminal rendering', () => {
       await expect.poll(() => api.callsOf('terminal.open')).toHaveLength(1);
       const key = store.getSnapshot().tabs['wwwwwwww']!.tabs[0]!.key;
       expect(terminalHandle(key)?.renderer()).toBe('dom');
-      api.emit('terminal.data', { terminalId: 'term-w', data: 'still drawn' });
+      api.emit('terminal.data', { terminalId: 'term-w', data: utf8('still drawn') });
       await expect
         .poll(() => document.querySelector(`[data-terminal-key="${key}"] .xterm-rows`)?.textContent)
         .toContain('still drawn');

@@ -11,6 +11,7 @@ import { AgentBadge } from './components/AgentBadge';
 import './styles.css';
 import { SessionStore } from './store/sessions';
 import { createFakeApi, summary } from './testing/fake-api';
+import { utf8 } from '../../shared/wire';
 
 const since = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
 const agent = (state: AgentStatus['state'], detail: string | null = null): AgentStatus => ({
@@ -107,10 +108,10 @@ describe('attention in the window', () => {
     // Past the attach redraw (screen-watch.test.ts shows that it and tmux's clock are no news).
     await new Promise((r) => setTimeout(r, 1600));
     expect(list.getByRole('img', { name: 'unread' }).elements()).toHaveLength(0);
-    api.emit('terminal.data', { terminalId: 'term-aaaa1111', data: 'Done: all green\r\n' });
+    api.emit('terminal.data', { terminalId: 'term-aaaa1111', data: utf8('Done: all green\r\n') });
     await expect.element(list.getByRole('button', { name: /^unread ?shop/ })).toBeVisible();
     // Output of the session on screen is seen as it comes.
-    api.emit('terminal.data', { terminalId: 'term-bbbb2222', data: 'Done: all green\r\n' });
+    api.emit('terminal.data', { terminalId: 'term-bbbb2222', data: utf8('Done: all green\r\n') });
     await userEvent.click(list.getByRole('button', { name: /^(unread ?)?shop/ }));
     await expect.element(list.getByRole('button', { name: /^shop/ })).toBeVisible();
     await expect.element(list.getByRole('button', { name: /^blog/ })).toBeVisible();

@@ -1,5 +1,6 @@
 // What the fault-matrix rows share: the Row shape, starting a session while collecting its
 // progress, planting work, a face that records its terminals, and safe file reads.
+import { StringDecoder } from 'node:string_decoder';
 import {
   existsSync,
   lstatSync,
@@ -74,13 +75,17 @@ export async function brokenBase(m: MatrixWorld, name: string, script: string): 
 
 /** A face that records what its terminals show and never lags (acknowledges everything). */
 export function recordingFace(rt: HostRuntime) {
+  const utf8 = new StringDecoder('utf8');
   const face = {
     id: `face-${Math.random()}`,
     text: '',
     exits: [] as (number | null)[],
-    send(event: string, payload: { terminalId: string; data?: string; exitCode?: number | null }) {
+    send(
+      event: string,
+      payload: { terminalId: string; data?: Uint8Array; exitCode?: number | null },
+    ) {
       if (event === 'terminal.data') {
-        face.text += payload.data;
+        face.text += utf8.write(Buffer.from(payload.data!));
         rt.host.terminals.ack(payload.terminalId, payload.data!.length);
       }
       if (event === 'terminal.exit') face.exits.push(payload.exitCode ?? null);

@@ -73,7 +73,7 @@ export const loadRows: Row[] = [
       const client = {
         id: 'flood-face',
         received: 0,
-        send(event: string, payload: { data?: string }) {
+        send(event: string, payload: { data?: Uint8Array }) {
           if (event === 'terminal.data') this.received += payload.data?.length ?? 0;
         },
         onClose() {},

@@ -1,13 +1,14 @@
 // Serves one connected face over any message transport (a socket line, a WebSocket frame):
-// requests go through the dispatcher, failures become Problems, events flow back.
+// requests go through the dispatcher, failures become Problems, events flow back. Each transport
+// frames what goes out (shared/wire.ts): a message may carry bytes.
 import { randomUUID } from 'node:crypto';
-import { WireRequest } from '../../../shared/protocol';
+import { WireRequest, type WireMessage } from '../../../shared/protocol';
 import type { Problem } from '../../../shared/session';
 import { toProblem } from '../problem';
 import type { Client, Dispatch } from './dispatch';
 
 export interface MessageTransport {
-  send(text: string): void;
+  send(message: WireMessage): void;
   onMessage(listener: (text: string) => void): void;
   onClose(listener: () => void): void;
 }
@@ -24,7 +25,7 @@ export function serveConnection(
   const closeListeners: (() => void)[] = [];
   const client: Client = {
     id: randomUUID(),
-    send: (event, payload) => transport.send(JSON.stringify({ event, payload })),
+    send: (event, payload) => transport.send({ event, payload }),
     onClose: (l) => closeListeners.push(l),
   };
   const unsubscribe = broadcast?.add(client);
@@ -41,7 +42,7 @@ export function serveConnection(
     }
     const { id } = req;
     dispatch({ method: req.method, params: req.params }, client).then(
-      (result) => transport.send(JSON.stringify({ id, result: result ?? null })),
+      (result) => transport.send({ id, result: result ?? null }),
       (error: unknown) => transport.send(wireError(id, toProblem(error))),
     );
   });
@@ -49,8 +50,8 @@ export function serveConnection(
 }
 
 /** A refusal as it goes on the wire; id -1 when the message had no (readable) id. */
-export function wireError(id: number, problem: Problem): string {
-  return JSON.stringify({ id, error: problem });
+export function wireError(id: number, problem: Problem): WireMessage {
+  return { id, error: problem };
 }
 
 /** The set of connected faces that receive every broadcast event (session updates, progress). */

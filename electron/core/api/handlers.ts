@@ -41,7 +41,7 @@ export function createApiHandlers(s: HandlerServices): ApiHandlers {
     }),
     'terminal.write': ({ terminalId, data }) => (t.write(terminalId, data), null),
     'terminal.resize': ({ terminalId, cols, rows }) => (t.resize(terminalId, cols, rows), null),
-    'terminal.ack': ({ terminalId, chars }) => (t.ack(terminalId, chars), null),
+    'terminal.ack': ({ terminalId, bytes }) => (t.ack(terminalId, bytes), null),
     'terminal.close': ({ terminalId }) => (t.close(terminalId), null),
     'auth.status': () => s.auth.status(),
     'auth.clear': async () => (await s.auth.clear(), null),

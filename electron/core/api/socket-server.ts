@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol';
+import { encodeText } from '../../../shared/wire';
 import { serveConnection, wireError, type Broadcast, type MessageTransport } from './connection';
 import { createLineSplitter } from './line-splitter';
 import { socketIsLive } from './socket-client';
@@ -14,8 +15,8 @@ export { socketIsLive };
 
 export function lineTransport(socket: net.Socket): MessageTransport {
   return {
-    send: (text: string) => {
-      if (!socket.destroyed) socket.write(text + '\n');
+    send: (message) => {
+      if (!socket.destroyed) socket.write(encodeText(message) + '\n');
     },
     onMessage: (l: (text: string) => void) => {
       const lines = createLineSplitter(MAX_MESSAGE_BYTES, (line) => {
@@ -26,7 +27,7 @@ export function lineTransport(socket: net.Socket): MessageTransport {
         // A line past the limit: say why, stop reading, close; its bytes are already dropped.
         socket.off('data', onData);
         socket.pause();
-        socket.end(wireError(-1, TOO_LARGE) + '\n', () => socket.destroy());
+        socket.end(encodeText(wireError(-1, TOO_LARGE)) + '\n', () => socket.destroy());
       };
       socket.on('data', onData);
     },

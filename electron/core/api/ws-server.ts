@@ -1,11 +1,13 @@
-// The browser harness's transport: the same API over a WebSocket on 127.0.0.1, one JSON message
-// per frame. A connection needs an allowed Origin (pages served by this process) and the
-// per-start access token (`/api?token=…`): the Origin keeps other sites' pages out, the token
-// every other local process. A face that misbehaves (an oversize frame) is dropped, never the host.
+// The browser harness's transport: the same API over a WebSocket on 127.0.0.1, one message per
+// frame (JSON text; binary when it carries a terminal's bytes, shared/wire.ts). A connection needs
+// an allowed Origin (pages served by this process) and the per-start access token
+// (`/api?token=…`): the Origin keeps other sites' pages out, the token every other local process.
+// A face that misbehaves (an oversize frame) is dropped, never the host.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol';
+import { encodeFrame } from '../../../shared/wire';
 import { serveConnection, type Broadcast } from './connection';
 import type { Dispatch } from './dispatch';
 
@@ -40,10 +42,11 @@ export function attachWebSocket(
     ws.on('error', () => ws.terminate());
     serveConnection(
       {
-        send: (text) => {
-          if (ws.readyState === ws.OPEN) ws.send(text);
+        send: (message) => {
+          if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
         },
-        onMessage: (l) => ws.on('message', (data) => l(data.toString())),
+        // A face speaks JSON text; a binary frame from it reads as the malformed message it is.
+        onMessage: (l) => ws.on('message', (data, isBinary) => l(isBinary ? '' : data.toString())),
         onClose: (l) => ws.once('close', l),
       },
       dispatch,

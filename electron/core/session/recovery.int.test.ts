@@ -1,5 +1,6 @@
 // A host killed with SIGKILL mid-session (the app crashed): the VM and the agent live on, and the
 // next host re-attaches — tunnel and proxy re-made, the agent's tmux pane exactly as it was.
+import { StringDecoder } from 'node:string_decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketConnection } from '../api/socket-client';
 import { HostProcesses } from './testing/host-process';
@@ -18,12 +19,13 @@ async function terminalText(
 ) {
   let text = '';
   let id = '';
+  const utf8 = new StringDecoder('utf8');
   const done = new Promise<void>((resolve) => {
     conn.api.on('terminal.data', (e) => {
       if (e.terminalId !== id) return;
-      text += e.data;
+      text += utf8.write(Buffer.from(e.data));
       // After a crash an ack has no host to reach: that is the test's point, not an error.
-      conn.api.call('terminal.ack', { terminalId: id, chars: e.data.length }).catch(() => {});
+      conn.api.call('terminal.ack', { terminalId: id, bytes: e.data.length }).catch(() => {});
       if (until.test(text)) resolve();
     });
   });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../api/dispatch';
-import { COALESCE_MS, HIGH_WATER, LOW_WATER, MESSAGE_CHARS, Terminals } from './terminals';
+import { COALESCE_MS, HIGH_WATER, LOW_WATER, MESSAGE_BYTES, Terminals } from './terminals';
 
 class Channel extends EventEmitter {
   paused = false;
@@ -26,7 +26,7 @@ class Channel extends EventEmitter {
 }
 
 function client() {
-  const sent: { event: string; payload: { data?: string; exitCode?: number | null } }[] = [];
+  const sent: { event: string; payload: { data?: Uint8Array; exitCode?: number | null } }[] = [];
   let onClose = () => {};
   const c: Client = {
     id: 'c',
@@ -35,6 +35,8 @@ function client() {
   };
   return { c, sent, gone: () => onClose() };
 }
+
+const text = (m: { payload: { data?: Uint8Array } }) => Buffer.from(m.payload.data!).toString();
 
 describe('terminal streams', () => {
   it('pauses the channel when the face falls behind and resumes as it acknowledges', async () => {
@@ -58,17 +60,18 @@ describe('terminal streams', () => {
     expect(ch.paused).toBe(false);
   });
 
-  it('never splits a UTF-8 character across messages', async () => {
+  it('passes the bytes on untouched, a character split across messages too (the face decodes)', async () => {
     const terms = new Terminals();
     const ch = new Channel();
     const { c, sent } = client();
     terms.attach('s1', c, ch as never);
-    const bytes = Buffer.from('╭─ ü 日本', 'utf8');
+    const bytes = Buffer.concat([Buffer.from('╭─ ü 日本', 'utf8'), Buffer.from([0xff, 0x1b])]);
     for (const b of bytes) {
       ch.emit('data', Buffer.from([b]));
       await new Promise(setImmediate);
     }
-    expect(sent.map((s) => s.payload.data).join('')).toBe('╭─ ü 日本');
+    expect(sent).toHaveLength(bytes.length);
+    expect(Buffer.concat(sent.map((s) => s.payload.data!)).equals(bytes)).toBe(true);
   });
 
   it('sends what arrives in one turn as one message, in order, notices after it', async () => {
@@ -79,18 +82,15 @@ describe('terminal streams', () => {
     for (let i = 0; i < 10; i++) ch.emit('data', Buffer.from(`line ${i}\r\n`));
     expect(sent).toEqual([]); // not yet: the turn has not ended
     await new Promise(setImmediate);
-    expect(sent.map((s) => s.payload.data)).toEqual([
+    expect(sent.map(text)).toEqual([
       Array.from({ length: 10 }, (_, i) => `line ${i}\r\n`).join(''),
     ]);
     ch.emit('data', Buffer.from('before the notice'));
     terms.notice('s1', 'reconnecting');
-    expect(sent.slice(1).map((s) => s.payload.data)).toEqual([
-      'before the notice',
-      '\r\n[Clave] reconnecting\r\n',
-    ]);
-    // A flood leaves in messages of at most MESSAGE_CHARS, without waiting for the turn's end.
-    ch.emit('data', Buffer.alloc(MESSAGE_CHARS + 10, 'y'));
-    expect(sent.at(-1)!.payload.data).toHaveLength(MESSAGE_CHARS + 10);
+    expect(sent.slice(1).map(text)).toEqual(['before the notice', '\r\n[Clave] reconnecting\r\n']);
+    // A flood leaves in messages of about MESSAGE_BYTES, without waiting for the turn's end.
+    ch.emit('data', Buffer.alloc(MESSAGE_BYTES + 10, 'y'));
+    expect(sent.at(-1)!.payload.data).toHaveLength(MESSAGE_BYTES + 10);
   });
 
   it('while the face is behind, holds small output back to join the next message', async () => {
@@ -98,7 +98,7 @@ describe('terminal streams', () => {
     const ch = new Channel();
     const { c, sent } = client();
     const id = terms.attach('s1', c, ch as never);
-    ch.emit('data', Buffer.alloc(MESSAGE_CHARS, 'a')); // sent at once, not drawn yet
+    ch.emit('data', Buffer.alloc(MESSAGE_BYTES, 'a')); // sent at once, not drawn yet
     expect(sent).toHaveLength(1);
     for (let i = 0; i < 3; i++) {
       ch.emit('data', Buffer.alloc(32 * 1024, 'b'));
@@ -106,12 +106,12 @@ describe('terminal streams', () => {
     }
     expect(sent).toHaveLength(1);
     await new Promise((r) => setTimeout(r, COALESCE_MS + 5));
-    expect(sent.map((s) => s.payload.data!.length)).toEqual([MESSAGE_CHARS, 96 * 1024]);
+    expect(sent.map((s) => s.payload.data!.length)).toEqual([MESSAGE_BYTES, 96 * 1024]);
     // Drawn and acknowledged: a keystroke's echo leaves when the turn ends.
-    terms.ack(id, MESSAGE_CHARS + 96 * 1024);
+    terms.ack(id, MESSAGE_BYTES + 96 * 1024);
     ch.emit('data', Buffer.from('x'));
     await new Promise(setImmediate);
-    expect(sent.at(-1)!.payload.data).toBe('x');
+    expect(text(sent.at(-1)!)).toBe('x');
   });
 
   it('forwards input and resize, and closes with the face', async () => {
@@ -149,8 +149,8 @@ describe('terminal streams', () => {
     terms.write(id, 'typed');
     expect(second.written).toEqual(['typed']);
     expect(sent.map((m) => m.event)).toEqual(['terminal.data', 'terminal.data']);
-    expect(sent[0]!.payload.data).toContain('[Clave] Connection to the VM lost, reconnecting…');
-    expect(sent[1]!.payload.data).toBe('pane again');
+    expect(text(sent[0]!)).toContain('[Clave] Connection to the VM lost, reconnecting…');
+    expect(text(sent[1]!)).toBe('pane again');
     second.emit('close');
     await new Promise((r) => setTimeout(r, 10));
     expect(sent.at(-1)).toMatchObject({ event: 'terminal.exit' });

@@ -1,28 +1,28 @@
 // Terminal streams between a face and a channel in a VM, with flow control: output is sent to the
-// face as it arrives, but once the face has more than HIGH_WATER characters it has not rendered
+// face as it arrives, but once the face has more than HIGH_WATER bytes it has not rendered
 // (acknowledged), the channel is paused, so ssh's window closes and the agent's writes block in
-// the VM instead of piling up in memory here or freezing the window.
+// the VM instead of piling up in memory here or freezing the window. Output stays bytes from the
+// channel to the face (xterm decodes UTF-8 itself): nothing here decodes, re-encodes or escapes it.
 import { randomUUID } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import type { Client } from '../api/dispatch';
 
 // The marks are sized for throughput × round trip: the channel resumes while the face still has
-// LOW_WATER characters to draw, so the next output arrives before it runs dry even when an ack's
+// LOW_WATER bytes to draw, so the next output arrives before it runs dry even when an ack's
 // round trip (face → host → channel → face) takes a few hundred ms on a loaded machine. With
 // 512K/128K a busy 2-core machine drew a flood at 0.41× of xterm's own speed, idle a third of the
 // time waiting for acks; with these, 0.86× (npm run bench -- terminal, DOM renderer). The bound
-// per terminal: HIGH_WATER characters on their way to the face, plus ssh2's 2 MiB channel buffer.
+// per terminal: HIGH_WATER bytes on their way to the face, plus ssh2's 2 MiB channel buffer.
 export const HIGH_WATER = 4 * 1024 * 1024;
 export const LOW_WATER = 2 * 1024 * 1024;
 /**
- * Output goes to the face in messages of up to about this many characters: a PTY hands sshd ~4 KB
+ * Output goes to the face in messages of up to about this many bytes: a PTY hands sshd ~4 KB
  * at a time and ssh2 emits a channel packet (≤ 32 KB) at a time, and a face pays per message (a
- * WebSocket or IPC hop, a task, a parse, an xterm write), so a flood in small messages drew at a
+ * WebSocket or IPC hop, a task, an xterm write), so a flood in small messages drew at a
  * fraction of xterm's speed.
  */
-export const MESSAGE_CHARS = 256 * 1024;
+export const MESSAGE_BYTES = 256 * 1024;
 /**
- * While the face still has MESSAGE_CHARS or more sent and not drawn, new output waits this long
+ * While the face still has MESSAGE_BYTES or more sent and not drawn, new output waits this long
  * to join the next message (it could not be drawn sooner anyway). Otherwise output leaves when
  * the event loop's turn ends, so a keystroke's echo is never held back.
  */
@@ -51,8 +51,9 @@ interface Terminal {
   paused: boolean;
   exitCode: number | null;
   closed: boolean;
-  /** Decoded output not sent yet (sent when this turn of the event loop ends). */
-  pending: string;
+  /** Output not sent yet (sent when this turn of the event loop ends), and its size. */
+  pending: Buffer[];
+  pendingBytes: number;
   flush(): void;
 }
 
@@ -90,13 +91,15 @@ export class Terminals {
       paused: false,
       exitCode: null,
       closed: false,
-      pending: '',
+      pending: [],
+      pendingBytes: 0,
       flush: () => {
         scheduled = false;
         clearTimeout(timer);
-        if (!t.pending) return;
-        const data = t.pending;
-        t.pending = '';
+        if (!t.pendingBytes) return;
+        const data = t.pending.length === 1 ? t.pending[0]! : Buffer.concat(t.pending);
+        t.pending = [];
+        t.pendingBytes = 0;
         client.send('terminal.data', { terminalId: t.id, data });
       },
     };
@@ -105,18 +108,17 @@ export class Terminals {
     const flushSoon = () => {
       if (scheduled) return;
       scheduled = true;
-      if (t.unacked - t.pending.length >= MESSAGE_CHARS) timer = setTimeout(t.flush, COALESCE_MS);
+      if (t.unacked - t.pendingBytes >= MESSAGE_BYTES) timer = setTimeout(t.flush, COALESCE_MS);
       else setImmediate(t.flush);
     };
     this.open.set(t.id, t);
-    const decoder = new StringDecoder('utf8');
     const wire = (ch: TerminalChannel) => {
       const forward = (chunk: Buffer) => {
-        const data = decoder.write(chunk);
-        if (!data) return;
-        t.unacked += data.length;
-        t.pending += data;
-        if (t.pending.length >= MESSAGE_CHARS) t.flush();
+        if (!chunk.length) return;
+        t.unacked += chunk.length;
+        t.pending.push(chunk);
+        t.pendingBytes += chunk.length;
+        if (t.pendingBytes >= MESSAGE_BYTES) t.flush();
         else flushSoon();
         if (!t.paused && t.unacked > HIGH_WATER) {
           t.paused = true;
@@ -140,8 +142,6 @@ export class Terminals {
       next?.close();
       this.open.delete(t.id);
       t.flush();
-      const rest = decoder.end();
-      if (rest) client.send('terminal.data', { terminalId: t.id, data: rest });
       const exitCode = options.exitCode?.() ?? t.exitCode;
       void (options.beforeExit?.() ?? Promise.resolve())
         .catch(() => {})
@@ -161,10 +161,10 @@ export class Terminals {
     this.get(id).channel.setWindow?.(rows, cols, 0, 0);
   }
 
-  ack(id: string, chars: number): void {
+  ack(id: string, bytes: number): void {
     const t = this.open.get(id);
     if (!t) return; // late acks after the end are harmless
-    t.unacked = Math.max(0, t.unacked - chars);
+    t.unacked = Math.max(0, t.unacked - bytes);
     if (t.paused && t.unacked < LOW_WATER) {
       t.paused = false;
       t.channel.resume();
@@ -183,7 +183,10 @@ export class Terminals {
     for (const t of this.open.values())
       if (t.sessionId === sessionId && !t.closed) {
         t.flush(); // after the output it follows
-        t.client.send('terminal.data', { terminalId: t.id, data: `\r\n[Clave] ${text}\r\n` });
+        t.client.send('terminal.data', {
+          terminalId: t.id,
+          data: Buffer.from(`\r\n[Clave] ${text}\r\n`),
+        });
       }
   }
 
@@ -191,7 +194,7 @@ export class Terminals {
     for (const t of this.open.values()) if (t.sessionId === sessionId) this.close(t.id);
   }
 
-  /** Unacknowledged characters of a terminal; exposed for the flow-control tests and benchmarks. */
+  /** Unacknowledged bytes of a terminal; exposed for the flow-control tests and benchmarks. */
   backlog(id: string): number {
     return this.open.get(id)?.unacked ?? 0;
   }

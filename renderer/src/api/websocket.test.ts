@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { encodeFrame, utf8 } from '../../../shared/wire';
 import { apiUrlFor, connectWebSocket, takeAccessToken } from './websocket';
 
 class FakeSocket {
   static all: FakeSocket[] = [];
   sent: string[] = [];
+  binaryType = 'blob';
   onopen: (() => void) | null = null;
   onmessage: ((e: { data: unknown }) => void) | null = null;
   onclose: (() => void) | null = null;
@@ -50,7 +52,7 @@ describe('WebSocket transport', () => {
     const statuses: string[] = [];
     conn.onStatus((s) => statuses.push(`${s.state}:${s.epoch}`));
     const events: string[] = [];
-    conn.api.on('terminal.data', (e) => events.push(e.data));
+    conn.api.on('terminal.data', (e) => events.push(new TextDecoder().decode(e.data)));
 
     await expect(conn.api.call('sessions.list', {})).rejects.toMatchObject({
       problem: { what: 'Not connected to the Clave host' },
@@ -62,9 +64,13 @@ describe('WebSocket transport', () => {
     expect(req.method).toBe('sessions.list');
     first.onmessage?.({ data: JSON.stringify({ id: req.id, result: [] }) });
     await expect(listed).resolves.toEqual([]);
-    first.onmessage?.({
-      data: JSON.stringify({ event: 'terminal.data', payload: { terminalId: 't', data: 'a' } }),
+    // Terminal output comes as a binary frame, read as an ArrayBuffer.
+    expect(first.binaryType).toBe('arraybuffer');
+    const frame = encodeFrame({
+      event: 'terminal.data',
+      payload: { terminalId: 't', data: utf8('a') },
     });
+    first.onmessage?.({ data: (frame as Uint8Array).slice().buffer });
 
     // The socket drops: pending calls fail, a new socket comes, listeners still get events.
     const pending = conn.api.call('sessions.list', {});
@@ -74,7 +80,10 @@ describe('WebSocket transport', () => {
     const second = FakeSocket.all[1]!;
     second.onopen?.();
     second.onmessage?.({
-      data: JSON.stringify({ event: 'terminal.data', payload: { terminalId: 't', data: 'b' } }),
+      data: JSON.stringify({
+        event: 'terminal.data',
+        payload: { terminalId: 't', data: { $b64: 'Yg==' } },
+      }),
     });
     expect(events).toEqual(['a', 'b']);
     expect(statuses).toEqual(['open:1', 'closed:1', 'open:2']);

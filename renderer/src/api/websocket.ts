@@ -55,6 +55,8 @@ export function connectWebSocket(
 
   const open = () => {
     const ws = new Impl(url);
+    // Terminal output comes as binary frames; read whole, as the bytes xterm is handed.
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     const client = createRpcClient((text) => ws.send(text));
     for (const name of Object.keys(events) as EventName[]) {
@@ -65,9 +67,7 @@ export function connectWebSocket(
       delay = 250;
       setStatus({ state: 'open', epoch: status.epoch + 1 });
     };
-    ws.onmessage = (e) => {
-      if (typeof e.data === 'string') client.receive(e.data);
-    };
+    ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => client.receive(e.data);
     ws.onclose = () => {
       client.close('The connection to the Clave host closed.');
       if (rpc === client) rpc = null;

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { createFakeApi } from '../testing/fake-api';
+import { terminalHandle } from '../terminal/registry';
 import { TerminalView } from './TerminalView';
+import { utf8 } from '../../../shared/wire';
 
 describe('a terminal tab', () => {
   it('hears an exit that overtook terminal.open’s answer (a shell that ends at once)', async () => {
@@ -9,7 +11,7 @@ describe('a terminal tab', () => {
     api.handle('terminal.open', async () => {
       // ssh2 can parse the channel's open, output, exit and close from one read: the host's
       // events then reach the page before its answer.
-      api.emit('terminal.data', { terminalId: 't1', data: 'bye' });
+      api.emit('terminal.data', { terminalId: 't1', data: utf8('bye') });
       api.emit('terminal.exit', { terminalId: 't1', exitCode: 3 });
       return { terminalId: 't1' };
     });
@@ -26,5 +28,32 @@ describe('a terminal tab', () => {
       </div>,
     );
     await expect.poll(() => onExit.mock.calls).toEqual([[3]]);
+  });
+
+  it('draws a character whose bytes came in two messages, and acknowledges bytes', async () => {
+    const api = createFakeApi();
+    api.handle('terminal.open', () => ({ terminalId: 't2' }));
+    await render(
+      <div style={{ width: 400, height: 200 }}>
+        <TerminalView
+          api={api}
+          connection={{ state: 'open', epoch: 1 }}
+          tab={{ key: 'k2', sessionId: 'a1b2c3d4', kind: 'shell', title: 'Shell', exited: null }}
+          visible
+          onExit={() => {}}
+        />
+      </div>,
+    );
+    await expect.poll(() => api.callsOf('terminal.open')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50));
+    const bytes = utf8('╭─ 日本 ok');
+    api.emit('terminal.data', { terminalId: 't2', data: bytes.subarray(0, 8) }); // inside 日
+    api.emit('terminal.data', { terminalId: 't2', data: bytes.subarray(8) });
+    await expect
+      .poll(() => terminalHandle('k2')?.term.buffer.active.getLine(0)?.translateToString(true))
+      .toBe('╭─ 日本 ok');
+    await expect
+      .poll(() => api.callsOf('terminal.ack').reduce((n, a) => n + a.bytes, 0))
+      .toBe(bytes.length);
   });
 });

@@ -1,6 +1,6 @@
 // One terminal tab: an xterm.js terminal attached to a terminal in the session's VM (the agent's
 // tmux, or a new shell). Keystrokes go to terminal.write, size changes to terminal.resize, and the
-// output is acknowledged from xterm's write callback (flow control). Unmounting closes only this
+// output (bytes; xterm decodes them) is acknowledged from xterm's write callback (flow control). Unmounting closes only this
 // terminal; the agent lives on in tmux and a new attach redraws its screen.
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -109,17 +109,17 @@ export function TerminalView({
     const { term: t } = term;
     let cancelled = false;
     let id: string | null = null;
-    const early: { terminalId: string; data: string }[] = [];
+    const early: { terminalId: string; data: Uint8Array }[] = [];
     // The host's events can overtake terminal.open's answer, an exit too (a shell that ends at once).
     const earlyExits = new Map<string, number | null>();
-    const ack = createAckBatcher((chars) => {
-      if (id) void api.call('terminal.ack', { terminalId: id, chars }).catch(() => {});
+    const ack = createAckBatcher((bytes) => {
+      if (id) void api.call('terminal.ack', { terminalId: id, bytes }).catch(() => {});
     });
     const screen = watchScreen(
       () => screenAboveStatusLine(t),
       () => onOutputRef.current?.(),
     );
-    const write = (data: string) =>
+    const write = (data: Uint8Array) =>
       t.write(data, () => {
         ack.rendered(data.length);
         screen.rendered();

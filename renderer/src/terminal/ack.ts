@@ -1,17 +1,17 @@
-// Flow control, face side: characters are acknowledged only once xterm has processed them (its
+// Flow control, face side: output bytes are acknowledged only once xterm has processed them (its
 // write callback), and acknowledgements are batched so a flood of small chunks does not become a
 // flood of calls. The host pauses the ssh channel while too much is unacknowledged, so a window
 // that cannot keep up slows the agent down instead of freezing or growing without bound.
 export interface AckBatcher {
-  /** xterm processed `chars` more characters. */
-  rendered(chars: number): void;
+  /** xterm processed `bytes` more bytes. */
+  rendered(bytes: number): void;
   /** Send what is pending now (e.g. before closing). */
   flush(): void;
   dispose(): void;
 }
 
 /**
- * Characters acknowledged at once during a flood. Each ack is a message each way (the call and its
+ * Bytes acknowledged at once during a flood. Each ack is a message each way (the call and its
  * reply) on the same main thread that draws, so per 32 KB they cost a flood a tenth of its speed;
  * 256 KB (one of the host's biggest messages) is still far inside the host's 2 MiB between its
  * pause and resume marks, so output keeps flowing.
@@ -19,7 +19,7 @@ export interface AckBatcher {
 export const ACK_THRESHOLD = 256 * 1024;
 
 export function createAckBatcher(
-  send: (chars: number) => void,
+  send: (bytes: number) => void,
   options: { threshold?: number; delayMs?: number } = {},
 ): AckBatcher {
   const threshold = options.threshold ?? ACK_THRESHOLD;
@@ -36,9 +36,9 @@ export function createAckBatcher(
   };
 
   return {
-    rendered(chars) {
-      if (disposed || chars <= 0) return;
-      pending += chars;
+    rendered(bytes) {
+      if (disposed || bytes <= 0) return;
+      pending += bytes;
       if (pending >= threshold) flush();
       else timer ??= setTimeout(flush, delayMs);
     },
