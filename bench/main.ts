@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { FIGURES } from './figures';
 import type { BenchContext, Row } from './lib/figure';
 import { buildRenderer, launchBrowser } from './lib/browser';
+import { hostProfileArgs } from './lib/cpu-profile';
 import { startHarnessProcess, type HarnessProcess } from './lib/harness-process';
 import { describeMachine } from './lib/machine';
 import { closeOpenWorlds } from './lib/worlds';
@@ -41,7 +42,7 @@ const machine = describeMachine();
 process.stdout.write(
   [
     `machine  ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, load ${machine.loadAverage.join(' ')}, ${machine.platform}`,
-    `         Node ${machine.node}, ${machine.chromium}`,
+    `         Node ${machine.node}, ${machine.chromium}, ${machine.compositing === 'gpu' ? 'GPU compositing (SwiftShader)' : 'software compositing'} (BENCH_COMPOSITING)`,
     `profile  ${Object.entries(profile)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}`,
@@ -68,7 +69,7 @@ const ctx: BenchContext = {
   harness: () =>
     (harness ??= (async () => {
       withRenderer();
-      return startHarnessProcess({ bootDelayMs: 150, log });
+      return startHarnessProcess({ bootDelayMs: 150, log, nodeArgs: hostProfileArgs() });
     })()),
   browser: () =>
     (browser ??= (async () => {

@@ -11,13 +11,37 @@ import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs, chromiumExecutable } from '../../e2e/chromium';
 import { REPO_DIR } from './repo';
 
+export type Compositing = 'gpu' | 'software';
+
+/**
+ * How the bench's Chromium puts frames together (`BENCH_COMPOSITING`). `gpu` (default): in its GPU
+ * process, with SwiftShader standing in for a GPU, as Electron composites on a Mac's GPU.
+ * `software`: the tests' `--disable-gpu`, where every frame of a WebGL canvas is read back to the
+ * CPU before it is shown (GLES2::ReadPixels in a Chrome trace: ~58 ms a frame on a 2-core CI
+ * machine, 8 s of a 10 s flood) — a cost no Mac pays, and one that grows with how often a page
+ * draws rather than with what it does.
+ */
+export function compositing(): Compositing {
+  return process.env.BENCH_COMPOSITING === 'software' ? 'software' : 'gpu';
+}
+
+const GPU_COMPOSITING = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
 /** `BENCH_RENDERER=dom` turns WebGL off in the browser, so the app (and the bare page) draw with
  * xterm's DOM renderer; by default each uses WebGL when the browser offers it, as the app does. */
 export function launchBrowser(): Promise<Browser> {
   const dom = process.env.BENCH_RENDERER === 'dom';
+  const args =
+    compositing() === 'gpu'
+      ? [...chromiumArgs.filter((a) => a !== '--disable-gpu'), ...GPU_COMPOSITING]
+      : chromiumArgs;
   return chromium.launch({
     executablePath: chromiumExecutable(),
-    args: [...chromiumArgs, ...(dom ? ['--disable-webgl'] : [])],
+    args: [...args, ...(dom ? ['--disable-webgl'] : [])],
   });
 }
 

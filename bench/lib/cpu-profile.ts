@@ -1,5 +1,6 @@
 // BENCH_CPUPROFILE=<dir>: a figure records a Chrome DevTools CPU profile of a page while Clave
-// works (open it in DevTools → Performance), and logs where the time went by function.
+// works (open it in DevTools → Performance), and logs where the time went by function; the host
+// process writes its own profile there when it exits (node --cpu-prof).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -43,4 +44,12 @@ export async function profilePage<T>(
   for (const [where, hits] of top)
     log(`  ${((100 * hits) / total).toFixed(1).padStart(5)}%  ${where}`);
   return result;
+}
+
+/** Node flags that make the host write its CPU profile into BENCH_CPUPROFILE when it exits. */
+export function hostProfileArgs(): string[] {
+  const dir = process.env.BENCH_CPUPROFILE;
+  return dir
+    ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${path.resolve(dir)}`]
+    : [];
 }

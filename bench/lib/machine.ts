@@ -1,6 +1,6 @@
 // The machine a run measured on, printed with every table and kept in the JSON file.
 import os from 'node:os';
-import { chromiumVersion } from './browser';
+import { chromiumVersion, compositing, type Compositing } from './browser';
 
 export interface Machine {
   cores: number;
@@ -10,6 +10,7 @@ export interface Machine {
   platform: string;
   node: string;
   chromium: string;
+  compositing: Compositing;
 }
 
 export function describeMachine(): Machine {
@@ -21,5 +22,6 @@ export function describeMachine(): Machine {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     chromium: chromiumVersion(),
+    compositing: compositing(),
   };
 }

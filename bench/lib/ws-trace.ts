@@ -1,5 +1,5 @@
 // BENCH_TRACE_WS=<file prefix>: the app page records every WebSocket message (time, direction,
-// size) and a figure saves them after each flood as <prefix>-<round>.json. Gaps between incoming
+// size: characters of a text frame, bytes of a binary one) and a figure saves them after each flood as <prefix>-<round>.json. Gaps between incoming
 // messages while the page is idle are output the face waited for (flow control, the VM).
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -20,7 +20,8 @@ export async function traceWebSocket(page: Page): Promise<void> {
     Object.defineProperty(WebSocket.prototype, 'onmessage', {
       set(fn: (e: MessageEvent) => void) {
         onmessage.set!.call(this, (e: MessageEvent) => {
-          log.push([performance.now(), 'in', (e.data as string).length]);
+          const d = e.data as string | ArrayBuffer;
+          log.push([performance.now(), 'in', typeof d === 'string' ? d.length : d.byteLength]);
           fn(e);
         });
       },
