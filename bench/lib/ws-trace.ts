@@ -1,19 +1,22 @@
-// BENCH_TRACE_WS=<file prefix>: the app page records every WebSocket message (time, direction,
-// size: characters of a text frame, bytes of a binary one) and a figure saves them after each flood as <prefix>-<round>.json. Gaps between incoming
-// messages while the page is idle are output the face waited for (flow control, the VM).
+// The app page's WebSocket, watched from inside the page: the time the last binary frame (a
+// terminal's output) arrived is always kept as window.__wsOutputAt, so a figure can split a
+// latency at the page's door. BENCH_TRACE_WS=<file prefix>: the page also records every message
+// (time, direction, size: characters of a text frame, bytes of a binary one) and a figure saves
+// them after each flood as <prefix>-<round>.json. Gaps between incoming messages while the page
+// is idle are output the face waited for (flow control, the VM).
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
 type Entry = [ms: number, direction: 'in' | 'out', chars: number];
 
 export async function traceWebSocket(page: Page): Promise<void> {
-  if (!process.env.BENCH_TRACE_WS) return;
-  await page.addInitScript(() => {
+  await page.addInitScript((keepLog: boolean) => {
+    const w = window as unknown as { __wslog: Entry[]; __wsOutputAt?: number };
     const log: Entry[] = [];
-    (window as unknown as { __wslog: Entry[] }).__wslog = log;
+    w.__wslog = log;
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (d: string) {
-      log.push([performance.now(), 'out', d.length]);
+      if (keepLog) log.push([performance.now(), 'out', d.length]);
       return send.call(this, d);
     };
     const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
@@ -21,7 +24,9 @@ export async function traceWebSocket(page: Page): Promise<void> {
       set(fn: (e: MessageEvent) => void) {
         onmessage.set!.call(this, (e: MessageEvent) => {
           const d = e.data as string | ArrayBuffer;
-          log.push([performance.now(), 'in', typeof d === 'string' ? d.length : d.byteLength]);
+          const now = performance.now();
+          if (typeof d !== 'string') w.__wsOutputAt = now;
+          if (keepLog) log.push([now, 'in', typeof d === 'string' ? d.length : d.byteLength]);
           fn(e);
         });
       },
@@ -29,7 +34,7 @@ export async function traceWebSocket(page: Page): Promise<void> {
         return onmessage.get!.call(this);
       },
     });
-  });
+  }, !!process.env.BENCH_TRACE_WS);
 }
 
 /** Saves (and clears) what the page recorded since the last call. */
