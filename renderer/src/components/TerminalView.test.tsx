@@ -1,9 +1,24 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
-import { createFakeApi } from '../testing/fake-api';
+import { utf8 } from '../../../shared/wire';
+import { createFakeApi, type FakeApi } from '../testing/fake-api';
 import { terminalHandle } from '../terminal/registry';
 import { TerminalView } from './TerminalView';
-import { utf8 } from '../../../shared/wire';
+
+/** A shell tab with the key `key`, attached through `api`. */
+function renderShell(api: FakeApi, key: string, onExit: (code: number | null) => void = () => {}) {
+  return render(
+    <div style={{ width: 400, height: 200 }}>
+      <TerminalView
+        api={api}
+        connection={{ state: 'open', epoch: 1 }}
+        tab={{ key, sessionId: 'a1b2c3d4', kind: 'shell', title: 'Shell', exited: null }}
+        visible
+        onExit={onExit}
+      />
+    </div>,
+  );
+}
 
 describe('a terminal tab', () => {
   it('hears an exit that overtook terminal.open’s answer (a shell that ends at once)', async () => {
@@ -16,34 +31,14 @@ describe('a terminal tab', () => {
       return { terminalId: 't1' };
     });
     const onExit = vi.fn();
-    await render(
-      <div style={{ width: 400, height: 200 }}>
-        <TerminalView
-          api={api}
-          connection={{ state: 'open', epoch: 1 }}
-          tab={{ key: 'k', sessionId: 'a1b2c3d4', kind: 'shell', title: 'Shell', exited: null }}
-          visible
-          onExit={onExit}
-        />
-      </div>,
-    );
+    await renderShell(api, 'k', onExit);
     await expect.poll(() => onExit.mock.calls).toEqual([[3]]);
   });
 
   it('draws a character whose bytes came in two messages, and acknowledges bytes', async () => {
     const api = createFakeApi();
     api.handle('terminal.open', () => ({ terminalId: 't2' }));
-    await render(
-      <div style={{ width: 400, height: 200 }}>
-        <TerminalView
-          api={api}
-          connection={{ state: 'open', epoch: 1 }}
-          tab={{ key: 'k2', sessionId: 'a1b2c3d4', kind: 'shell', title: 'Shell', exited: null }}
-          visible
-          onExit={() => {}}
-        />
-      </div>,
-    );
+    await renderShell(api, 'k2');
     await expect.poll(() => api.callsOf('terminal.open')).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 50));
     const bytes = utf8('╭─ 日本 ok');
