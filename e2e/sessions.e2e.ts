@@ -121,6 +121,10 @@ test('reload and closed tabs re-attach to the same agent; shells sit next to it'
   await expect
     .poll(() => terminalText(page, s.id, 'shell'))
     .toMatch(new RegExp(`now=${narrower}\\b`));
+  // Output is bytes all the way to xterm: a character whose bytes leave the VM 0.3 s apart (two
+  // messages) is drawn whole. The typed line holds only escapes, so 日本 can come from the output.
+  await typeInTerminal(page, "printf '\\xe6\\x97'; sleep 0.3; printf '\\xa5\\xe6\\x9c\\xac\\n'");
+  await expect.poll(() => terminalText(page, s.id, 'shell')).toMatch(/^日本$/m);
 
   // Find in the terminal (Ctrl+Shift+F inside a terminal; ⌘F on a Mac).
   await page.keyboard.press('Control+Shift+F');
