@@ -33,6 +33,12 @@ export interface TerminalProbe {
    * does to see when output or an echo is drawn.
    */
   tail(key: string, lines: number): string | null;
+  /**
+   * Resolves with performance.now() at the next render of a tab (xterm drew it on an animation
+   * frame) after which its last line reads `line`: when a person can see it, measured without
+   * polling (a poller adds work to the frames it watches).
+   */
+  whenShown(key: string, line: string, timeoutMs: number): Promise<number>;
 }
 
 const handles = new Map<string, TerminalHandle>();
@@ -88,5 +94,21 @@ export function installTerminalProbe(win: Window): void {
       const h = handles.get(key);
       return h ? tailText(h.term, lines) : null;
     },
+    whenShown: (key, line, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const h = handles.get(key);
+        if (!h) return reject(new Error(`No terminal tab ${key}`));
+        const rendered = h.term.onRender(() => {
+          if (tailText(h.term, 1) !== line) return;
+          const at = performance.now();
+          rendered.dispose();
+          clearTimeout(timer);
+          resolve(at);
+        });
+        const timer = setTimeout(() => {
+          rendered.dispose();
+          reject(new Error(`${key} did not show "${line}" within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }),
   };
 }
