@@ -5,7 +5,7 @@
 // round trip, then the wait for that frame. Nothing polls the page: Playwright's rAF polling
 // (waitForFunction) added ~15 ms to every echo it watched (p50 22 ms against 7 ms unwatched).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openAppShell } from '../lib/app-page';
+import { armShown, openAppShell, shownSinceKey } from '../lib/app-page';
 import type { Figure, Row } from '../lib/figure';
 import { percentile } from '../lib/stats';
 
@@ -34,49 +34,28 @@ export const echo: Figure = {
           );
         });
       const rest = await prompt();
-      await page.evaluate(() => {
-        const w = window as unknown as { __keyAt?: number };
-        document.addEventListener('keydown', (e) => (w.__keyAt = e.timeStamp), { capture: true });
-      });
-      type EchoWindow = { __keyAt?: number; __wsOutputAt?: number; __shown?: Promise<number> };
-      /** Arms the page: the next render that shows `line` as the tab's last line. */
-      const whenShown = (line: string) =>
-        page.evaluate(
-          ({ k, line }) => {
-            const w = window as unknown as EchoWindow;
-            delete w.__keyAt;
-            w.__shown = window.__clave!.whenShown(k, line, 10_000);
-          },
-          { k: key, line },
-        );
-      const shown = () =>
-        page.evaluate(async () => {
-          const w = window as unknown as EchoWindow;
-          const at = await w.__shown!;
-          return [at - w.__keyAt!, w.__wsOutputAt! - w.__keyAt!] as const;
-        });
       const latencies: number[] = [];
       const roundTrips: number[] = [];
       // One untimed key first: the first echo of a shell pays for things a person never waits on
       // twice (page fonts, the WebGL atlas).
       for (let i = -1; i < KEYS; i++) {
         const c = LETTERS[(i + LETTERS.length) % LETTERS.length]!;
-        await whenShown(`${rest} ${c}`);
+        await armShown(shell, `${rest} ${c}`);
         // Typed as a person types: at any moment of the frame clock, and held down until its
         // echo shows (a key is held ~80 ms). Playwright's press() lifts it within a millisecond,
         // and Chromium handling that keyup while the echo arrives added ~10 ms at p90 even to a
         // bare WebSocket echo server.
         await sleep(Math.random() * FRAME_MS);
         await page.keyboard.down(c);
-        const [ms, back] = await shown();
+        const { ms, outputMs } = await shownSinceKey(shell);
         await page.keyboard.up(c);
         if (i >= 0) {
           latencies.push(ms);
-          roundTrips.push(back);
+          roundTrips.push(outputMs);
         }
-        await whenShown(rest);
+        await armShown(shell, rest);
         await page.keyboard.press('Backspace');
-        await shown();
+        await shownSinceKey(shell);
       }
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);

@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connectSsh } from '../../electron/core/host/ssh';
-import { markNextEnter, msUntilDrawn, openAppShell } from '../lib/app-page';
+import { armShown, openAppShell, shownSinceKey } from '../lib/app-page';
 import { serveXtermPage } from '../lib/browser';
 import { servePlainSocket, type PlainSocket } from '../lib/plain-socket';
 import type { Figure, Row } from '../lib/figure';
@@ -117,9 +117,11 @@ export const terminal: Figure = {
             }),
           );
 
-          // The marker is computed in the VM, so the typed command line never shows it.
+          // The marker is computed in the VM, so the typed command line never shows it; the
+          // flood has been drawn when the marker and the prompt after it are the last rows.
+          const prompt = await shell.page.evaluate((k) => window.__clave!.tail(k, 1)!, shell.key);
           await shell.page.keyboard.type(`clear; cat .bench-flood.txt; echo DONE-${i}-$((6*7))`);
-          await markNextEnter(shell.page);
+          await armShown(shell, `DONE-${i}-42\n${prompt}`, { lines: 2, timeoutMs: 600_000 });
           const rss = sampleRss(harness.pid);
           const atRest = rss.stop().samples[0]!;
           const during = sampleRss(harness.pid);
@@ -127,8 +129,11 @@ export const terminal: Figure = {
           const claveBusy = machineBusy();
           await shell.page.keyboard.press('Enter');
           times.clave.push(
-            await profilePage(shell.page, `terminal-clave-${i + 1}`, ctx.log, () =>
-              msUntilDrawn(shell, `DONE-${i}-42`, 3, 600_000),
+            await profilePage(
+              shell.page,
+              `terminal-clave-${i + 1}`,
+              ctx.log,
+              async () => (await shownSinceKey(shell)).ms,
             ),
           );
           busy.clave.push(claveBusy.stop().busy);

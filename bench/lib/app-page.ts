@@ -39,6 +39,7 @@ export async function openAppShell(browser: Browser, harness: HarnessProcess): P
     { timeout: 60_000 },
   );
   const info = (await shell.jsonValue())!;
+  await watchKeys(page);
   return {
     page,
     session,
@@ -49,38 +50,44 @@ export async function openAppShell(browser: Browser, harness: HarnessProcess): P
   };
 }
 
-/** Records the time of the next Enter keydown in the page (performance.now()). */
-export async function markNextEnter(page: Page): Promise<void> {
+type ShownWindow = { __keyAt?: number; __wsOutputAt?: number; __shown?: Promise<number> };
+
+/** The page keeps the time of the last keydown (its event's timeStamp) as window.__keyAt. */
+async function watchKeys(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { __enterAt?: number };
-    delete w.__enterAt;
-    document.addEventListener(
-      'keydown',
-      (e) => {
-        if (e.key === 'Enter') w.__enterAt = performance.now();
-      },
-      { capture: true, once: true },
-    );
+    const w = window as unknown as ShownWindow;
+    document.addEventListener('keydown', (e) => (w.__keyAt = e.timeStamp), { capture: true });
   });
 }
 
 /**
- * Waits, frame by frame, until the last `lines` rows of the tab contain `text`; returns the ms
- * from the marked Enter to that frame.
+ * Arms the page for the next key: the first render of the tab after which its last `lines` rows
+ * read `text` (the probe's whenShown; nothing polls the page, since a poller adds work to every
+ * frame it watches). Then press the key and await shownSinceKey().
  */
-export async function msUntilDrawn(
+export async function armShown(
   shell: AppShell,
   text: string,
-  lines: number,
-  timeoutMs: number,
-): Promise<number> {
-  const handle = await shell.page.waitForFunction(
-    ({ key, text, lines }) =>
-      window.__clave?.tail(key, lines)?.includes(text)
-        ? performance.now() - (window as unknown as { __enterAt: number }).__enterAt
-        : 0,
-    { key: shell.key, text, lines },
-    { polling: 'raf', timeout: timeoutMs },
+  { lines = 1, timeoutMs = 10_000 }: { lines?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  await shell.page.evaluate(
+    ({ key, text, lines, timeoutMs }) => {
+      const w = window as unknown as ShownWindow;
+      delete w.__keyAt;
+      w.__shown = window.__clave!.whenShown(key, text, timeoutMs, lines);
+    },
+    { key: shell.key, text, lines, timeoutMs },
   );
-  return (await handle.jsonValue()) as number;
+}
+
+/**
+ * Waits for what armShown armed. `ms`: from the last keydown to the render that shows it;
+ * `outputMs`: from that keydown to the last terminal output the page received before.
+ */
+export function shownSinceKey(shell: AppShell): Promise<{ ms: number; outputMs: number }> {
+  return shell.page.evaluate(async () => {
+    const w = window as unknown as ShownWindow;
+    const at = await w.__shown!;
+    return { ms: at - w.__keyAt!, outputMs: w.__wsOutputAt! - w.__keyAt! };
+  });
 }

@@ -3,7 +3,7 @@ import { Terminal } from '@xterm/xterm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installTerminalProbe, registerTerminal } from './registry';
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanup.splice(0)) c();
   document.body.replaceChildren();
@@ -42,6 +42,10 @@ describe('the terminal probe', () => {
     term.write('a');
     expect(await shown).toBeGreaterThan(before);
     expect(window.__clave!.tail('p1', 1)).toBe('$ a');
+    // Several rows: the end of a command's output and the prompt after it.
+    const done = window.__clave!.whenShown('p1', 'DONE\n$', 2000, 2);
+    term.write('\r\nDONE\r\n$ ');
+    expect(await done).toBeGreaterThan(before);
   });
 
   it('gives up after its time, and knows no tab it was not given', async () => {

@@ -35,10 +35,10 @@ export interface TerminalProbe {
   tail(key: string, lines: number): string | null;
   /**
    * Resolves with performance.now() at the next render of a tab (xterm drew it on an animation
-   * frame) after which its last line reads `line`: when a person can see it, measured without
-   * polling (a poller adds work to the frames it watches).
+   * frame) after which its last `lines` rows (as tail() gives them) read `text`: when a person can
+   * see it, measured without polling (a poller adds work to the frames it watches).
    */
-  whenShown(key: string, line: string, timeoutMs: number): Promise<number>;
+  whenShown(key: string, text: string, timeoutMs: number, lines?: number): Promise<number>;
 }
 
 const handles = new Map<string, TerminalHandle>();
@@ -94,12 +94,12 @@ export function installTerminalProbe(win: Window): void {
       const h = handles.get(key);
       return h ? tailText(h.term, lines) : null;
     },
-    whenShown: (key, line, timeoutMs) =>
+    whenShown: (key, text, timeoutMs, lines = 1) =>
       new Promise((resolve, reject) => {
         const h = handles.get(key);
         if (!h) return reject(new Error(`No terminal tab ${key}`));
         const rendered = h.term.onRender(() => {
-          if (tailText(h.term, 1) !== line) return;
+          if (tailText(h.term, lines) !== text) return;
           const at = performance.now();
           rendered.dispose();
           clearTimeout(timer);
@@ -107,7 +107,7 @@ export function installTerminalProbe(win: Window): void {
         });
         const timer = setTimeout(() => {
           rendered.dispose();
-          reject(new Error(`${key} did not show "${line}" within ${timeoutMs} ms`));
+          reject(new Error(`${key} did not show "${text}" within ${timeoutMs} ms`));
         }, timeoutMs);
       }),
   };
