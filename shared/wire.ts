@@ -61,19 +61,17 @@ export function utf8(text: string): Uint8Array {
  * array of 256K numbers), so the object holding it is first given a plain view in its place.
  */
 function bytesReplacer(mark: (bytes: Uint8Array) => unknown) {
+  const isBuffer = (v: unknown): v is Uint8Array => v instanceof Uint8Array && 'toJSON' in v;
   const plain = (v: unknown) =>
-    v instanceof Uint8Array && 'toJSON' in v
-      ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-      : v;
+    isBuffer(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v;
   return function (this: Record<string, unknown>, key: string, value: unknown): unknown {
     const raw = this[key];
     if (raw instanceof Uint8Array) return mark(raw);
-    if (typeof value !== 'object' || value === null) return value;
-    const entries = Object.entries(value);
-    if (!entries.some(([, v]) => v !== plain(v))) return value;
+    if (typeof value !== 'object' || value === null || !Object.values(value).some(isBuffer))
+      return value;
     return Array.isArray(value)
       ? value.map(plain)
-      : Object.fromEntries(entries.map(([k, v]) => [k, plain(v)]));
+      : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   };
 }
 
@@ -123,6 +121,8 @@ export class WireFormatError extends Error {
  */
 export function decodeFrame(data: string | ArrayBuffer | Uint8Array): unknown {
   if (typeof data === 'string') {
+    // Most messages carry no bytes: those parse without a reviver visiting every value.
+    if (!data.includes('"$b64"')) return JSON.parse(data);
     return JSON.parse(data, (_key, value: unknown) => {
       const b64 = marker(value, '$b64');
       return typeof b64 === 'string' ? fromBase64(b64) : value;

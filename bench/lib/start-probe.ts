@@ -39,7 +39,7 @@ async function claudeFirstScreen(runtime: HostRuntime, s: SessionSummary): Promi
         send: (event, payload) => {
           if (event === 'terminal.data') {
             const d = (payload as { data: Uint8Array }).data;
-            text += utf8.write(Buffer.from(d));
+            text += utf8.write(d);
             runtime.host.terminals.ack(id, d.length);
             if (CLAUDE_UP.test(text)) {
               runtime.host.terminals.close(id);

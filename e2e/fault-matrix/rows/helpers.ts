@@ -85,7 +85,7 @@ export function recordingFace(rt: HostRuntime) {
       payload: { terminalId: string; data?: Uint8Array; exitCode?: number | null },
     ) {
       if (event === 'terminal.data') {
-        face.text += utf8.write(Buffer.from(payload.data!));
+        face.text += utf8.write(payload.data!);
         rt.host.terminals.ack(payload.terminalId, payload.data!.length);
       }
       if (event === 'terminal.exit') face.exits.push(payload.exitCode ?? null);

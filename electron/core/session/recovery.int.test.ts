@@ -23,7 +23,7 @@ async function terminalText(
   const done = new Promise<void>((resolve) => {
     conn.api.on('terminal.data', (e) => {
       if (e.terminalId !== id) return;
-      text += utf8.write(Buffer.from(e.data));
+      text += utf8.write(e.data);
       // After a crash an ack has no host to reach: that is the test's point, not an error.
       conn.api.call('terminal.ack', { terminalId: id, bytes: e.data.length }).catch(() => {});
       if (until.test(text)) resolve();

@@ -1,7 +1,8 @@
 // One terminal tab: an xterm.js terminal attached to a terminal in the session's VM (the agent's
 // tmux, or a new shell). Keystrokes go to terminal.write, size changes to terminal.resize, and the
-// output (bytes; xterm decodes them) is acknowledged from xterm's write callback (flow control). Unmounting closes only this
-// terminal; the agent lives on in tmux and a new attach redraws its screen.
+// output (bytes; xterm decodes them) is acknowledged from xterm's write callback (flow control).
+// Unmounting closes only this terminal; the agent lives on in tmux and a new attach redraws its
+// screen.
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
