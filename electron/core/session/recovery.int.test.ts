@@ -20,15 +20,19 @@ async function terminalText(
   let text = '';
   let id = '';
   const utf8 = new StringDecoder('utf8');
-  const done = new Promise<void>((resolve) => {
-    conn.api.on('terminal.data', (e) => {
-      if (e.terminalId !== id) return;
-      text += utf8.write(e.data);
-      // After a crash an ack has no host to reach: that is the test's point, not an error.
-      conn.api.call('terminal.ack', { terminalId: id, bytes: e.data.length }).catch(() => {});
-      if (until.test(text)) resolve();
-    });
-  });
+  // The host's output can overtake terminal.open's answer (tmux's redraw of the pane, often):
+  // it waits here until the id is known.
+  const early: { terminalId: string; data: Uint8Array }[] = [];
+  let resolveDone = () => {};
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const take = (e: { terminalId: string; data: Uint8Array }) => {
+    if (e.terminalId !== id) return;
+    text += utf8.write(e.data);
+    // After a crash an ack has no host to reach: that is the test's point, not an error.
+    conn.api.call('terminal.ack', { terminalId: id, bytes: e.data.length }).catch(() => {});
+    if (until.test(text)) resolveDone();
+  };
+  conn.api.on('terminal.data', (e) => (id ? take(e) : early.push(e)));
   ({ terminalId: id } = await conn.api.call('terminal.open', {
     sessionId,
     kind,
@@ -36,6 +40,7 @@ async function terminalText(
     rows: 30,
     ...(command ? { command } : {}),
   }));
+  for (const e of early.splice(0)) take(e);
   await Promise.race([
     done,
     new Promise((_, rej) =>
