@@ -12,16 +12,36 @@ function run(cmd, args, env = {}) {
   return r.status === 0;
 }
 
-function vitestCounts(file) {
+// The first line of a failure's message, so the summary (the part of a CI log always kept) says
+// what broke without scrolling back through every layer's output.
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')
+    .find((l) => l.trim()) ?? '';
+
+function vitestReport(file) {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8'));
+    const failures = j.testResults.flatMap((f) => {
+      const tests = f.assertionResults
+        .filter((t) => t.status === 'failed')
+        .map(
+          (t) =>
+            `${f.name.replace(`${process.cwd()}/`, '')} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`,
+        );
+      // A file that fails to load has no failed test, only its own message.
+      return tests.length || f.status !== 'failed' ? tests : [`${f.name}: ${firstLine(f.message)}`];
+    });
     return {
-      passed: j.numPassedTests,
-      failed: j.numFailedTests + (j.success ? 0 : 0),
-      skipped: j.numPendingTests + j.numTodoTests,
+      counts: {
+        passed: j.numPassedTests,
+        failed: j.numFailedTests,
+        skipped: j.numPendingTests + j.numTodoTests,
+      },
+      failures,
     };
   } catch {
-    return null;
+    return {};
   }
 }
 
@@ -36,7 +56,25 @@ function vitestLayer(projects, file) {
     '--reporter=json',
     `--outputFile.json=${file}`,
   ]);
-  return { ok, counts: vitestCounts(file) };
+  return { ok, ...vitestReport(file) };
+}
+
+// Failed tests, and flaky ones (failed, then passed on CI's retry) marked as such: a retry that
+// saved the run is still news.
+function playwrightFailures(suites = [], title = []) {
+  return suites.flatMap((suite) => [
+    ...playwrightFailures(suite.suites, [...title, suite.title]),
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests
+        .filter((t) => t.status === 'unexpected' || t.status === 'flaky')
+        .map((t) => {
+          const failed = t.results.find((r) => r.status !== 'passed' && r.status !== 'skipped');
+          const error = failed?.error?.message ?? failed?.errors?.[0]?.message;
+          const name = [...title, suite.title, spec.title].filter(Boolean).join(' › ');
+          return `${t.status === 'flaky' ? '(flaky) ' : ''}${name}: ${firstLine(error)}`;
+        }),
+    ),
+  ]);
 }
 
 const layers = {
@@ -56,10 +94,12 @@ const layers = {
       PLAYWRIGHT_JSON_OUTPUT_NAME: file,
     });
     try {
-      const s = JSON.parse(readFileSync(file, 'utf8')).stats;
+      const report = JSON.parse(readFileSync(file, 'utf8'));
+      const s = report.stats;
       return {
         ok,
         counts: { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped },
+        failures: playwrightFailures(report.suites),
       };
     } catch {
       return { ok };
@@ -72,14 +112,14 @@ for (const [name, layer] of Object.entries(layers)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n━━ ${name} ━━`);
   const started = Date.now();
-  const { ok, counts } = layer();
-  results.push({ name, ok, counts, seconds: (Date.now() - started) / 1000 });
+  const { ok, counts, failures = [] } = layer();
+  results.push({ name, ok, counts, failures, seconds: (Date.now() - started) / 1000 });
 }
 
 console.log('\n━━ summary ━━');
 let passed = 0;
 let failed = 0;
-for (const { name, ok, counts, seconds } of results) {
+for (const { name, ok, counts, failures, seconds } of results) {
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;
@@ -93,6 +133,7 @@ for (const { name, ok, counts, seconds } of results) {
     if (!ok) failed += 1;
     console.log(`${name}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`);
   }
+  for (const failure of failures) console.log(`  ✗ ${failure.slice(0, 400)}`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
