@@ -36,6 +36,19 @@ describe('the wire codec', () => {
     expect(back.result.n).toBe(1);
   });
 
+  it('gives back keys that look like its markers as they were (a label named $b64)', () => {
+    const labels = { $b64: 'aGk=', $bin: [0, 1], $$x: 1, $: 2, plain: { $b64: 'x' } };
+    const message = { id: 1, result: { labels, list: [{ $bin: [0, 2] }] } };
+    expect(decodeFrame(encodeText(message))).toEqual(message);
+    expect(decodeFrame(encodeFrame(message))).toEqual(message);
+    const withBytes = { event: 'e', payload: { data: raw, labels } };
+    for (const wire of [encodeText(withBytes), encodeFrame(withBytes)]) {
+      const back = decodeFrame(wire) as typeof withBytes;
+      expect([...back.payload.data]).toEqual([...raw]);
+      expect(back.payload.labels).toEqual(labels);
+    }
+  });
+
   it('keeps messages without bytes as JSON text', () => {
     expect(encodeFrame({ id: 1, result: [] })).toBe('{"id":1,"result":[]}');
     expect(encodeText({ event: 'app.notice', payload: { level: 'info', message: 'hi' } })).toBe(

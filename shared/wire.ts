@@ -5,6 +5,8 @@
 // xterm as they came — no UTF-8 → UTF-16 → JSON → UTF-16 round trip, nothing to escape or parse.
 //   frame = u32 BE header length · header (UTF-8 JSON) · bytes
 // Only host → face messages carry bytes; what a face sends is plain JSON text.
+// The markers are the only keys with one leading `$` on the wire: any other key starting with `$`
+// (a label named `$b64` in the settings file) travels with one more `$` and loses it on arrival.
 
 export type Frame = string | Uint8Array;
 
@@ -55,10 +57,15 @@ export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+const ESCAPED_KEY = /^\$\$/;
+const escapeKey = (k: string) => (k.startsWith('$') ? `$${k}` : k);
+const unescapeKey = (k: string) => (ESCAPED_KEY.test(k) ? k.slice(1) : k);
+
 /**
- * A JSON.stringify replacer that hands each Uint8Array to `mark` and writes what it returns. A
- * Node Buffer has a toJSON that JSON.stringify calls before any replacer (turning 256 KB into an
- * array of 256K numbers), so the object holding it is first given a plain view in its place.
+ * A JSON.stringify replacer that hands each Uint8Array to `mark` and writes what it returns, and
+ * escapes keys starting with `$`. A Node Buffer has a toJSON that JSON.stringify calls before any
+ * replacer (turning 256 KB into an array of 256K numbers), so the object holding it is first given
+ * a plain view in its place.
  */
 function bytesReplacer(mark: (bytes: Uint8Array) => unknown) {
   const isBuffer = (v: unknown): v is Uint8Array => v instanceof Uint8Array && 'toJSON' in v;
@@ -67,11 +74,23 @@ function bytesReplacer(mark: (bytes: Uint8Array) => unknown) {
   return function (this: Record<string, unknown>, key: string, value: unknown): unknown {
     const raw = this[key];
     if (raw instanceof Uint8Array) return mark(raw);
-    if (typeof value !== 'object' || value === null || !Object.values(value).some(isBuffer))
-      return value;
-    return Array.isArray(value)
-      ? value.map(plain)
-      : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.some(isBuffer) ? value.map(plain) : value;
+    const entries = Object.entries(value);
+    if (!entries.some(([k, v]) => k.startsWith('$') || isBuffer(v))) return value;
+    return Object.fromEntries(entries.map(([k, v]) => [escapeKey(k), plain(v)]));
+  };
+}
+
+/** A JSON.parse reviver: bytes where `read` finds a marker, escaped keys given back. */
+function bytesReviver(read: (marked: unknown) => Uint8Array | undefined) {
+  return (_key: string, value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const bytes = read(value);
+    if (bytes) return bytes;
+    const keys = Object.keys(value);
+    if (!keys.some((k) => ESCAPED_KEY.test(k))) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [unescapeKey(k), v]));
   };
 }
 
@@ -121,12 +140,15 @@ export class WireFormatError extends Error {
  */
 export function decodeFrame(data: string | ArrayBuffer | Uint8Array): unknown {
   if (typeof data === 'string') {
-    // Most messages carry no bytes: those parse without a reviver visiting every value.
-    if (!data.includes('"$b64"')) return JSON.parse(data);
-    return JSON.parse(data, (_key, value: unknown) => {
-      const b64 = marker(value, '$b64');
-      return typeof b64 === 'string' ? fromBase64(b64) : value;
-    });
+    // Most messages carry no bytes nor escaped keys: those parse without a reviver.
+    if (!data.includes('"$b64"') && !data.includes('"$$')) return JSON.parse(data);
+    return JSON.parse(
+      data,
+      bytesReviver((value) => {
+        const b64 = marker(value, '$b64');
+        return typeof b64 === 'string' ? fromBase64(b64) : undefined;
+      }),
+    );
   }
   const frame = data instanceof Uint8Array ? data : new Uint8Array(data);
   if (frame.byteLength < HEADER_LENGTH_BYTES) throw new WireFormatError('frame too short');
@@ -136,21 +158,24 @@ export function decodeFrame(data: string | ArrayBuffer | Uint8Array): unknown {
   if (body > frame.byteLength) throw new WireFormatError('header past the end of the frame');
   const header = new TextDecoder().decode(frame.subarray(HEADER_LENGTH_BYTES, body));
   const bytesLength = frame.byteLength - body;
-  return JSON.parse(header, (_key, value: unknown) => {
-    const at = marker(value, '$bin');
-    if (at === undefined) return value;
-    const [offset, length] = Array.isArray(at) ? (at as unknown[]) : [];
-    if (
-      !Number.isInteger(offset) ||
-      !Number.isInteger(length) ||
-      (offset as number) < 0 ||
-      (length as number) < 0 ||
-      (offset as number) + (length as number) > bytesLength
-    )
-      throw new WireFormatError('bytes outside the frame');
-    return frame.subarray(
-      body + (offset as number),
-      body + (offset as number) + (length as number),
-    );
-  });
+  return JSON.parse(
+    header,
+    bytesReviver((value) => {
+      const at = marker(value, '$bin');
+      if (at === undefined) return undefined;
+      const [offset, length] = Array.isArray(at) ? (at as unknown[]) : [];
+      if (
+        !Number.isInteger(offset) ||
+        !Number.isInteger(length) ||
+        (offset as number) < 0 ||
+        (length as number) < 0 ||
+        (offset as number) + (length as number) > bytesLength
+      )
+        throw new WireFormatError('bytes outside the frame');
+      return frame.subarray(
+        body + (offset as number),
+        body + (offset as number) + (length as number),
+      );
+    }),
+  );
 }
