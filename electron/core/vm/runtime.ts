@@ -55,6 +55,11 @@ export interface VmInstance {
    * locally and while it is still being scheduled.
    */
   readonly worker: string | null;
+  /**
+   * Follows what the runner says of the VM while it comes up (Orchard: scheduled, pulling the
+   * image, cloning); returns the unsubscribe. Absent where the runner says nothing useful.
+   */
+  onStatus?(listener: (status: string) => void): () => void;
   /** Ends the VM at once, even while it is still booting. */
   stop(): void;
   /** Asks the guest OS to shut down cleanly; false when the runtime cannot. */

@@ -27,12 +27,16 @@ export const bootVm: Step<SessionContext> = {
     ctx.update({ vmPid: ctx.live.vm.pid ?? null });
 
     progress.hint('waiting for an IP address');
+    // A remote VM may wait minutes for a worker to pull its image: say what the runner says.
+    const quiet = ctx.live.vm.onStatus?.((status) =>
+      progress.hint(`waiting for the VM: ${status}`),
+    );
     let askedForLocalNetwork = false;
     const ssh = ctx.settings.ssh;
     const endpoint = await waitForEndpoint(vms, ctx.live.vm, ssh.port, {
       waitSeconds: t.ipSeconds,
       signal: ctx.signal,
-    });
+    }).finally(() => quiet?.());
     // A remote VM's worker is known once it is scheduled (it answers by then).
     ctx.update({ vmIp: endpoint.host, worker: ctx.live.vm.worker });
     if (ctx.live.vm.worker) progress.hint(`on worker ${ctx.live.vm.worker}`);

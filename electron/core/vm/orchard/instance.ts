@@ -21,7 +21,8 @@ export class OrchardInstance implements VmInstance {
   readonly logFile: string;
   readonly exited: Promise<VmExit>;
   private currentWorker: string | null = null;
-  private lastLine = '';
+  private status = '';
+  private readonly statusListeners = new Set<(status: string) => void>();
   private readonly log: WriteStream;
   private readonly following = new AbortController();
   private settle!: (exit: VmExit) => void;
@@ -78,6 +79,13 @@ export class OrchardInstance implements VmInstance {
     );
   }
 
+  /** The status as the controller last said it; a new listener hears it at once. */
+  onStatus(listener: (status: string) => void): () => void {
+    this.statusListeners.add(listener);
+    if (this.status) listener(this.status);
+    return () => this.statusListeners.delete(listener);
+  }
+
   /** Orchard has no "shut down the guest" for a deleted resource: stop() is the way. */
   requestShutdown(): boolean {
     return false;
@@ -95,9 +103,12 @@ export class OrchardInstance implements VmInstance {
 
   private observe(vm: Vm): void {
     const worker = vm.worker || null;
-    const line = `status ${vm.status ?? '?'}${worker ? ` on ${worker}` : ''}${vm.status_message ? `: ${vm.status_message}` : ''}`;
-    if (line !== this.lastLine) this.write(line);
-    this.lastLine = line;
+    const status = `${vm.status ?? '?'}${worker ? ` on ${worker}` : ''}${vm.status_message ? `: ${vm.status_message}` : ''}`;
+    if (status !== this.status) {
+      this.write(`status ${status}`);
+      for (const listener of this.statusListeners) listener(status);
+    }
+    this.status = status;
     // A running VM moved to another worker is a new guest: the one Clave used is gone.
     if (this.currentWorker !== null && worker !== null && worker !== this.currentWorker)
       return this.end(this.workerLost(`It was moved from ${this.currentWorker} to ${worker}.`));

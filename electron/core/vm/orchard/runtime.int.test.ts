@@ -131,9 +131,15 @@ describe('the Orchard runtime', () => {
       const name = vmName();
       await slow.clone(IMAGE, name);
       const vm = await slow.start(name, { folders: [] });
+      // What the worker says while it pulls reaches whoever follows the VM (the boot step's hint).
+      const said: string[] = [];
+      const quiet = vm.onStatus!((status) => said.push(status));
       const at = await waitForEndpoint(slow, vm, 22, { waitSeconds: 2 });
+      quiet();
       expect(at.host).toBe('127.0.0.1');
       expect(vm.worker).toBe('mac-mini-1');
+      expect(said).toContainEqual(expect.stringMatching(/on mac-mini-1: pulling VM image/));
+      expect(said.at(-1)).toMatch(/^running on mac-mini-1/);
       await slow.delete(name);
 
       // Labels no worker has: nobody takes it, and the wait ends at the boot timeout.
