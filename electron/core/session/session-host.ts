@@ -165,15 +165,12 @@ export class SessionHost extends EventEmitter<HostEvents> {
     if (warm) return warm;
     if (tart) await this.pool.makeRoom();
     const id = newSessionId();
-    const live = this.track(
+    const live = this.track({
       id,
-      input.projectDir,
-      input.onExit ?? null,
-      undefined,
-      false,
-      undefined,
-      input.backend,
-    );
+      projectDir: input.projectDir,
+      onExit: input.onExit ?? null,
+      backend: input.backend,
+    });
     live.started = this.runPipelines(live);
     // Once it runs, the pool prepares this project's next (Tart) session.
     live.started
@@ -228,7 +225,13 @@ export class SessionHost extends EventEmitter<HostEvents> {
   private prepareStandby(projectRoot: string, facts: StandbyFacts) {
     const id = newSessionId();
     this.hidden.add(id);
-    const live = this.track(id, projectRoot, null, undefined, false, facts, 'tart');
+    const live = this.track({
+      id,
+      projectDir: projectRoot,
+      onExit: null,
+      standby: facts,
+      backend: 'tart',
+    });
     live.started = this.runPipelines(live);
     return { id, ready: live.started };
   }
@@ -325,7 +328,14 @@ export class SessionHost extends EventEmitter<HostEvents> {
         agent: NO_AGENT.agent,
         hasUnmergedWork: NO_AGENT.hasUnmergedWork,
       });
-      const adopted = this.track(id, r.projectDir, r.onExit, again, true, undefined, r.backend);
+      const adopted = this.track({
+        id,
+        projectDir: r.projectDir,
+        onExit: r.onExit,
+        record: again,
+        resumed: true,
+        backend: r.backend,
+      });
       adopted.started = this.runPipelines(adopted, true);
       adopted.started.catch(() => {});
       this.records.publish(id);
@@ -508,18 +518,27 @@ export class SessionHost extends EventEmitter<HostEvents> {
 
   /** A record this process holds no live state for, as a context teardown can work from. */
   private adopt(r: SessionRecord): Live {
-    return this.track(r.id, r.projectDir, r.onExit, r);
+    return this.track({ id: r.id, projectDir: r.projectDir, onExit: r.onExit, record: r });
   }
 
-  private track(
-    id: string,
-    projectDir: string,
-    onExit: OnExit | null,
-    record?: SessionRecord,
+  /** A session this host now holds live: a saved `record` is adopted (or resumed), else new. */
+  private track({
+    id,
+    projectDir,
+    onExit,
+    record,
     resumed = false,
-    standby?: StandbyFacts,
-    backend?: SessionBackend,
-  ): Live {
+    standby,
+    backend,
+  }: {
+    id: string;
+    projectDir: string;
+    onExit: OnExit | null;
+    record?: SessionRecord;
+    resumed?: boolean;
+    standby?: StandbyFacts;
+    backend?: SessionBackend | undefined;
+  }): Live {
     if (record?.standby) this.hidden.add(id);
     const abort = new AbortController();
     const ctx = createContext(this.deps, {
