@@ -18,7 +18,8 @@ export function cleanupLines(r: CleanupReport): string[] {
     keep: 'Left alone',
   };
   const lines = r.staleRecords.map(
-    (id) => `${r.dryRun ? 'Would tear down' : 'Tore down'} session ${id} (its host is gone)`,
+    (id) =>
+      `${r.dryRun ? 'Would tear down' : 'Tore down'} session ${id} (left unfinished: its host ended, or its stop failed)`,
   );
   for (const dir of r.standbys)
     lines.push(

@@ -346,7 +346,11 @@ async function stopWithDecision(
     process.stderr.write(red('✗ ') + formatProblemLines(p).join('\n') + '\n');
   if (result.problem)
     process.stderr.write(yellow('! ') + formatProblemLines(result.problem).join('\n') + '\n');
-  process.stdout.write(`Session ${id} ended; work ${result.outcome}.\n`);
+  process.stdout.write(
+    result.teardownProblems.length
+      ? `Session ${id}: work ${result.outcome}, but not all of it was torn down (above); once that is fixed, clave cleanup finishes it.\n`
+      : `Session ${id} ended; work ${result.outcome}.\n`,
+  );
   return result.teardownProblems.length || result.problem ? 1 : 0;
 }
 

@@ -266,6 +266,35 @@ describe('on orchard only', () => {
     expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).toBe(0);
   });
 
+  it('a discard while the controller is away: the VM it could not delete goes at the next cleanup', async () => {
+    const project = world.project('controller-away');
+    const s = await start(project, 'orchard');
+    await orchard.fault({ kind: 'unavailable', on: true });
+    const d = await clave('stop', s.id, '--on-exit=discard', '--force');
+    expect(d.code).not.toBe(0);
+    expect(d.stderr).toMatch(/✗ Delete the VM: Could not read the Orchard VM/);
+    expect(d.stdout).toMatch(/work discarded, but not all of it was torn down.*clave cleanup/);
+    // The copy is gone as asked; the record stays, with why, until its VM is gone too.
+    expect(existsSync(s.worktree)).toBe(false);
+    expect(await session(s.id)).toMatchObject({ state: 'stopping', error: { what: /Orchard/ } });
+    await orchard.fault({ kind: 'unavailable', on: false });
+    expect((await orchard.state()).vms.map((v) => v.name)).toEqual([s.vm]);
+
+    const dry = await clave('cleanup', '--dry-run');
+    expect(dry.stdout).toContain(`Would tear down session ${s.id} (left unfinished`);
+    expect(dry.stdout).toMatch(new RegExp(`Would remove VM ${s.vm}: created by session ${s.id}`));
+    expect((await orchard.state()).vms).toHaveLength(1);
+    const c = await clave('cleanup');
+    expect(c.code).toBe(0);
+    await nothingOnTheController();
+    // Nothing was left to keep: the session ends instead of staying as a kept one with no copy.
+    expect(await session(s.id)).toBeUndefined();
+    expect(onMain(project)).not.toContain(s.id);
+    expect(
+      execFileSync('git', ['branch', '--list', s.branch], { cwd: project, encoding: 'utf8' }),
+    ).toBe('');
+  });
+
   it('a worker lost mid-session keeps the work up to the last sync, and says so', async () => {
     const project = world.project('worker-lost');
     const s = await start(project, 'orchard');
