@@ -1,8 +1,13 @@
 // A host killed with SIGKILL mid-session (the app crashed): the VM and the agent live on, and the
 // next host re-attaches — tunnel and proxy re-made, the agent's tmux pane exactly as it was.
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketConnection } from '../api/socket-client';
+import { dataPaths } from '../config/paths';
+import { openDatabase } from '../store/database';
+import { SessionsRepository } from '../store/sessions-repository';
 import { HostProcesses } from './testing/host-process';
 import { createSimWorld, provisionBase, type SimWorld } from './testing/sim-env';
 
@@ -95,6 +100,31 @@ describe('a host killed mid-session', () => {
     expect(stop.teardownProblems).toEqual([]);
     expect(world.sim.runningVMs()).toEqual([]);
     expect(await second.api.call('sessions.list', {})).toEqual([]);
+    second.end();
+  });
+
+  it('a discard cut short finishes as a discard; a copy holding work is still kept', async () => {
+    const first = await hosts.start();
+    const [empty, busy] = await Promise.all(
+      ['cut-discard', 'cut-discard-work'].map((name) =>
+        first.api.call('sessions.start', { projectDir: world.project(name), wait: true }),
+      ),
+    );
+    writeFileSync(path.join(busy!.worktreeDir!, 'notes.txt'), 'not committed\n');
+    await hosts.crash();
+    // What a host killed in the middle of the person's discard leaves on record.
+    const db = openDatabase(dataPaths(world.claveHome).database);
+    const sessions = new SessionsRepository(db);
+    for (const s of [empty!, busy!]) sessions.transition(s.id, 'stopping', { onExit: 'discard' });
+    db.close();
+
+    const second = await hosts.start();
+    const left = await second.api.call('sessions.list', {});
+    expect(left.map((s) => [s.id, s.state])).toEqual([[busy!.id, 'kept']]);
+    expect(existsSync(empty!.worktreeDir!)).toBe(false);
+    expect(existsSync(path.join(busy!.worktreeDir!, 'notes.txt'))).toBe(true);
+    expect(world.sim.runningVMs()).toEqual([]);
+    await second.api.call('sessions.stop', { id: busy!.id, onExit: 'discard', force: true });
     second.end();
   });
 });

@@ -62,9 +62,12 @@ export async function reconcile(deps: SessionDeps, owner: SessionOwner): Promise
     }
     // Dead or half-made: tear down. Discard (never forced) refuses a copy holding work, which is
     // then kept; a session that ran is kept as it is (the person may want its copy), and so is
-    // one whose agent had a conversation (a resume cut short: it can be resumed again).
+    // one whose agent had a conversation (a resume cut short: it can be resumed again). A stop
+    // cut short finishes as the person decided when that was a discard (a merge is not redone
+    // unasked: kept).
     const halfMade = (r.state === 'starting' || r.state === 'failed') && !r.claudeSessionId;
-    const decision: OnExit = halfMade ? 'discard' : 'keep';
+    const discarding = r.state === 'stopping' && r.onExit === 'discard';
+    const decision: OnExit = halfMade || discarding ? 'discard' : 'keep';
     await owner.stop(r.id, decision).catch(() => {});
     tornDown.push(r.id);
   }
