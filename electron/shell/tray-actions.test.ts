@@ -1,13 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeApi, exitInfo, summary, type FakeApi } from './testing/fake-api';
 import { createFakeElectron, type FakeDialog } from './testing/fake-electron';
 import { createTrayActions, type TrayActionDeps } from './tray-actions';
 import type { TrayActions } from './tray-menu';
 
-const settle = () => new Promise((r) => setTimeout(r, 5));
+// The actions are menu clicks: they return nothing and finish later (dialogs, API calls, files).
+// What they should do is waited for; what they should not do is checked after a short settle.
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 5 });
+const settle = () => new Promise((r) => setTimeout(r, 20));
 let api: FakeApi;
 let dialog: FakeDialog;
 let fake: ReturnType<typeof createFakeElectron>;
@@ -58,12 +61,14 @@ describe('tray actions', () => {
     api.handle('sessions.start', ({ projectDir }) => summary({ projectDir, state: 'starting' }));
     dialog.folders.push('/Users/me/Code/shop');
     actions.chooseFolder();
-    await settle();
+    await eventually(() =>
+      expect(log).toEqual(['recent /Users/me/Code/shop', 'changed', 'show', 'focus a1b2c3d4']),
+    );
     expect(dialog.opened[0]!.properties).toEqual(['openDirectory']);
     expect(api.callsOf('sessions.start')).toEqual([{ projectDir: '/Users/me/Code/shop' }]);
-    expect(log).toEqual(['recent /Users/me/Code/shop', 'changed', 'show', 'focus a1b2c3d4']);
 
     actions.chooseFolder(); // cancelled
+    await eventually(() => expect(dialog.opened).toHaveLength(2));
     await settle();
     expect(api.callsOf('sessions.start')).toHaveLength(1);
   });
@@ -74,12 +79,13 @@ describe('tray actions', () => {
       fix: 'Choose a folder.',
     });
     actions.newSession('/x');
-    await settle();
-    expect(dialog.shown[0]).toMatchObject({
-      type: 'error',
-      message: 'Could not start a session: Invalid parameters for sessions.start',
-      detail: 'What to do: Choose a folder.',
-    });
+    await eventually(() =>
+      expect(dialog.shown[0]).toMatchObject({
+        type: 'error',
+        message: 'Could not start a session: Invalid parameters for sessions.start',
+        detail: 'What to do: Choose a folder.',
+      }),
+    );
   });
 
   it('opens only session sites, reveals the copy, shows a session', () => {
@@ -95,52 +101,48 @@ describe('tray actions', () => {
   it('opens the copy in the editor from settings, or asks to set one', async () => {
     dialog.answer('Open Settings');
     actions.openInEditor('/p/wt');
-    await settle();
+    await eventually(() => expect(log).toEqual(['settings'])); // the screen with the editor field
     expect(dialog.shown[0]!.message).toBe('No editor is set');
-    expect(log).toEqual(['settings']); // the settings screen, where the editor field is
     expect(fake.openedPaths).toEqual([]);
     log.length = 0;
 
     editor = 'Visual Studio Code';
     actions.openInEditor('/p/wt');
-    await settle();
+    await eventually(() => expect(log).toEqual(['launch open -a Visual Studio Code /p/wt']));
     make('linux', true);
     editor = 'code';
     actions.openInEditor('/p/wt');
-    await settle();
+    await eventually(() =>
+      expect(dialog.shown.at(-1)!.message).toBe('Could not open code: spawn code ENOENT'),
+    );
     expect(log).toEqual(['launch open -a Visual Studio Code /p/wt', 'launch code /p/wt']);
-    expect(dialog.shown.at(-1)!.message).toBe('Could not open code: spawn code ENOENT');
   });
 
   it('Settings… shows the window on its settings screen; the file opens on request, made when missing', async () => {
     actions.settings();
-    await settle();
-    expect(log).toEqual(['settings']);
+    await eventually(() => expect(log).toEqual(['settings']));
     const file = path.join(dir, 'data', 'settings.json');
     expect(existsSync(file)).toBe(false);
     expect(fake.openedPaths).toEqual([]);
     actions.openSettingsFile();
-    await settle();
+    await eventually(() => expect(fake.openedPaths).toEqual([file]));
     expect(readFileSync(file, 'utf8')).toBe('{}\n');
-    expect(fake.openedPaths).toEqual([file]);
   });
 
   it('Quit asks while sessions run; Cancel keeps everything', async () => {
     actions.quit();
-    await settle();
-    expect(fake.app.quitCount).toBe(1);
+    await eventually(() => expect(fake.app.quitCount).toBe(1));
     expect(dialog.shown).toEqual([]);
 
     live = 2;
     actions.quit(); // default button: Cancel
-    await settle();
-    expect(dialog.shown[0]!.message).toBe('Quit Clave?');
+    await eventually(() => expect(dialog.shown[0]!.message).toBe('Quit Clave?'));
     expect(dialog.shown[0]!.detail).toContain('2 sessions are still running');
+    await settle();
     expect(fake.app.quitCount).toBe(1);
     dialog.answer('Quit');
     actions.quit();
-    await settle();
-    expect(fake.app.quitCount).toBe(2);
+    await eventually(() => expect(fake.app.quitCount).toBe(2));
   });
 
   it('Open at Login sets the login item', () => {
@@ -161,9 +163,10 @@ describe('tray actions', () => {
     );
     api.handle('sessions.stop', () => ({ outcome: 'kept', problem: null, teardownProblems: [] }));
     actions.stop('a1b2c3d4');
-    await settle();
+    await eventually(() =>
+      expect(api.callsOf('sessions.stop')).toEqual([{ id: 'a1b2c3d4', onExit: 'keep' }]),
+    );
     expect(dialog.shown[0]!.message).toBe('End the session in shop?');
-    expect(api.callsOf('sessions.stop')).toEqual([{ id: 'a1b2c3d4', onExit: 'keep' }]);
   });
 
   it('Resume starts one VM for two clicks, then shows the session in the window', async () => {
@@ -177,14 +180,13 @@ describe('tray actions', () => {
     );
     actions.resume('a1b2c3d4');
     actions.resume('a1b2c3d4');
+    await eventually(() => expect(api.callsOf('sessions.resume')).toEqual([{ id: 'a1b2c3d4' }]));
     await settle();
-    expect(api.callsOf('sessions.resume')).toEqual([{ id: 'a1b2c3d4' }]);
+    expect(api.callsOf('sessions.resume')).toHaveLength(1);
     release();
-    await settle();
-    expect(log).toEqual(['show', 'focus a1b2c3d4']);
+    await eventually(() => expect(log).toEqual(['show', 'focus a1b2c3d4']));
     actions.resume('a1b2c3d4'); // done: a later click resumes again
-    await settle();
-    expect(api.callsOf('sessions.resume')).toHaveLength(2);
+    await eventually(() => expect(api.callsOf('sessions.resume')).toHaveLength(2));
   });
 
   it('a refused resume becomes an error dialog', async () => {
@@ -193,11 +195,12 @@ describe('tray actions', () => {
       fix: 'Discard the session to remove its record.',
     });
     actions.resume('a1b2c3d4');
-    await settle();
-    expect(dialog.shown[0]).toMatchObject({
-      type: 'error',
-      message: 'Could not resume the session: The session copy is gone',
-    });
+    await eventually(() =>
+      expect(dialog.shown[0]).toMatchObject({
+        type: 'error',
+        message: 'Could not resume the session: The session copy is gone',
+      }),
+    );
     expect(log).toEqual([]);
   });
 
@@ -212,14 +215,15 @@ describe('tray actions', () => {
     dialog.answer('Merge into main');
     dialog.check(true);
     actions.merge('a1b2c3d4');
-    await settle();
+    await eventually(() => expect(api.callsOf('sessions.stop')).toHaveLength(1));
     expect(dialog.shown[0]!.checkboxLabel).toBe('Squash into one commit');
     dialog.answer('Discard');
     actions.discard('a1b2c3d4');
-    await settle();
-    expect(api.callsOf('sessions.stop')).toEqual([
-      { id: 'a1b2c3d4', onExit: 'merge', squash: true },
-      { id: 'a1b2c3d4', onExit: 'discard' },
-    ]);
+    await eventually(() =>
+      expect(api.callsOf('sessions.stop')).toEqual([
+        { id: 'a1b2c3d4', onExit: 'merge', squash: true },
+        { id: 'a1b2c3d4', onExit: 'discard' },
+      ]),
+    );
   });
 });
