@@ -37,8 +37,8 @@ import {
 import { StepAbort, toProblem } from './problem';
 import { NO_AGENT, SessionRecords } from './records';
 import { Conversations } from './conversations';
-import { bringToHead } from './pool/bring-to-head';
-import { StandbyPool } from './pool/standby-pool';
+import type { StandbyPool } from './pool/standby-pool';
+import { Standbys } from './pool/standbys';
 import type { StandbyFacts } from '../store/standby-facts';
 import { teardown } from './teardown';
 import { Terminals } from './terminals';
@@ -70,10 +70,9 @@ export class SessionHost extends EventEmitter<HostEvents> {
   /** Live watches of session copies, for the faces that asked (changes.watch). */
   readonly changeWatchers: ChangesWatchers;
   private readonly conversations: Conversations;
-  /** Warm start: standby sessions prepared ahead, claimed by `start`. */
+  /** Warm start: standby sessions prepared ahead (hidden from faces), claimed by `start`. */
+  private readonly standbys: Standbys;
   readonly pool: StandbyPool;
-  /** Standbys: live sessions no face hears of until one is claimed. */
-  private readonly hidden = new Set<string>();
   /** The VM's work into the copy, where code travels by git (Orchard). */
   readonly sync = new CopySync((id) => this.live.get(id)?.ctx ?? null);
 
@@ -84,18 +83,24 @@ export class SessionHost extends EventEmitter<HostEvents> {
   ) {
     super();
     this.records = new SessionRecords(deps, (s) => this.emit('session.updated', s));
-    this.pool = new StandbyPool(
+    this.standbys = new Standbys(
       {
-        prepareStandby: (root, facts) => this.prepareStandby(root, facts),
-        discardStandby: (id) => this.discardStandby(id),
-        // Only this Mac's VMs count against its budget (Orchard's run on other Macs).
+        launch: (id, projectDir, standby) => {
+          const live = this.track({ id, projectDir, onExit: null, standby, backend: 'tart' });
+          live.started = this.runPipelines(live);
+          return live;
+        },
+        live: (id) => this.live.get(id),
+        runClaim: (ctx, steps) =>
+          runPipeline('claim', steps, ctx, this.progressOf(ctx), ctx.signal),
+        discard: (id) => this.stop(id, 'discard'),
+        publish: (id) => this.records.publish(id),
         vmCount: () => [...this.live.values()].filter((l) => l.ctx.state.backend === 'tart').length,
       },
-      deps.git,
-      deps.auth,
-      deps.paths.root,
+      deps,
       settings,
     );
+    this.pool = this.standbys.pool;
     this.conversations = new Conversations(deps, (id) => this.records.publish(id));
     this.changes = new SessionChanges(
       deps.git,
@@ -116,7 +121,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
   /** Events of a standby stay in the host: faces hear of it once it is claimed. */
   override emit<K extends keyof HostEvents>(event: K, ...args: HostEvents[K]): boolean {
     const p = args[0] as { id?: string; sessionId?: string };
-    if (this.hidden.has(p.sessionId ?? p.id ?? '')) return false;
+    if (this.standbys.hides(p.sessionId ?? p.id ?? '')) return false;
     const emit = super.emit as (e: K, ...a: HostEvents[K]) => boolean;
     return emit.call(this, event, ...args);
   }
@@ -131,17 +136,17 @@ export class SessionHost extends EventEmitter<HostEvents> {
   list(): SessionSummary[] {
     const saved = this.deps.sessions
       .list()
-      .filter((r) => !r.standby && !this.hidden.has(r.id))
+      .filter((r) => !r.standby && !this.standbys.hides(r.id))
       .map(toSummary);
     const ids = new Set(saved.map((s) => s.id));
     const unsaved = [...this.live.values()]
-      .filter((l) => !ids.has(l.ctx.id) && !l.failedTeardown && !this.hidden.has(l.ctx.id))
+      .filter((l) => !ids.has(l.ctx.id) && !l.failedTeardown && !this.standbys.hides(l.ctx.id))
       .map((l) => this.records.summaryOf(l.ctx));
     return [...saved, ...unsaved];
   }
 
   get(id: string): SessionSummary {
-    if (this.hidden.has(id)) throw new UnknownSessionError(id); // a standby, until claimed
+    if (this.standbys.hides(id)) throw new UnknownSessionError(id); // a standby, until claimed
     const r = this.deps.sessions.get(id);
     if (r) return toSummary(r);
     const live = this.live.get(id);
@@ -161,8 +166,8 @@ export class SessionHost extends EventEmitter<HostEvents> {
   }): Promise<SessionSummary> {
     // Standbys are Tart VMs (a warm pool needs this Mac's shares): only a Tart session takes one.
     const tart = (await this.backendOf(input.projectDir, input.backend)) === 'tart';
-    const warm = tart ? await this.claimStandby(input.projectDir, input.onExit ?? null) : null;
-    if (warm) return warm;
+    const warm = tart ? await this.standbys.claim(input.projectDir, input.onExit ?? null) : null;
+    if (warm) return toSummary(warm);
     if (tart) await this.pool.makeRoom();
     const id = newSessionId();
     const live = this.track({
@@ -184,73 +189,10 @@ export class SessionHost extends EventEmitter<HostEvents> {
     return this.records.summaryOf(live.ctx);
   }
 
-  /**
-   * The project's standby made the person's session: brought to the project's HEAD, shown, and
-   * the pool refilled. Null when there is none to serve (or it could not be brought to HEAD:
-   * it is discarded and the caller starts cold).
-   */
-  private async claimStandby(projectDir: string, onExit: OnExit | null) {
-    const id = await this.pool.claim(projectDir);
-    const live = id ? this.live.get(id) : undefined;
-    if (!id || !live) return null;
-    const { ctx } = live;
-    const r = this.deps.sessions.get(id);
-    const usable = r?.state === 'running' && r.agent?.state !== 'exited' && !live.stopping;
-    const brought = usable
-      ? await bringToHead(ctx, (steps) =>
-          runPipeline('claim', steps, ctx, this.progressOf(ctx), ctx.signal),
-        ).catch((e: unknown) => toProblem(e))
-      : { what: `The standby ${id} no longer runs` };
-    if (typeof brought !== 'string') {
-      console.warn(`clave: standby ${id} not served: ${brought.what}`);
-      await this.discardStandby(id);
-      return null;
-    }
-    const record = this.deps.sessions.claimStandby(id, onExit);
-    Object.assign(ctx.state, { standby: null, warm: true, onExit });
-    ctx.onExit = onExit;
-    this.hidden.delete(id);
-    this.records.publish(id);
-    this.pool.started(ctx.projectDir);
-    return toSummary(record);
-  }
-
   /** Where a start would run: decided as ChooseBackend does; a folder it cannot read: Tart. */
   private async backendOf(dir: string, requested?: SessionBackend): Promise<SessionBackend> {
     const root = await this.deps.git.root(dir).catch(() => dir);
     return backendFor(requested ?? null, root, this.settings());
-  }
-
-  /** A hidden session made ahead for the pool (always on Tart); `ready` settles once it runs. */
-  private prepareStandby(projectRoot: string, facts: StandbyFacts) {
-    const id = newSessionId();
-    this.hidden.add(id);
-    const live = this.track({
-      id,
-      projectDir: projectRoot,
-      onExit: null,
-      standby: facts,
-      backend: 'tart',
-    });
-    live.started = this.runPipelines(live);
-    return { id, ready: live.started };
-  }
-
-  /** A standby goes with its copy (pristine: nothing to keep); a stop in flight is joined. */
-  private async discardStandby(id: string): Promise<void> {
-    try {
-      if (this.live.has(id) || this.deps.sessions.get(id)) await this.stop(id, 'discard');
-    } finally {
-      this.hidden.delete(id);
-    }
-  }
-
-  /** A standby whose copy was not pristine is kept, nothing lost: the person's to see now. */
-  private unhideKept(id: string): void {
-    if (!this.deps.sessions.get(id)?.standby) return;
-    this.deps.sessions.update(id, { standby: null });
-    this.hidden.delete(id);
-    this.records.publish(id);
   }
 
   private async runPipelines(live: Live, resumed = false): Promise<void> {
@@ -436,8 +378,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
       await this.records.finish(ctx, result, current.lost ?? null);
       await this.settleConversation(id);
       // The room it took is free: the pool may use it (a standby's own end refills nothing).
-      if (!this.hidden.has(id)) this.pool.refill();
-      else this.unhideKept(id);
+      this.standbys.stopped(id);
       return result;
     })();
     return current.stopping;
@@ -539,7 +480,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     standby?: StandbyFacts;
     backend?: SessionBackend | undefined;
   }): Live {
-    if (record?.standby) this.hidden.add(id);
+    if (record) this.standbys.adopt(record);
     const abort = new AbortController();
     const ctx = createContext(this.deps, {
       id,
@@ -575,7 +516,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
     // A standby the pool no longer holds (one being claimed right now) is still hidden: it goes.
     await Promise.all(
       [...this.live.keys()].map((id) =>
-        this.stop(id, this.hidden.has(id) ? 'discard' : 'keep').catch(() => {}),
+        this.stop(id, this.standbys.hides(id) ? 'discard' : 'keep').catch(() => {}),
       ),
     );
     await standbys;
