@@ -30,7 +30,9 @@ describe('cleanup report lines', () => {
         },
       ],
     });
-    expect(lines).toContain('Would tear down session abcd1234 (left unfinished: its host ended, or its stop failed)');
+    expect(lines).toContain(
+      'Would tear down session abcd1234 (left unfinished: its host ended, or its stop failed)',
+    );
     expect(lines).toContain(
       'Would remove the standby session prepared ahead for /Users/me/Code/shop (warm start; it comes back when you start there)',
     );

@@ -287,7 +287,7 @@ describe('on orchard only', () => {
     const c = await clave('cleanup');
     expect(c.code).toBe(0);
     await nothingOnTheController();
-    // Nothing was left to keep: the session ends instead of staying as a kept one with no copy.
+    // The discard the person asked for is finished: no kept session left without a copy.
     expect(await session(s.id)).toBeUndefined();
     expect(onMain(project)).not.toContain(s.id);
     expect(

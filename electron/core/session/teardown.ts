@@ -98,19 +98,12 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
     if (!ctx.names) return;
     // The ledger entry of a copy goes with the copy (a kept copy stays on it).
     const { worktreeDir: copy, branch } = ctx.names;
-    const branchGone = async () =>
-      (await deps.git.resolve(ctx.projectDir, `refs/heads/${branch}`)) === null;
     const forgetIfGone = async () => {
       if (existsSync(copy) || !deps.ledger.list({ kind: 'copy', name: copy }).length) return;
-      if (await branchGone()) deps.ledger.remove('copy', copy);
+      if ((await deps.git.resolve(ctx.projectDir, `refs/heads/${branch}`)) === null)
+        deps.ledger.remove('copy', copy);
     };
     if (!state.worktreeDir || !state.branch) return forgetIfGone();
-    // A discard that removed the copy but not the VM (its controller was away), finished later:
-    // with neither folder nor branch there is nothing to keep, so no kept session without a copy.
-    if (!existsSync(copy) && (await branchGone())) {
-      outcome = { outcome: 'discarded', problem: null };
-      return forgetIfGone();
-    }
     outcome = await applyExitDecision(
       deps.git,
       {
