@@ -18,19 +18,18 @@ async function startToPrompt(runtime: HostRuntime, projectDir: string) {
   const t0 = performance.now();
   const s = await runtime.host.start({ projectDir, wait: true });
   await new Promise<void>((resolve, reject) => {
-    let id = '';
+    // This face opens one terminal, so any output it is sent is that terminal's — even output
+    // that overtakes openTerminal's answer (the id is not known yet then).
     const face: Client = {
       id: `bench-warm-${s.id}`,
-      send: (event, payload) => {
-        if (event !== 'terminal.data' || (payload as { terminalId: string }).terminalId !== id)
-          return;
-        resolve();
+      send: (event) => {
+        if (event === 'terminal.data') resolve();
       },
       onClose: () => {},
     };
     runtime.host
       .openTerminal(face, { sessionId: s.id, kind: 'agent', cols: 100, rows: 30 })
-      .then((t) => (id = t), reject);
+      .catch(reject);
   });
   const took = performance.now() - t0;
   runtime.host.terminals.closeSession(s.id);
