@@ -73,8 +73,10 @@ describe('socket line limit', () => {
       id: -1,
       error: { what: 'Message too large: connection closed' },
     });
-    // The limit's worth of buffer at most, plus a few MB of socket and allocator slack.
-    expect(peak - before).toBeLessThan(MAX_MESSAGE_BYTES + 4 * 1024 * 1024);
+    // The limit's worth of buffer at most, plus socket, allocator and young-generation slack
+    // (the test and the server share this process) — far below the 64 MB a server that kept
+    // reading would hold.
+    expect(peak - before).toBeLessThan(MAX_MESSAGE_BYTES + 16 * 1024 * 1024);
 
     // The host goes on serving.
     expect(await ask('app.info')).toMatchObject({ id: 1, result: { name: 'Clave' } });
