@@ -295,6 +295,19 @@ describe('on orchard only', () => {
     ).toBe('');
   });
 
+  it('a stop that failed while the controller was away finishes when asked again', async () => {
+    const s = await start(world.project('stop-again'), 'orchard');
+    await orchard.fault({ kind: 'unavailable', on: true });
+    expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).not.toBe(0);
+    await orchard.fault({ kind: 'unavailable', on: false });
+    // What the window's "Stop again…" asks: the same stop, on the record the failure left.
+    const again = await clave('stop', s.id, '--on-exit=discard', '--force');
+    expect(again.stderr).not.toMatch(/✗/);
+    expect(again.code).toBe(0);
+    expect(await session(s.id)).toBeUndefined();
+    await nothingOnTheController();
+  });
+
   it('a worker lost mid-session keeps the work up to the last sync, and says so', async () => {
     const project = world.project('worker-lost');
     const s = await start(project, 'orchard');

@@ -118,6 +118,46 @@ describe('ExitDialog', () => {
     await expect.element(result).toHaveTextContent(`The work is in ${summary().worktreeDir}`);
   });
 
+  it('a stop that could not tear everything down says so in the session, and can be tried again', async () => {
+    const api = host();
+    const vmStays = {
+      what: 'Delete the VM: Could not read the Orchard VM clave-a1b2c3d4',
+      why: 'The controller or the VM’s worker could not be reached (HTTP 503).',
+      fix: 'Check that the controller is healthy, then try again.',
+    };
+    let stops = 0;
+    api.handle('sessions.stop', () => {
+      // As the host does: a teardown that failed leaves the record, stopping, with the reason.
+      if (++stops === 1)
+        setTimeout(() =>
+          api.emit('session.updated', summary({ state: 'stopping', error: vmStays })),
+        );
+      return {
+        outcome: 'discarded',
+        problem: null,
+        teardownProblems: stops === 1 ? [vmStays] : [],
+      };
+    });
+    const screen = await render(<App store={new SessionStore(api)} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Stop…' }));
+    const dialog = screen.getByRole('dialog', { name: 'End the session in my-app?' });
+    await userEvent.click(dialog.getByRole('button', { name: 'Discard' }));
+    const result = screen.getByRole('dialog', { name: 'Session ended, with problems' });
+    await expect.element(result).toHaveTextContent('Some cleanup did not finish');
+    await userEvent.click(result.getByRole('button', { name: 'Close' }));
+
+    // Not "Stopping…" for ever: the session says why, and the stop can be asked again.
+    await expect.element(screen.getByText('The stop did not finish')).toBeVisible();
+    await expect.element(screen.getByText(vmStays.why)).toBeVisible();
+    await userEvent.click(screen.getByRole('button', { name: 'Stop again…' }));
+    await userEvent.click(
+      screen.getByRole('dialog', { name: 'End the session in my-app?' }).getByRole('button', {
+        name: 'Discard',
+      }),
+    );
+    await expect.poll(() => api.callsOf('sessions.stop')).toHaveLength(2);
+  });
+
   it('“Review the changes first” closes the dialog onto the session’s changes view', async () => {
     const api = host();
     const screen = await render(<App store={new SessionStore(api)} />);

@@ -84,6 +84,9 @@ export function SessionDetail({
   const s = view.summary;
   const agent = liveAgent(view);
   const running = view.state === 'running';
+  // A stop whose teardown failed (a VM its controller would not delete) leaves the record, with
+  // why, for cleanup to finish: it may be tried again from here.
+  const stopFailed = view.state === 'stopping' && view.failure !== null;
   const started = view.pipelines.length > 0 && view.pipelines.every((p) => p.ms !== null);
   const totalMs = view.pipelines.reduce((a, p) => a + (p.ms ?? 0), 0);
   const warnings = s?.warnings ?? [];
@@ -136,10 +139,10 @@ export function SessionDetail({
             <button
               type="button"
               className="danger"
-              disabled={view.state === 'stopping' || !s}
+              disabled={(view.state === 'stopping' && !stopFailed) || !s}
               onClick={() => store.requestExit(view.id, 'user')}
             >
-              {view.state === 'stopping' ? 'Stopping…' : 'Stop…'}
+              {stopFailed ? 'Stop again…' : view.state === 'stopping' ? 'Stopping…' : 'Stop…'}
             </button>
           )}
         </div>
@@ -164,9 +167,11 @@ export function SessionDetail({
           title={
             view.state === 'kept'
               ? 'Why the copy was kept'
-              : view.failure.label
-                ? `Failed at: ${view.failure.label}`
-                : 'The session failed'
+              : stopFailed
+                ? 'The stop did not finish'
+                : view.failure.label
+                  ? `Failed at: ${view.failure.label}`
+                  : 'The session failed'
           }
         />
       )}
