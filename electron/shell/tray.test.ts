@@ -101,6 +101,7 @@ describe('tray menu', () => {
     ]);
     // A starting session has no site or copy yet; ended ones are not listed.
     expect(menu.item('blog — starting…', 'Open Site').enabled).toBe(false);
+    expect(menu.item('blog — starting…', 'Stop…').enabled).toBe(true);
     expect(menu.item('blog — starting…', 'Reveal Worktree').enabled).toBe(false);
     expect(() => menu.item('shop (clave/s-eeeeeeee)')).toThrow();
     expect(menu.item('Open at Login').checked).toBe(true);
@@ -120,6 +121,36 @@ describe('tray menu', () => {
       'setOpenAtLogin false',
       'quit',
     ]);
+  });
+
+  it('offers Stop… again for a session whose stop did not finish, not while one is under way', () => {
+    const { actions, done } = recordingActions();
+    const failedStop = summary({
+      state: 'stopping',
+      error: { what: 'Delete the VM: Could not read the Orchard VM clave-a1b2c3d4' },
+    });
+    const stopping = summary({
+      id: 'zzzzzzzz',
+      projectName: 'blog',
+      branch: null,
+      state: 'stopping',
+    });
+    const menu = new FakeMenu(
+      buildTrayMenu(
+        {
+          sessions: [failedStop, stopping],
+          recentProjects: [],
+          openAtLogin: false,
+          provisioning: null,
+        },
+        actions,
+      ),
+    );
+    expect(menu.item('blog — stopping…', 'Stop…').enabled).toBe(false);
+    const label = 'shop (clave/s-a1b2c3d4) — stop did not finish';
+    expect(menu.item(label, 'Stop…').enabled).toBe(true);
+    menu.click(label, 'Stop…');
+    expect(done).toEqual(['stop a1b2c3d4']);
   });
 
   it('lists a kept session with its facts and Resume / Merge / Discard / Reveal / Editor', () => {
