@@ -111,10 +111,9 @@ describe('native exit dialog', () => {
       teardownProblems: [{ what: 'Delete the VM: tart delete failed', fix: 'clave cleanup' }],
     }));
     await endSessionWithDialog(api, dialog, 'a1b2c3d4', 'user');
-    expect(dialog.shown[1]!.message).toBe(
-      'The session in shop ended, but some cleanup did not finish',
-    );
+    expect(dialog.shown[1]!.message).toBe('The session in shop did not finish stopping');
     expect(dialog.shown[1]!.detail).toContain('Delete the VM: tart delete failed');
+    expect(dialog.shown[1]!.detail).toMatch(/choose Stop… again\.$/);
 
     dialog.reset();
     api.fail('sessions.exitInfo', { what: 'No session a1b2c3d4' });

@@ -100,10 +100,11 @@ export async function stopAndReport(
   if (result.teardownProblems.length) {
     await dialogs.showMessageBox({
       type: 'warning',
-      message: `The session in ${name} ended, but some cleanup did not finish`,
-      detail: result.teardownProblems
-        .map((p) => [p.what, problemText(p)].filter(Boolean).join('\n'))
-        .join('\n\n'),
+      message: `The session in ${name} did not finish stopping`,
+      detail:
+        result.teardownProblems
+          .map((p) => [p.what, problemText(p)].filter(Boolean).join('\n'))
+          .join('\n\n') + '\n\nThe rest is done. Once that is fixed, choose Stop… again.',
     });
   }
   return result;

@@ -142,7 +142,7 @@ describe('ExitDialog', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Stop…' }));
     const dialog = screen.getByRole('dialog', { name: 'End the session in my-app?' });
     await userEvent.click(dialog.getByRole('button', { name: 'Discard' }));
-    const result = screen.getByRole('dialog', { name: 'Session ended, with problems' });
+    const result = screen.getByRole('dialog', { name: 'The session did not finish stopping' });
     await expect.element(result).toHaveTextContent('Some cleanup did not finish');
     await userEvent.click(result.getByRole('button', { name: 'Close' }));
 

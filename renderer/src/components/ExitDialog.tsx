@@ -152,7 +152,7 @@ export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: Exi
         ? 'Could not end the session'
         : prompt.result?.problem
           ? 'The session copy was kept'
-          : 'Session ended, with problems'
+          : 'The session did not finish stopping'
       : prompt.reason === 'agent-exited'
         ? `Claude has exited in ${name}`
         : `End the session in ${name}?`;
@@ -207,7 +207,7 @@ export function ExitDialog({ store, prompt }: { store: SessionStore; prompt: Exi
             )}
             {prompt.result.teardownProblems.length > 0 && (
               <div className="teardown-problems">
-                <p>Some cleanup did not finish (the rest did):</p>
+                <p>Some cleanup did not finish (the rest did). Once it is fixed, stop again:</p>
                 {prompt.result.teardownProblems.map((p, i) => (
                   <ProblemBox key={i} problem={p} level="warn" />
                 ))}
