@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summary } from '../shared/testing/fake-api';
-import { cleanupLines, keptLines } from './cleanup-report';
+import { cleanupLines, keptLines, unfinishedStopLines } from './cleanup-report';
 
 describe('cleanup report lines', () => {
   it('says for each thing what cleanup does and why it is Clave’s', () => {
@@ -60,5 +60,19 @@ describe('cleanup report lines', () => {
       `  k5k6k7k8  ${sized.worktreeDir}  no unmerged work  3.0 MB on disk  conversation 156 KB`,
     ]);
     expect(keptLines([summary()])).toEqual([]);
+  });
+
+  it('lists the sessions whose stop did not finish, with why, and not one being stopped now', () => {
+    const stuck = summary({
+      id: 's1s2s3s4',
+      state: 'stopping',
+      error: { what: 'Delete the VM: Could not read the Orchard VM clave-s1s2s3s4' },
+    });
+    expect(unfinishedStopLines([summary(), summary({ state: 'stopping' }), stuck])).toEqual([
+      '',
+      'Stops that did not finish (once the cause is fixed: clave stop <id> again, or clave cleanup):',
+      '  s1s2s3s4  Delete the VM: Could not read the Orchard VM clave-s1s2s3s4',
+    ]);
+    expect(unfinishedStopLines([summary()])).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // How `clave cleanup` and `clave sessions` say what cleanup did or would do, and why each thing
-// is Clave's; and which kept sessions still wait for a merge or discard.
+// is Clave's; which kept sessions still wait for a merge or discard, and whose stop did not finish.
 import type { CleanupItem, CleanupReport } from '../shared/api';
 import type { SessionSummary } from '../shared/session';
 
@@ -59,5 +59,16 @@ export function keptLines(sessions: SessionSummary[]): string[] {
           ? '  no saved conversation'
           : `  conversation ${formatBytes(s.transcriptBytes)}`),
     ),
+  ];
+}
+
+/** Sessions a failed teardown left stopping, with why: asking again (or cleanup) finishes them. */
+export function unfinishedStopLines(sessions: SessionSummary[]): string[] {
+  const stuck = sessions.filter((s) => s.state === 'stopping' && s.error);
+  if (!stuck.length) return [];
+  return [
+    '',
+    'Stops that did not finish (once the cause is fixed: clave stop <id> again, or clave cleanup):',
+    ...stuck.map((s) => `  ${s.id}  ${s.error!.what}`),
   ];
 }

@@ -7,7 +7,7 @@ import type { OnExit, PipelineEvent, SessionBackend, SessionSummary } from '../s
 import { dataDir, dataPaths } from '../electron/core/config/paths';
 import { parseCommand, UsageError, type Command } from './args';
 import { diffCommand, logCommand } from './changes';
-import { cleanupLines, keptLines } from './cleanup-report';
+import { cleanupLines, keptLines, unfinishedStopLines } from './cleanup-report';
 import { poolLines } from './pool';
 import { connectToHost } from './host-connection';
 import { createProgressRenderer, dim, formatProblemLines, red, yellow } from './progress';
@@ -131,7 +131,8 @@ async function run(api: ClaveApi, cmd: Command): Promise<number> {
         ago(s.startedAt),
       ]);
       printTable(['ID', 'PROJECT', 'STATE', 'AGENT', 'BRANCH', 'VM', 'ON', 'URL', 'STARTED'], rows);
-      for (const line of keptLines(list)) process.stdout.write(line + '\n');
+      for (const line of [...keptLines(list), ...unfinishedStopLines(list)])
+        process.stdout.write(line + '\n');
       return 0;
     }
     case 'sync': {

@@ -277,6 +277,9 @@ describe('on orchard only', () => {
     // The copy is gone as asked; the record stays, with why, until its VM is gone too.
     expect(existsSync(s.worktree)).toBe(false);
     expect(await session(s.id)).toMatchObject({ state: 'stopping', error: { what: /Orchard/ } });
+    expect((await clave('sessions')).stdout).toMatch(
+      new RegExp(`Stops that did not finish.*\n  ${s.id}  .*Orchard`),
+    );
     await orchard.fault({ kind: 'unavailable', on: false });
     expect((await orchard.state()).vms.map((v) => v.name)).toEqual([s.vm]);
 
