@@ -298,15 +298,20 @@ describe('on orchard only', () => {
     ).toBe('');
   });
 
-  it('a stop that failed while the controller was away finishes when asked again', async () => {
+  it('a merge whose VM could not be deleted finishes when the stop is asked again', async () => {
     const s = await start(world.project('stop-again'), 'orchard');
     await orchard.fault({ kind: 'unavailable', on: true });
-    expect((await clave('stop', s.id, '--on-exit=discard', '--force')).code).not.toBe(0);
+    const first = await clave('stop', s.id, '--on-exit=merge');
+    expect(first.code).not.toBe(0);
+    expect(first.stdout).toMatch(/work merged, but not all of it was torn down/);
+    expect(existsSync(s.worktree)).toBe(false);
     await orchard.fault({ kind: 'unavailable', on: false });
-    // What the window's "Stop again…" asks: the same stop, on the record the failure left.
-    const again = await clave('stop', s.id, '--on-exit=discard', '--force');
-    expect(again.stderr).not.toMatch(/✗/);
+    // What the window's "Stop again…" asks: the same stop, on the record the failure left. The
+    // merge is not tried again on a copy that is gone: the session ends as merged.
+    const again = await clave('stop', s.id, '--on-exit=merge');
+    expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
+    expect(again.stdout).toContain('work merged');
     expect(await session(s.id)).toBeUndefined();
     await nothingOnTheController();
   });

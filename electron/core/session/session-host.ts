@@ -356,8 +356,14 @@ export class SessionHost extends EventEmitter<HostEvents> {
       current.abort.abort();
       await current.started.catch(() => {});
       if (current.failedTeardown) return current.failedTeardown; // the failed start tore down
-      const decision = chosenExit(onExit, ctx);
       const r = this.deps.sessions.get(id);
+      // An earlier stop merged or discarded the copy, then failed on the rest (its VM): this one
+      // finishes that stop — the work went as decided then, whatever is asked now.
+      const earlier = r?.state === 'stopping' ? r.onExit : null;
+      const copyDone =
+        (earlier === 'merge' || earlier === 'discard') &&
+        !(r?.worktreeDir && existsSync(r.worktreeDir));
+      const decision = copyDone ? earlier : chosenExit(onExit, ctx);
       if (r && r.state !== 'stopping')
         this.deps.sessions.transition(id, 'stopping', { onExit: decision });
       this.records.publish(id);
@@ -367,6 +373,7 @@ export class SessionHost extends EventEmitter<HostEvents> {
         decision,
         force,
         merge,
+        copyDone,
         closeChannels: () => this.terminals.closeSession(id),
       });
       this.live.delete(id);

@@ -18,6 +18,8 @@ export interface TeardownOptions {
   force?: boolean;
   /** With merge: squash into one commit. */
   merge?: SquashOptions;
+  /** An earlier stop already merged or discarded the copy (then failed on the rest): leave it. */
+  copyDone?: boolean;
   /** Called before the ssh connection closes: terminals and watchers of this session end here. */
   closeChannels?: () => void;
 }
@@ -104,6 +106,10 @@ export async function teardown(ctx: SessionContext, options: TeardownOptions): P
         deps.ledger.remove('copy', copy);
     };
     if (!state.worktreeDir || !state.branch) return forgetIfGone();
+    if (options.copyDone) {
+      outcome = { outcome: options.decision === 'merge' ? 'merged' : 'discarded', problem: null };
+      return forgetIfGone();
+    }
     outcome = await applyExitDecision(
       deps.git,
       {
