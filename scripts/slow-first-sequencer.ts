@@ -8,14 +8,16 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // Unlisted files keep Vitest's order after these; a stale list only costs time, never a test.
 const SLOWEST = [
   'e2e/sim/contract/claude.int.test.ts',
+  'electron/core/session/backends.int.test.ts',
   'electron/core/session/pool/pool.int.test.ts',
   'electron/core/session/resume.int.test.ts',
   'electron/core/session/session-host.int.test.ts',
-  'electron/core/session/backends.int.test.ts',
-  'electron/core/session/attention/attention.int.test.ts',
   'electron/core/provision/flow.int.test.ts',
+  'electron/core/session/attention/attention.int.test.ts',
   'electron/core/session/lifecycle.int.test.ts',
   'electron/core/session/cleanup/user-items.int.test.ts',
+  'electron/core/session/deps-snapshot/snapshots.int.test.ts',
+  'cli/changes.int.test.ts',
   'electron/core/session/pool/pool-cli.int.test.ts',
   'cli/provision.int.test.ts',
 ];
