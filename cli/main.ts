@@ -349,7 +349,7 @@ async function stopWithDecision(
     process.stderr.write(yellow('! ') + formatProblemLines(result.problem).join('\n') + '\n');
   process.stdout.write(
     result.teardownProblems.length
-      ? `Session ${id}: work ${result.outcome}, but not all of it was torn down (above); once that is fixed, clave cleanup finishes it.\n`
+      ? `Session ${id}: work ${result.outcome}, but not all of it was torn down (above); once that is fixed, clave stop ${id} again (or clave cleanup) finishes it.\n`
       : `Session ${id} ended; work ${result.outcome}.\n`,
   );
   return result.teardownProblems.length || result.problem ? 1 : 0;

@@ -273,7 +273,9 @@ describe('on orchard only', () => {
     const d = await clave('stop', s.id, '--on-exit=discard', '--force');
     expect(d.code).not.toBe(0);
     expect(d.stderr).toMatch(/✗ Delete the VM: Could not read the Orchard VM/);
-    expect(d.stdout).toMatch(/work discarded, but not all of it was torn down.*clave cleanup/);
+    expect(d.stdout).toContain(
+      `work discarded, but not all of it was torn down (above); once that is fixed, clave stop ${s.id} again (or clave cleanup) finishes it.`,
+    );
     // The copy is gone as asked; the record stays, with why, until its VM is gone too.
     expect(existsSync(s.worktree)).toBe(false);
     expect(await session(s.id)).toMatchObject({ state: 'stopping', error: { what: /Orchard/ } });
