@@ -1,7 +1,7 @@
 // How `clave cleanup` and `clave sessions` say what cleanup did or would do, and why each thing
 // is Clave's; which kept sessions still wait for a merge or discard, and whose stop did not finish.
 import type { CleanupItem, CleanupReport } from '../shared/api';
-import type { SessionSummary } from '../shared/session';
+import { stopDidNotFinish, type SessionSummary } from '../shared/session';
 
 const KIND: Record<CleanupItem['kind'], string> = {
   vm: 'VM',
@@ -64,7 +64,7 @@ export function keptLines(sessions: SessionSummary[]): string[] {
 
 /** Sessions a failed teardown left stopping, with why: asking again (or cleanup) finishes them. */
 export function unfinishedStopLines(sessions: SessionSummary[]): string[] {
-  const stuck = sessions.filter((s) => s.state === 'stopping' && s.error);
+  const stuck = sessions.filter(stopDidNotFinish);
   if (!stuck.length) return [];
   return [
     '',

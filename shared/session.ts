@@ -143,3 +143,11 @@ export const SessionSummary = z.object({
   services: ServicesMode.nullable(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
+
+/**
+ * A stop whose teardown failed (a VM its controller would not delete): the record stays stopping,
+ * with why, and the stop is no longer under way — asking again (or cleanup) finishes it.
+ */
+export function stopDidNotFinish(s: Pick<SessionSummary, 'state' | 'error'>): boolean {
+  return s.state === 'stopping' && s.error !== null;
+}

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { AGENT_STATE_LABEL, countNeedingYou, needingYouFirst } from '../../shared/attention';
-import type { SessionSummary } from '../../shared/session';
+import { stopDidNotFinish, type SessionSummary } from '../../shared/session';
 import { formatBytes } from '../../shared/bytes';
 
 export interface TrayModel {
@@ -48,15 +48,9 @@ const STATE_LABEL: Record<SessionSummary['state'], string> = {
 
 const MAX_DETAIL = 60;
 
-/**
- * A stop whose teardown failed leaves the session stopping with the reason (for cleanup): it is
- * no longer under way, and may be asked again.
- */
-const stopFailed = (s: SessionSummary) => s.state === 'stopping' && s.error !== null;
-
 /** A running session says what its agent does; a question or an error says what it is. */
 function stateLabel(s: SessionSummary): string {
-  if (stopFailed(s)) return 'stop did not finish';
+  if (stopDidNotFinish(s)) return 'stop did not finish';
   if (s.state !== 'running' || !s.agent) return STATE_LABEL[s.state];
   const label = AGENT_STATE_LABEL[s.agent.state];
   const detail = s.agent.detail?.replace(/\s+/g, ' ').trim();
@@ -171,7 +165,7 @@ function sessionMenu(s: SessionSummary, a: TrayActions): MenuItemConstructorOpti
       { type: 'separator' },
       {
         label: 'Stop…',
-        enabled: ['running', 'starting', 'failed'].includes(s.state) || stopFailed(s),
+        enabled: ['running', 'starting', 'failed'].includes(s.state) || stopDidNotFinish(s),
         click: () => a.stop(s.id),
       },
     ],

@@ -1,6 +1,7 @@
 // One session: what it is (project, branch, state, site, elapsed, where it runs), why it failed if
 // it did, how its start went, the host's warnings, and its terminals.
 import type { ClaveApi } from '../../../shared/api';
+import { stopDidNotFinish } from '../../../shared/session';
 import type { ConnectionStatus } from '../api/connection';
 import { displayUrl, formatDuration, formatElapsed } from '../format';
 import { useStoreState } from '../store/hooks';
@@ -84,9 +85,7 @@ export function SessionDetail({
   const s = view.summary;
   const agent = liveAgent(view);
   const running = view.state === 'running';
-  // A stop whose teardown failed (a VM its controller would not delete) leaves the record, with
-  // why, for cleanup to finish: it may be tried again from here.
-  const stopFailed = view.state === 'stopping' && view.failure !== null;
+  const stopFailed = !!s && stopDidNotFinish(s);
   const started = view.pipelines.length > 0 && view.pipelines.every((p) => p.ms !== null);
   const totalMs = view.pipelines.reduce((a, p) => a + (p.ms ?? 0), 0);
   const warnings = s?.warnings ?? [];
